@@ -1,0 +1,1 @@
+"""Pure core: methodology, scoring, risk models. Imports neither Excel nor file formats."""

@@ -1,0 +1,93 @@
+"""Reading the many ways people write a value in a cell: "35%", "¥12,000", "1.2万", "３".
+
+Shared by the scalar functions (``icx.core.scoring``) and the column functions
+(``icx.core.vectorized``): the patterns live here once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from numbers import Real
+from typing import Any
+
+# A money amount after NFKC and with spaces and thousands separators removed. Optional currency
+# words/signs, a number, an optional Chinese/English multiplier and an optional unit.
+AMOUNT_PATTERN = re.compile(
+    r"^(?:人民币|rmb|cny)?[¥$]?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    r"(?P<mult>千|万|亿|k|w)?(?:元|rmb|cny|yuan)?$"
+)
+MULTIPLIERS = {None: 1.0, "": 1.0, "千": 1e3, "k": 1e3, "万": 1e4, "w": 1e4, "亿": 1e8}
+# A marker saying "this is money, not a 1–5 score".
+MONEY_MARK = re.compile(r"[¥$元万亿千]|rmb|cny|yuan")
+PERCENT_PATTERN = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))%$")
+NUMBER_PATTERN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+
+
+def clean_text(value: Any) -> str:
+    """NFKC (full-width → half-width), no whitespace, lower case, no thousands commas."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(text.split()).lower()
+    return THOUSANDS.sub("", text)
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:  # pandas NA / NaT
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, (str, bytes)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def as_number(value: Any) -> float | None:
+    """A real number from a number or a numeric text ("３", " 3.5 "), else None. Bools are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Real):
+        number = float(value)
+        return None if math.isnan(number) else number
+    if isinstance(value, str):
+        text = clean_text(value)
+        if NUMBER_PATTERN.match(text):
+            return float(text)
+    return None
+
+
+def as_percent(value: Any) -> float | None:
+    """A fraction from a percentage text ("35%" → 0.35), else None."""
+    if isinstance(value, str):
+        match = PERCENT_PATTERN.match(clean_text(value))
+        if match:
+            return float(match["num"]) / 100.0
+    return None
+
+
+def as_amount(value: Any) -> float | None:
+    """Yuan from a number or a money text ("¥12,000", "1.2万", "3万元"), else None."""
+    number = as_number(value)
+    if number is not None:
+        return number
+    if isinstance(value, str):
+        match = AMOUNT_PATTERN.match(clean_text(value))
+        if match:
+            return float(match["num"]) * MULTIPLIERS[match["mult"]]
+    return None
+
+
+def looks_like_money(value: Any) -> bool:
+    return isinstance(value, str) and bool(MONEY_MARK.search(clean_text(value)))
+
+
+def round_half_up(x: float, digits: int) -> float:
+    """Round like Excel's ROUND (half away from zero), not like Python's round (half even)."""
+    factor = 10.0**digits
+    return math.copysign(math.floor(abs(x) * factor + 0.5) / factor, x)

@@ -1,0 +1,199 @@
+"""Scoring one value at a time: likelihood, impact, averages, bands, score, level, rank.
+
+Each function here has a column twin of the same name in ``icx.core.vectorized``; the two are
+written independently and a property test holds them equal. Bad input raises ``InvalidValue``
+saying what was given and what is accepted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any, Iterable, Sequence
+
+from icx.core.errors import InvalidValue, Problem
+from icx.core.methodology import Methodology, default_methodology, normalize_word
+from icx.core.parsing import (
+    as_amount,
+    as_number,
+    as_percent,
+    is_blank,
+    looks_like_money,
+    round_half_up,
+)
+
+# Values are rounded before banding so that float noise (2.0000000000000004) cannot push a value
+# into the next band. Templates use the same ROUND(…, 9) so Excel agrees.
+BAND_DIGITS = 9
+SCORE_DIGITS = 6
+
+
+def _m(methodology: Methodology | None) -> Methodology:
+    return methodology or default_methodology()
+
+
+def _fail(message: str, given: Any, field: str) -> InvalidValue:
+    code = "blank" if is_blank(given) else message
+    return InvalidValue(Problem.of(code, given=given, field=field))
+
+
+# --- likelihood ---------------------------------------------------------------------------------
+def likelihood_from_probability(p: Any, methodology: Methodology | None = None) -> int:
+    """Score 1–5 from a probability: a fraction 0–1 or a text like "35%" (lower-inclusive edges)."""
+    m = _m(methodology)
+    value = as_percent(p)
+    if value is None:
+        value = as_number(p)
+    if value is None or not 0.0 <= value <= 1.0:
+        raise _fail("probability_invalid", p, "likelihood")
+    return bisect.bisect_right(m.likelihood.probability_edges, value) + 1
+
+
+def likelihood_from_wording(word: Any, methodology: Methodology | None = None) -> int:
+    """Score 1–5 from a wording: 极低…极高, 不太可能/可能/很可能, or English (e.g. "likely")."""
+    m = _m(methodology)
+    score = m.likelihood_words.get(normalize_word(str(word))) if isinstance(word, str) else None
+    if score is None:
+        raise _fail("likelihood_invalid", word, "likelihood")
+    return score
+
+
+def check_score(value: Any, field: str = "score") -> float:
+    """A 1–5 score (fractional allowed, e.g. an average), from a number or numeric text."""
+    number = as_number(value)
+    if number is None or not 1.0 <= number <= 5.0:
+        raise _fail("score_invalid", value, field)
+    return number
+
+
+def likelihood(value: Any, methodology: Methodology | None = None) -> float:
+    """Likelihood from whatever an assessor wrote.
+
+    A number 1–5 is a score; a number in [0, 1) or a text ending in % is a probability;
+    any other text is a wording. Returns a float because scores may be fractional.
+    """
+    number = as_number(value)
+    if number is not None:
+        if 1.0 <= number <= 5.0:
+            return number
+        if 0.0 <= number < 1.0:
+            return float(likelihood_from_probability(number, methodology))
+        raise _fail("likelihood_invalid", value, "likelihood")
+    if as_percent(value) is not None:
+        return float(likelihood_from_probability(value, methodology))
+    try:
+        return float(likelihood_from_wording(value, methodology))
+    except InvalidValue:
+        raise _fail("likelihood_invalid", value, "likelihood") from None
+
+
+# --- impact -------------------------------------------------------------------------------------
+def impact_from_amount(amount: Any, methodology: Methodology | None = None) -> int:
+    """Score 1–5 from a loss amount in yuan: 12000, "¥12,000", "1.2万", "3万元"."""
+    m = _m(methodology)
+    value = as_amount(amount)
+    if value is None or value < 0 or math.isinf(value):
+        raise _fail("amount_invalid", amount, "impact")
+    return bisect.bisect_right(m.impact.money_edges, value) + 1
+
+
+def impact_from_wording(word: Any, methodology: Methodology | None = None) -> int:
+    """Score 1–5 from a wording: 极低…极高, 不重要/次重要/重大, reputation or operations wordings."""
+    m = _m(methodology)
+    score = m.impact_words.get(normalize_word(str(word))) if isinstance(word, str) else None
+    if score is None:
+        raise _fail("impact_invalid", word, "impact")
+    return score
+
+
+def impact(value: Any, methodology: Methodology | None = None) -> float:
+    """Impact from whatever an assessor wrote.
+
+    A bare number 1–5 is a score; a money text ("¥12,000", "3万元") is a loss amount; any other
+    text is a wording. A bare number outside 1–5 is refused, because "4" could be a score or
+    4 yuan: write amounts with ¥ or 元, or use ``impact_from_amount``.
+    """
+    number = as_number(value)
+    if number is not None:
+        if 1.0 <= number <= 5.0:
+            return number
+        raise _fail("impact_invalid", value, "impact")
+    if looks_like_money(value):
+        return float(impact_from_amount(value, methodology))
+    try:
+        return float(impact_from_wording(value, methodology))
+    except InvalidValue:
+        raise _fail("impact_invalid", value, "impact") from None
+
+
+def impact_worst(
+    *,
+    amount: Any = None,
+    reputation: Any = None,
+    operations: Any = None,
+    others: Iterable[Any] = (),
+    methodology: Methodology | None = None,
+) -> float:
+    """Impact over several dimensions: the worst (highest) of those given."""
+    scores = []
+    if not is_blank(amount):
+        scores.append(float(impact_from_amount(amount, methodology)))
+    for value in (reputation, operations, *others):
+        if not is_blank(value):
+            scores.append(impact(value, methodology))
+    if not scores:
+        raise InvalidValue(Problem.of("blank", given=None, field="impact"))
+    return max(scores)
+
+
+# --- combining ----------------------------------------------------------------------------------
+def average(scores: Iterable[Any], field: str = "score") -> float:
+    """Mean of the assessors' scores (blanks skipped); fractional results are kept."""
+    numbers = [check_score(s, field) for s in scores if not is_blank(s)]
+    if not numbers:
+        raise InvalidValue(Problem.of("no_assessor_scores", field=field))
+    return math.fsum(numbers) / len(numbers)
+
+
+def band(value: Any) -> int:
+    """Band k (1–5) holding value v: k-1 < v <= k, and 0 falls in band 1."""
+    number = as_number(value)
+    if number is None or not 0.0 <= number <= 5.0:
+        raise _fail("band_value_invalid", value, "band")
+    return max(1, math.ceil(round_half_up(number, BAND_DIGITS)))
+
+
+def risk_score(likelihood_value: Any, impact_value: Any) -> float:
+    """Risk score = likelihood × impact (1–25), rounded to 6 decimals like the templates."""
+    lk = check_score(likelihood_value, "likelihood")
+    im = check_score(impact_value, "impact")
+    return round_half_up(lk * im, SCORE_DIGITS)
+
+
+def risk_level(
+    likelihood_value: Any, impact_value: Any, methodology: Methodology | None = None
+) -> int:
+    """Risk level 1–3 (1 = 一级, most severe) from the matrix cell of the two bands."""
+    lk = check_score(likelihood_value, "likelihood")
+    im = check_score(impact_value, "impact")
+    return _m(methodology).matrix.level(band(lk), band(im))
+
+
+def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = None) -> str:
+    """一级 / 二级 / 三级, or "Level 1" … in English."""
+    number = as_number(level)
+    if number is None or number not in (1.0, 2.0, 3.0):
+        raise _fail("level_invalid", level, "level")
+    return _m(methodology).level_name(int(number), lang)
+
+
+def id_sort_key(risk_id: Any) -> str:
+    """How risk ids order in the ranking (case-insensitive text, as spreadsheets compare)."""
+    return normalize_word(str(risk_id))
+
+
+def rank(ids: Sequence[Any], scores: Sequence[float], levels: Sequence[int]) -> list[int]:
+    """Ranks of the 风险识别排序表: score high→low, then level 1→3, then id; ties share a rank."""
+    keys = [(-float(s), int(lv), id_sort_key(i)) for i, s, lv in zip(ids, scores, levels)]
+    ordered = sorted(keys)
+    return [bisect.bisect_left(ordered, key) + 1 for key in keys]
