@@ -1,0 +1,1 @@
+"""The ``icx`` command line (typer + rich). Each command lives in ``icx/cli/commands/``."""

@@ -1,0 +1,1 @@
+"""One module per command (group). Each exposes ``register(app)``; ``icx.cli.app`` finds them."""

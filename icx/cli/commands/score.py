@@ -1,0 +1,78 @@
+"""`icx score`: score and grade a risk register workbook into a new copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icx.cli.common import (
+    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, fail, methodology_from, problem_table,
+)
+from icx.core.errors import IcxError
+from icx.io.grid import load_grid
+from icx.io.register import find_register_sheet, read_register
+from icx.io.scored_copy import write_scored_copy
+from icx.io.table import sheet_names
+
+
+def default_output(source: Path) -> Path:
+    return source.with_name(f"{source.stem}.scored{source.suffix}")
+
+
+def score(
+    register: Path = typer.Argument(..., exists=True, dir_okay=False, help="The register workbook (.xlsx/.xlsm)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the scored copy. Default: NAME.scored.xlsx beside the input."),
+    methodology: Optional[Path] = MethodologyOption,
+    lang: str = LangOption,
+) -> None:
+    """Score and grade a risk register (风险清单评分分级).
+
+    Reads the 风险清单 sheet (or a plain table with Chinese or English headers), averages the
+    assessors' likelihood and impact, computes score = likelihood × impact, the level from the
+    5×5 matrix and the rank, and writes a copy with those columns filled in plus a
+    风险识别排序表 sheet. Bad rows are listed (sheet and cell) and left out; the good rows are
+    still scored. The input file is never modified.
+
+    Exit status: 0 all rows scored, 1 some rows had problems, 2 the file could not be read.
+
+    Example:  icx score 风险清单.xlsx -o 风险清单-已评分.xlsx
+    """
+    lang = check_lang(lang)
+    m = methodology_from(methodology)
+    try:
+        book = load_grid(register)
+    except IcxError as exc:
+        fail(exc.problems, lang)
+        return
+    grid = find_register_sheet(book)
+    if grid is None:
+        from icx.core.errors import Problem
+
+        zh, en = sheet_names("register")
+        fail([Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=str(register))], lang)
+        return
+    result = read_register(grid, m, file=str(register))
+    target = output or default_output(register)
+    try:
+        write_scored_copy(register, target, result, m, lang)  # type: ignore[arg-type]
+    except IcxError as exc:
+        fail(exc.problems, lang)
+    counts = result.register.counts_by_level()
+    names = [m.level_name(level, lang) for level in (1, 2, 3)]
+    scored = len(result.register.risks)
+    if lang == "zh":
+        console.print(f"已评分 {scored} 项风险：" + "，".join(f"{n} {counts[i]} 项" for n, i in zip(names, (1, 2, 3))))
+        console.print(f"输出：{target}")
+    else:
+        console.print(f"Scored {scored} risks: " + ", ".join(f"{n}: {counts[i]}" for n, i in zip(names, (1, 2, 3))))
+        console.print(f"Output: {target}")
+    if result.problems:
+        console.print(problem_table(result.problems, lang))
+    if result.errors:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)

@@ -1,0 +1,1 @@
+"""Demo data: realistic sample units for `icx demo`, tests and benchmarks."""

@@ -1,0 +1,135 @@
+"""A workbook read as plain value grids: sheet name → rows of cell values, anchored at A1.
+
+Read with python-calamine (Rust, fast, no entity expansion) after ``check_workbook_file``.
+Formulas give their cached value ('' when the file was never calculated): icx recomputes
+scores itself and never trusts cached values. Merged cells carry their value into every cell of
+the range, so a merged area/owner cell reads the same on each row it spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import python_calamine
+
+from icx.core.errors import IcxError, Problem
+from icx.io.safety import check_workbook_file
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 500
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → 'H17'."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+@dataclass
+class Grid:
+    """One sheet's values; rows[r][c] is cell (r, c), 0-based, '' or None for blank."""
+
+    name: str
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def value(self, row: int, col: int) -> Any:
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(self.rows)
+
+
+@dataclass
+class WorkbookGrid:
+    """All sheets of a workbook as grids, in file order."""
+
+    path: Path
+    sheets: dict[str, Grid]
+
+    def sheet(self, *names: str) -> Grid | None:
+        """The first sheet whose name matches one of ``names`` (exact, then normalised, then prefix)."""
+        from icx.core.methodology import normalize_word
+
+        for name in names:
+            if name in self.sheets:
+                return self.sheets[name]
+        wanted = [normalize_word(n) for n in names]
+        for sheet_name, grid in self.sheets.items():
+            if normalize_word(sheet_name) in wanted:
+                return grid
+        return None
+
+    def sheets_starting(self, *prefixes: str) -> list[Grid]:
+        from icx.core.methodology import normalize_word
+
+        keys = [normalize_word(p) for p in prefixes]
+        return [g for n, g in self.sheets.items() if any(normalize_word(n).startswith(k) for k in keys)]
+
+
+def _fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        top_left = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0) and row[c] in ("", None):
+                    row[c] = top_left
+
+
+def load_grid(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid:
+    """Read every sheet (or only those named) of an untrusted workbook as value grids."""
+    path = Path(path)
+    check_workbook_file(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise IcxError(Problem.of("file_encrypted_or_xls", file=str(path))) from exc
+    except Exception as exc:  # calamine raises several error types for broken packages
+        raise IcxError(Problem.of("file_not_xlsx", file=str(path))) from exc
+    grids: dict[str, Grid] = {}
+    try:
+        for name in book.sheet_names:
+            if sheets is not None and name not in sheets:
+                continue
+            try:
+                sheet = book.get_sheet_by_name(name)
+            except Exception:  # chart sheets and the like hold no cells
+                continue
+            if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
+                raise IcxError(
+                    Problem.of(
+                        "file_zip_bomb",
+                        _detail=f"{sheet.height}×{sheet.width} cells",
+                        file=str(path),
+                        sheet=name,
+                    )
+                )
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged(rows, list(sheet.merged_cell_ranges or []))
+            grids[name] = Grid(name, rows)
+    except IcxError:
+        raise
+    except Exception as exc:
+        raise IcxError(Problem.of("file_not_xlsx", file=str(path))) from exc
+    finally:
+        book.close()
+    return WorkbookGrid(path, grids)

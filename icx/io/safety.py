@@ -1,0 +1,127 @@
+"""Safety rails for files from units: size limits, XML hardening, atomic output, no formula injection.
+
+Every reader of an untrusted workbook calls ``check_workbook_file`` first; every writer of an
+output goes through ``atomic_output``; every cell copied from a unit file is written with ``put_value``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from icx.core.errors import IcxError, Problem
+
+# openpyxl parses with defusedxml when it is importable (openpyxl.xml.DEFUSEDXML); importing it
+# here makes the dependency explicit and fails loudly if the hardening is missing.
+import defusedxml  # noqa: F401
+import openpyxl.xml
+
+# Limits for one unit workbook. Real unit files are well under 5 MB; these stop zip bombs and
+# absurd uploads before any parser touches them.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_PART_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ZIP_ENTRIES = 5000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx (and legacy .xls) are OLE files
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def xml_hardened() -> bool:
+    """True when openpyxl parses with defusedxml (no entity expansion, no external entities)."""
+    return bool(getattr(openpyxl.xml, "DEFUSEDXML", False))
+
+
+def check_workbook_file(path: str | Path) -> None:
+    """Refuse files that are not a sane .xlsx/.xlsm zip before parsing them.
+
+    Raises ``IcxError`` with a bilingual message naming the file.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
+    if size > MAX_FILE_BYTES:
+        raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=name))
+    if head.startswith(OLE_MAGIC):
+        raise IcxError(Problem.of("file_encrypted_or_xls", file=name))
+    if not zipfile.is_zipfile(path):
+        raise IcxError(Problem.of("file_not_xlsx", file=name))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            bad = zf.testzip() if size < 5 * 1024 * 1024 else None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise IcxError(Problem.of("file_not_xlsx", file=name)) from exc
+    if bad is not None:
+        raise IcxError(Problem.of("file_not_xlsx", file=name))
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise IcxError(Problem.of("file_zip_bomb", _detail=f"{len(infos)} parts", file=name))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or (info.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO):
+            raise IcxError(Problem.of("file_zip_bomb", _detail=f"{info.filename}: {_mb(info.file_size)}", file=name))
+    if total > MAX_UNZIPPED_BYTES:
+        raise IcxError(Problem.of("file_zip_bomb", _detail=f"{_mb(total)} unpacked", file=name))
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+        raise IcxError(Problem.of("file_not_xlsx", file=name))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def put_value(cell: Any, value: Any) -> None:
+    """Write ``value`` into an openpyxl cell; text is always stored as text.
+
+    openpyxl turns any string starting with "=" into a formula. Text from a unit workbook
+    (a risk description "=HYPERLINK(...)") must never run, so it is forced to a string cell and
+    shows exactly as the unit typed it.
+    """
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
+        cell.data_type = "s"
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside ``target``; on success rename it over ``target``.
+
+    A crash leaves no half-written file. A target that cannot be replaced (open in Excel on
+    Windows, read-only folder) gives a clear error and leaves the old file as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise IcxError(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(target))) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,18 @@
+"""The one way icx saves an openpyxl workbook: atomically, and (for macro workbooks) with the
+ribbon kept. Every writer of .xlsx/.xlsm goes through ``save_workbook``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from icx.io.safety import atomic_output
+
+
+def save_workbook(wb: openpyxl.Workbook, target: str | Path) -> Path:
+    """Save ``wb`` to ``target`` via a temp file and rename (no half-written file on a crash)."""
+    target = Path(target)
+    with atomic_output(target) as tmp:
+        wb.save(tmp)
+    return target

@@ -1,0 +1,225 @@
+"""Find a table on a sheet by its headers and read it into a DataFrame keyed by column keys.
+
+Tolerates what hand-edited sheets do: title rows above the header, columns reordered or added,
+English or alias headers, blank rows, numbers stored as text. Column specs come from the
+catalogue (``icx/data/catalogue/sheets.toml``). Each row keeps its sheet row number so every
+problem can name its cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Iterable
+
+import pandas as pd
+
+from icx import i18n
+from icx.core.errors import Problem
+from icx.core.methodology import normalize_word
+from icx.io.grid import Grid, cell_ref, column_letter
+
+HEADER_SEARCH_ROWS = 30
+ASSESSOR_PLACEHOLDER = "{n}"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a standard sheet: its key, headers in each language and aliases."""
+
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def numbered(self) -> bool:
+        return ASSESSOR_PLACEHOLDER in self.key
+
+    def header(self, lang: i18n.Lang = "zh", n: int | None = None) -> str:
+        text = self.zh if lang == "zh" else self.en
+        return text.replace(ASSESSOR_PLACEHOLDER, str(n)) if n is not None else text
+
+    def names(self) -> list[str]:
+        return [self.zh, self.en, *self.aliases]
+
+
+@cache
+def columns(table: str) -> tuple[ColumnSpec, ...]:
+    """The column specs of a standard table ('register', 'control_matrix', 'evaluation'…)."""
+    specs = i18n.section("columns").get(table)
+    if specs is None:
+        raise KeyError(f"no column specs for table {table!r} in the catalogue")
+    return tuple(
+        ColumnSpec(
+            key=s["key"],
+            zh=s["zh"],
+            en=s["en"],
+            aliases=tuple(s.get("aliases", ())),
+            required=bool(s.get("required", False)),
+        )
+        for s in specs
+    )
+
+
+def sheet_names(key: str) -> tuple[str, str]:
+    """(zh, en) name of a standard sheet."""
+    entry = i18n.section("sheets")[key]
+    return entry["zh"], entry["en"]
+
+
+def _header_key(text: Any) -> str:
+    # Headers often carry notes: "风险编号*", "可能性（1-5）". Brackets and marks are dropped.
+    cleaned = normalize_word(str(text or ""))
+    cleaned = re.sub(r"[(\[（【].*?[)\]）】]", "", cleaned)
+    return cleaned.strip("*:：#")
+
+
+@cache
+def _matchers(table: str) -> tuple[list[tuple[str, str]], list[tuple[re.Pattern[str], str]]]:
+    """Exact header→key pairs and patterns for numbered (per-assessor) columns."""
+    exact: list[tuple[str, str]] = []
+    numbered: list[tuple[re.Pattern[str], str]] = []
+    for spec in columns(table):
+        for name in spec.names():
+            if spec.numbered:
+                pattern = re.escape(_header_key(name)).replace(re.escape("{n}"), r"(\d+)")
+                pattern = pattern.replace(r"\{n\}", r"(\d+)")
+                numbered.append((re.compile(f"^{pattern}$"), spec.key))
+            else:
+                exact.append((_header_key(name), spec.key))
+    return exact, numbered
+
+
+def match_header(text: Any, table: str) -> str | None:
+    """The column key a header cell means, e.g. '评估人3可能性' → 'likelihood_3'."""
+    key = _header_key(text)
+    if not key:
+        return None
+    exact, numbered = _matchers(table)
+    for name, spec_key in exact:
+        if key == name:
+            return spec_key
+    for pattern, spec_key in numbered:
+        found = pattern.match(key)
+        if found:
+            return spec_key.replace(ASSESSOR_PLACEHOLDER, str(int(found.group(1))))
+    return None
+
+
+@dataclass
+class Table:
+    """A table read from a sheet. ``frame`` is indexed by the sheet's 1-based row number."""
+
+    sheet: str
+    header_row: int  # 0-based
+    columns: dict[str, int]  # key → 0-based column index
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, row_number: int, key: str) -> str:
+        """'H17' for the sheet row number and column key."""
+        return f"{column_letter(self.columns[key])}{row_number}"
+
+    def locate(self, problem: Problem, file: str | None = None) -> Problem:
+        """Fill sheet and cell into a problem whose ``row`` is a sheet row and ``field`` a key."""
+        cell = None
+        if problem.row is not None and problem.field in self.columns:
+            cell = self.cell(int(problem.row), problem.field)
+        return problem.located(sheet=self.sheet, cell=cell, file=file)
+
+
+def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) holding the most known columns, and its key → column map."""
+    best: tuple[int, dict[str, int]] | None = None
+    required = {s.key for s in columns(table) if s.required}
+    for r in range(min(search_rows, grid.height)):
+        found: dict[str, int] = {}
+        for c, value in enumerate(grid.rows[r]):
+            key = match_header(value, table)
+            if key and key not in found:
+                found[key] = c
+        if not found:
+            continue
+        score = (len(required & found.keys()), len(found))
+        if best is None or score > (len(required & best[1].keys()), len(best[1])):
+            best = (r, found)
+    if best is None or len(best[1]) < 2:
+        return None
+    return best
+
+
+def read_table(grid: Grid, table: str, *, file: str | None = None) -> Table:
+    """Read the standard table ``table`` from ``grid``; problems are collected, never raised.
+
+    Values are kept as the sheet holds them (text stays text); parsing into numbers is the
+    caller's job so it can say what a cell should have held.
+    """
+    found = find_header(grid, table)
+    specs = columns(table)
+    if found is None:
+        needed = "、".join(s.zh for s in specs if s.required) or specs[0].zh
+        problem = Problem.of("header_not_found", _rows=HEADER_SEARCH_ROWS, _needed=needed, file=file, sheet=grid.name)
+        return Table(grid.name, -1, {}, pd.DataFrame(), [problem])
+    header_row, mapping = found
+    problems: list[Problem] = []
+    header_values = grid.rows[header_row]
+    for c, value in enumerate(header_values):
+        key = match_header(value, table)
+        if key and mapping.get(key) != c:
+            problems.append(
+                Problem.of("column_duplicate", _column=str(value), severity="warning", file=file,
+                           sheet=grid.name, cell=cell_ref(header_row, c))
+            )
+    for spec in specs:
+        if spec.required and spec.key not in mapping:
+            problems.append(
+                Problem.of("column_missing", _column=spec.zh, _accepted=" / ".join(spec.names()[1:]),
+                           file=file, sheet=grid.name, cell=cell_ref(header_row, 0))
+            )
+    records: list[list[Any]] = []
+    row_numbers: list[int] = []
+    keys = list(mapping)
+    for r in range(header_row + 1, grid.height):
+        row = grid.rows[r]
+        values = [row[mapping[k]] if mapping[k] < len(row) else None for k in keys]
+        if all(_blank(v) for v in values):
+            continue  # blank rows between entries are allowed
+        records.append([None if _blank(v) else _tidy(v) for v in values])
+        row_numbers.append(r + 1)
+    frame = pd.DataFrame(records, columns=keys, index=pd.Index(row_numbers, name="row"), dtype=object)
+    return Table(grid.name, header_row, mapping, frame, problems)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _tidy(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return value  # keep floats; ids are normalised by the caller
+    return value
+
+
+def assessor_numbers(table: Table, prefix: str) -> list[int]:
+    """The assessor numbers present for 'likelihood_' / 'impact_' columns, ascending."""
+    return sorted(int(k[len(prefix):]) for k in table.columns if k.startswith(prefix) and k[len(prefix):].isdigit())
+
+
+def text_of(value: Any) -> str:
+    """A cell as text: 3.0 → '3', None → ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def headers(table: str, lang: i18n.Lang = "zh", keys: Iterable[str] | None = None) -> list[str]:
+    """Header texts for a table's columns in one language (numbered columns left out)."""
+    chosen = set(keys) if keys is not None else None
+    return [s.header(lang) for s in columns(table) if not s.numbered and (chosen is None or s.key in chosen)]
