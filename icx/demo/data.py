@@ -52,6 +52,10 @@ class DemoRisk:
 
 @dataclass
 class DemoUnit:
+    """A sample unit. Besides risks it carries the other sheets' tables as lists of dicts keyed by
+    the catalogue's column keys (``icx/data/catalogue/sheets.toml``), so a workbook writer can
+    put any of them on the right sheet without knowing how they were generated."""
+
     code: str
     name: str
     period: str
@@ -59,6 +63,12 @@ class DemoUnit:
     contact: str
     email: str
     risks: list[DemoRisk]
+    controls: list[dict[str, Any]] = field(default_factory=list)  # control_matrix keys + "area"
+    duty_rules: list[dict[str, Any]] = field(default_factory=list)  # duty_rules keys (unit's own rules)
+    post_duties: list[dict[str, Any]] = field(default_factory=list)  # post_duties keys
+    person_posts: list[dict[str, Any]] = field(default_factory=list)  # person_posts keys
+    transactions: list[dict[str, Any]] = field(default_factory=list)  # transaction_log keys
+    evaluation: list[dict[str, Any]] = field(default_factory=list)  # evaluation keys
 
 
 @cache

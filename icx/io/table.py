@@ -131,13 +131,23 @@ class Table:
         return problem.located(sheet=self.sheet, cell=cell, file=file)
 
 
-def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS) -> tuple[int, dict[str, int]] | None:
-    """The header row (0-based) holding the most known columns, and its key → column map."""
+Window = tuple[int, int]  # 0-based first and last column to look at (inclusive)
+
+
+def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
+                window: Window | None = None) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) holding the most known columns, and its key → column map.
+
+    ``window`` limits the columns looked at, for sheets holding several tables side by side.
+    """
     best: tuple[int, dict[str, int]] | None = None
     required = {s.key for s in columns(table) if s.required}
+    first, last = window or (0, 10**9)
     for r in range(min(search_rows, grid.height)):
         found: dict[str, int] = {}
         for c, value in enumerate(grid.rows[r]):
+            if not first <= c <= last:
+                continue
             key = match_header(value, table)
             if key and key not in found:
                 found[key] = c
@@ -151,13 +161,14 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS) -
     return best
 
 
-def read_table(grid: Grid, table: str, *, file: str | None = None) -> Table:
+def read_table(grid: Grid, table: str, *, file: str | None = None, window: Window | None = None) -> Table:
     """Read the standard table ``table`` from ``grid``; problems are collected, never raised.
 
     Values are kept as the sheet holds them (text stays text); parsing into numbers is the
-    caller's job so it can say what a cell should have held.
+    caller's job so it can say what a cell should have held. ``window`` (first, last column,
+    0-based) reads one of several tables placed side by side on a sheet.
     """
-    found = find_header(grid, table)
+    found = find_header(grid, table, window=window)
     specs = columns(table)
     if found is None:
         needed = "、".join(s.zh for s in specs if s.required) or specs[0].zh
@@ -166,7 +177,10 @@ def read_table(grid: Grid, table: str, *, file: str | None = None) -> Table:
     header_row, mapping = found
     problems: list[Problem] = []
     header_values = grid.rows[header_row]
+    first, last = window or (0, 10**9)
     for c, value in enumerate(header_values):
+        if not first <= c <= last:
+            continue
         key = match_header(value, table)
         if key and mapping.get(key) != c:
             problems.append(
