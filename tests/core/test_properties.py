@@ -1,0 +1,113 @@
+"""Property tests of the scoring engine (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from icx.core import scoring, vectorized
+from icx.core.methodology import default_methodology
+
+scores = st.floats(min_value=1.0, max_value=5.0, allow_nan=False)
+probabilities = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+amounts = st.floats(min_value=0.0, max_value=1e10, allow_nan=False)
+ids = st.text(alphabet="ABCabc-_0123456789风险", min_size=1, max_size=6)
+
+
+@given(scores, scores, scores, scores)
+def test_level_is_monotonic(l1: float, i1: float, dl: float, di: float) -> None:
+    # Raising likelihood or impact never gives a less severe (higher-numbered) level.
+    l2, i2 = min(5.0, l1 + dl - 1), min(5.0, i1 + di - 1)
+    assert scoring.risk_level(l2, i2) <= scoring.risk_level(l1, i1)
+
+
+@given(scores, scores)
+def test_score_is_between_1_and_25(likelihood: float, impact: float) -> None:
+    score = scoring.risk_score(likelihood, impact)
+    assert 1.0 <= score <= 25.0
+    assert math.isclose(score, likelihood * impact, abs_tol=1e-6)
+
+
+@given(st.lists(st.tuples(scores, scores), min_size=1, max_size=40))
+def test_vectorized_score_and_level_equal_scalar(pairs: list[tuple[float, float]]) -> None:
+    lk = [p[0] for p in pairs]
+    im = [p[1] for p in pairs]
+    assert vectorized.risk_score(lk, im).tolist() == [scoring.risk_score(a, b) for a, b in pairs]
+    assert vectorized.risk_level(lk, im).tolist() == [scoring.risk_level(a, b) for a, b in pairs]
+    assert vectorized.band(lk).tolist() == [scoring.band(a) for a in lk]
+
+
+@given(st.lists(probabilities, min_size=1, max_size=30))
+def test_vectorized_probability_equals_scalar(values: list[float]) -> None:
+    assert vectorized.likelihood_from_probability(values).unwrap().tolist() == [
+        scoring.likelihood_from_probability(v) for v in values
+    ]
+
+
+@given(st.lists(amounts, min_size=1, max_size=30))
+def test_vectorized_amount_equals_scalar(values: list[float]) -> None:
+    assert vectorized.impact_from_amount(values).unwrap().tolist() == [scoring.impact_from_amount(v) for v in values]
+
+
+cell_values = st.one_of(
+    st.integers(min_value=-2, max_value=8),
+    st.floats(min_value=-1, max_value=6, allow_nan=False),
+    st.sampled_from(["35%", "很可能", "likely", "高高", "", "  ", "¥12,000", "1.2万", "重大受损", "3", "4.5", "１"]),
+    st.none(),
+)
+
+
+@given(st.lists(cell_values, min_size=1, max_size=30))
+def test_vectorized_generic_parsers_equal_scalar_on_any_cell(values: list[object]) -> None:
+    for vec_fn, scalar_fn in ((vectorized.likelihood, scoring.likelihood), (vectorized.impact, scoring.impact)):
+        checked = vec_fn(values)
+        bad_rows = {p.row for p in checked.problems}
+        for i, value in enumerate(values):
+            try:
+                expected = scalar_fn(value)
+            except ValueError:
+                assert i in bad_rows
+                assert np.isnan(checked.values.iloc[i])
+            else:
+                assert i not in bad_rows
+                assert checked.values.iloc[i] == expected
+
+
+@given(st.lists(st.tuples(ids, st.sampled_from([1.0, 2.5, 4.0, 9.0, 12.0, 25.0]), st.integers(1, 3)), min_size=1, max_size=30))
+def test_vectorized_rank_equals_scalar(rows: list[tuple[str, float, int]]) -> None:
+    risk_ids, risk_scores, levels = zip(*rows)
+    assert vectorized.rank(list(risk_ids), list(risk_scores), list(levels)).tolist() == scoring.rank(risk_ids, risk_scores, levels)
+
+
+@given(st.lists(st.tuples(ids, st.sampled_from([1.0, 4.0, 9.0]), st.integers(1, 3)), min_size=2, max_size=20))
+def test_rank_orders_by_score_then_level_then_id(rows: list[tuple[str, float, int]]) -> None:
+    risk_ids, risk_scores, levels = zip(*rows)
+    ranks = scoring.rank(risk_ids, risk_scores, levels)
+    for a in range(len(rows)):
+        for b in range(len(rows)):
+            key_a = (-risk_scores[a], levels[a], scoring.id_sort_key(risk_ids[a]))
+            key_b = (-risk_scores[b], levels[b], scoring.id_sort_key(risk_ids[b]))
+            if key_a < key_b:
+                assert ranks[a] < ranks[b]
+            elif key_a == key_b:
+                assert ranks[a] == ranks[b]
+
+
+@settings(max_examples=50)
+@given(st.lists(st.lists(st.one_of(scores, st.none()), min_size=5, max_size=5), min_size=1, max_size=20))
+def test_vectorized_average_equals_scalar(table: list[list[float | None]]) -> None:
+    checked = vectorized.average(pd.DataFrame(table))
+    for i, row in enumerate(table):
+        if all(v is None for v in row):
+            assert any(p.row == i for p in checked.problems)
+        else:
+            assert math.isclose(checked.values.iloc[i], scoring.average(row), rel_tol=1e-12)
+
+
+def test_default_matrix_has_only_levels_1_to_3() -> None:
+    flat = default_methodology().matrix_flat
+    assert len(flat) == 25 and set(flat) <= {1, 2, 3}
