@@ -7,7 +7,6 @@ from typing import Iterable, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, load_methodology
@@ -40,21 +39,18 @@ def methodology_from(path: Optional[Path]) -> Methodology:
         raise  # unreachable
 
 
-def problem_table(problems: Iterable[Problem], lang: str = "zh", limit: int = 50) -> Table:
-    table = Table(show_lines=False, header_style="bold")
-    for title in (("位置", "Where"), ("级别", "Severity"), ("说明", "Message")):
-        table.add_column(title[0] if lang == "zh" else title[1])
+def print_problems(problems: Iterable[Problem], lang: str = "zh", *, limit: int = 200, to: Console | None = None) -> None:
+    """One line per problem: where it is, then the message (never truncated, easy to grep)."""
+    out = to or console
     problems = list(problems)
     for p in problems[:limit]:
-        sev = {"error": "[red]错误[/]" if lang == "zh" else "[red]error[/]",
-               "warning": "[yellow]提示[/]" if lang == "zh" else "[yellow]warning[/]"}[p.severity]
-        table.add_row(p.where, sev, p.message(lang))  # type: ignore[arg-type]
+        tag = {"error": ("[red]错误[/]", "[red]error[/]"), "warning": ("[yellow]提示[/]", "[yellow]warning[/]")}[p.severity]
+        out.print(f"{tag[0 if lang == 'zh' else 1]} {p.where}: {p.message(lang)}", soft_wrap=True)  # type: ignore[arg-type]
     if len(problems) > limit:
-        table.add_row("…", "", f"+{len(problems) - limit}")
-    return table
+        out.print(f"… +{len(problems) - limit}", soft_wrap=True)
 
 
 def fail(problems: Iterable[Problem], lang: str = "zh") -> None:
     """Print problems to stderr and exit with EXIT_FAILED."""
-    err_console.print(problem_table(problems, lang))
+    print_problems(problems, lang, to=err_console)
     raise typer.Exit(EXIT_FAILED)

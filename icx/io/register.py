@@ -128,7 +128,7 @@ def read_register(
 
     risks = tuple(_risk(row, result.loc[r], likelihoods, impacts, r) for r, row in frame[ok].iterrows())
     register = RiskRegister(risks=risks, methodology=m, unit_code=unit_code, unit_name=unit_name)
-    merged = frame.join(result.drop(columns=["id", "area"]), rsuffix="_computed")
+    merged = frame.copy()
     for key in ("likelihood", "impact", "score", "level", "rank"):
         merged[key] = result[key]
     merged["area_code"] = result["area"]

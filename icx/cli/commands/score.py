@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from icx.cli.common import (
-    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, fail, methodology_from, problem_table,
+    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, fail, methodology_from, print_problems,
 )
 from icx.core.errors import IcxError
 from icx.io.grid import load_grid
@@ -69,7 +69,7 @@ def score(
         console.print(f"Scored {scored} risks: " + ", ".join(f"{n}: {counts[i]}" for n, i in zip(names, (1, 2, 3))))
         console.print(f"Output: {target}")
     if result.problems:
-        console.print(problem_table(result.problems, lang))
+        print_problems(result.problems, lang)
     if result.errors:
         raise typer.Exit(EXIT_FINDINGS)
 
