@@ -8,6 +8,7 @@ bad row, not only the first, and still use the good ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any, Iterable, Literal
 
 import numpy as np
@@ -101,6 +102,41 @@ class _Cells:
         return cls(blank, number, text, raw)
 
 
+def _on_uniques(parse: Any) -> Any:
+    """Parse each distinct value once and spread the result over the column.
+
+    Unit sheets repeat a handful of values (1–5, 较高, 35%…) thousands of times, so text
+    columns are parsed on their distinct values; every bad row still gets its own problem.
+    """
+
+    @wraps(parse)
+    def wrapper(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
+        raw = as_series(values)
+        if raw.dtype.kind in "iuf" or len(raw) < 64:
+            return parse(raw, methodology, blank=blank)
+        codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
+        distinct = list(uniques)
+        if len(distinct) * 4 > len(raw) or any(isinstance(u, (bool, np.bool_)) for u in distinct):
+            return parse(raw, methodology, blank=blank)
+        checked = parse(pd.Series(distinct + [None], dtype=object), methodology, blank=blank)
+        spread = checked.values.to_numpy()[codes]  # code -1 (missing) picks the trailing None
+        result = pd.Series(spread, index=raw.index, dtype=float)
+        problems: list[Problem] = []
+        labels = raw.index
+        given = raw.to_numpy(dtype=object)
+        for problem in checked.problems:
+            # problem.row is a position among the distinct values; the last one stands for blanks
+            code = -1 if problem.row == len(distinct) else problem.row
+            for pos in np.flatnonzero(codes == code):
+                label = labels[pos]
+                problems.append(problem.model_copy(update={"row": label.item() if hasattr(label, "item") else label,
+                                                           "given": given[pos]}))
+        problems.sort(key=lambda p: labels.get_loc(p.row) if p.row in labels else 0)
+        return Checked(result, tuple(problems))
+
+    return wrapper
+
+
 def _problems(
     cells: _Cells, bad: np.ndarray, code: str, field_name: str, blank: Blank
 ) -> tuple[Problem, ...]:
@@ -144,6 +180,7 @@ def _wording(text: pd.Series, table: dict[str, int]) -> np.ndarray:
 
 
 # --- likelihood ---------------------------------------------------------------------------------
+@_on_uniques
 def likelihood_from_probability(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
@@ -154,6 +191,7 @@ def likelihood_from_probability(
     return _result(cells, scores, bad, "probability_invalid", "likelihood", blank)
 
 
+@_on_uniques
 def likelihood_from_wording(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
@@ -163,6 +201,7 @@ def likelihood_from_wording(
     return _result(cells, scores, bad, "likelihood_invalid", "likelihood", blank)
 
 
+@_on_uniques
 def likelihood(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
@@ -196,6 +235,7 @@ def _amounts(cells: _Cells) -> np.ndarray:
     return np.where(np.isnan(cells.number), parsed, cells.number)
 
 
+@_on_uniques
 def impact_from_amount(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
@@ -206,6 +246,7 @@ def impact_from_amount(
     return _result(cells, scores, bad, "amount_invalid", "impact", blank)
 
 
+@_on_uniques
 def impact_from_wording(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
@@ -215,6 +256,7 @@ def impact_from_wording(
     return _result(cells, scores, bad, "impact_invalid", "impact", blank)
 
 
+@_on_uniques
 def impact(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, money texts ("¥12,000", "3万元") and wordings, row by row."""
     m = _m(methodology)

@@ -111,3 +111,22 @@ def test_vectorized_average_equals_scalar(table: list[list[float | None]]) -> No
 def test_default_matrix_has_only_levels_1_to_3() -> None:
     flat = default_methodology().matrix_flat
     assert len(flat) == 25 and set(flat) <= {1, 2, 3}
+
+
+@settings(max_examples=40)
+@given(st.lists(cell_values, min_size=1, max_size=8), st.integers(min_value=70, max_value=300), st.randoms())
+def test_long_repetitive_columns_parse_like_scalars(palette: list[object], length: int, rnd) -> None:
+    # Long columns of few distinct values take the parse-distinct-values path.
+    values = [rnd.choice(palette) for _ in range(length)]
+    index = [f"r{i}" for i in range(length)]
+    for vec_fn, scalar_fn in ((vectorized.likelihood, scoring.likelihood), (vectorized.impact, scoring.impact)):
+        checked = vec_fn(pd.Series(values, index=index, dtype=object))
+        expected_bad = []
+        for i, value in enumerate(values):
+            try:
+                assert checked.values.iloc[i] == scalar_fn(value)
+            except ValueError:
+                expected_bad.append(index[i])
+                assert np.isnan(checked.values.iloc[i])
+        assert [p.row for p in checked.problems] == expected_bad
+        assert all(p.given is values[index.index(p.row)] or p.given == values[index.index(p.row)] for p in checked.problems)
