@@ -315,6 +315,19 @@ def check_score(values: Any, field_name: str = "score", *, blank: Blank = "error
     return _result(cells, num, bad, "score_invalid", field_name, blank)
 
 
+def check_range(
+    values: Any, low: float, high: float, code: str, field_name: str = "value", *, blank: Blank = "error"
+) -> Checked:
+    """Numbers (or numbers stored as text) within [low, high]; ``code`` names the message for the rest.
+
+    ``check_score`` is this rule for 1–5; callers that band 0–5 values or read 1–3 levels use it directly.
+    """
+    cells = _Cells.of(values)
+    num = cells.number
+    bad = ~cells.blank & ~((num >= low) & (num <= high))
+    return _result(cells, num, bad, code, field_name, blank)
+
+
 def average(scores: Any, field_name: str = "score") -> Checked:
     """Row means of an assessors' table (rows = risks, columns = assessors); blanks skipped."""
     frame = scores if isinstance(scores, pd.DataFrame) else pd.DataFrame(np.asarray(scores, dtype=object))
