@@ -47,7 +47,25 @@ def _register_all() -> None:
             register(app)
 
 
+def _examples() -> str:
+    """'Examples' for the top-level help, gathered from each command's own docstring."""
+    lines: list[str] = []
+
+    def visit(typer_app: typer.Typer) -> None:
+        for command in typer_app.registered_commands:
+            for line in (command.callback.__doc__ or "").splitlines() if command.callback else []:
+                if line.strip().startswith("Example"):
+                    lines.append(line.split(":", 1)[1].strip())
+        for group in typer_app.registered_groups:
+            if group.typer_instance is not None:
+                visit(group.typer_instance)
+
+    visit(app)
+    return "Examples / 示例:\n\n" + "\n\n".join(f"  {line}" for line in lines) if lines else ""
+
+
 _register_all()
+app.info.epilog = _examples()
 
 
 def main() -> None:
