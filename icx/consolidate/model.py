@@ -1,0 +1,201 @@
+"""The consolidated result of a batch: units in a fixed order, the overall ranking, the key
+figures of the 概览 sheet, units missing from the roster and files sharing a unit code.
+
+Pure data over ``UnitResult`` records; no files. ``build`` is deterministic: the same unit
+results in any order give the same ``Consolidation`` (generation time aside).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from icx import i18n
+from icx.core import scoring
+from icx.core.errors import Problem
+from icx.core.methodology import Methodology, default_methodology
+from icx.consolidate.records import RiskRow, UnitResult
+from icx.consolidate.roster import Roster, RosterEntry
+
+FIGURE_KEYS: tuple[str, ...] = tuple(i18n.section("figures"))
+GRADE_FIGURES = {"major": "deficiencies_major_open", "important": "deficiencies_important_open",
+                 "general": "deficiencies_general_open"}
+
+
+@dataclass(slots=True)
+class RankedRisk:
+    rank: int
+    unit: UnitResult
+    risk: RiskRow
+
+
+@dataclass
+class Consolidation:
+    units: list[UnitResult]
+    as_of: dt.date
+    generated: dt.datetime
+    methodology: Methodology
+    period: str | None = None
+    roster: Roster | None = None
+    input_problems: list[Problem] = field(default_factory=list)
+    duplicates: dict[str, list[UnitResult]] = field(default_factory=dict)
+    missing: list[RosterEntry] = field(default_factory=list)
+    ranked: list[RankedRisk] = field(default_factory=list)
+    figures: dict[str, int | float | None] = field(default_factory=dict)
+
+    def problems(self) -> list[Problem]:
+        """Every problem: the batch's own first, then each unit's in unit order."""
+        out = list(self.input_problems)
+        for unit in self.units:
+            out.extend(unit.problems)
+        return out
+
+    def findings(self) -> list[tuple[UnitResult, Problem]]:
+        return [(u, p) for u in self.units for p in u.findings]
+
+    @property
+    def has_findings(self) -> bool:
+        """Anything the office must act on: errors, missing units, conflicts, overdue items."""
+        return bool(
+            any(p.severity == "error" for p in self.problems()) or self.missing
+            or self.figures.get("conflicts") or self.figures.get("deficiencies_overdue")
+        )
+
+
+def build(
+    units: Iterable[UnitResult],
+    *,
+    as_of: dt.date,
+    roster: Roster | None = None,
+    period: str | None = None,
+    methodology: Methodology | None = None,
+    input_problems: Iterable[Problem] = (),
+    generated: dt.datetime | None = None,
+) -> Consolidation:
+    ordered = sorted(units, key=lambda u: u.sort_key)
+    result = Consolidation(
+        units=ordered, as_of=as_of, period=period, roster=roster,
+        methodology=methodology or default_methodology(),
+        generated=generated or dt.datetime.now().replace(microsecond=0),
+        input_problems=list(input_problems) + (list(roster.problems) if roster else []),
+    )
+    result.duplicates = _flag_duplicates(ordered)
+    if roster is not None:
+        _flag_not_in_roster(ordered, roster)
+        received = {u.unit_code for u in ordered if u.unit_code}
+        result.missing = [e for e in roster.entries if e.unit_code not in received]
+    result.ranked = rank_all(ordered)
+    result.figures = key_figures(result)
+    return result
+
+
+def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
+    by_code: dict[str, list[UnitResult]] = defaultdict(list)
+    for unit in units:
+        if unit.unit_code:
+            by_code[unit.unit_code].append(unit)
+    duplicates = {code: group for code, group in by_code.items() if len(group) > 1}
+    for code, group in duplicates.items():
+        for unit in group:
+            others = "、".join(Path(o.file).name for o in group if o is not unit)
+            unit.problems.append(Problem.of("consolidate_duplicate_unit", _code=code, _others=others, file=unit.file))
+    return duplicates
+
+
+def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
+    codes = roster.codes()
+    for unit in units:
+        if unit.unit_code and unit.unit_code not in codes:
+            unit.problems.append(Problem.of("consolidate_not_in_roster", _code=unit.unit_code, severity="warning",
+                                            file=unit.file))
+
+
+def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
+    """All risks of all units ranked like the 风险识别排序表: score high→low, level 1→3, then
+    unit code and risk id; equal keys share a rank."""
+    pairs = [(u, r) for u in units for r in u.risks]
+    ranks = scoring.rank([f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs],
+                         [r.level for _, r in pairs])
+    ranked = [RankedRisk(k, u, r) for k, (u, r) in zip(ranks, pairs)]
+    ranked.sort(key=lambda x: (x.rank, x.unit.sort_key, scoring.id_sort_key(x.risk.id)))
+    return ranked
+
+
+def key_figures(c: Consolidation) -> dict[str, int | float | None]:
+    """The 概览 figures (keys of ``icx/data/catalogue/figures.toml``)."""
+    readable = [u for u in c.units if u.readable]
+    received = {u.unit_code for u in readable if u.unit_code} | {u.file for u in readable if not u.unit_code}
+    levels = {1: 0, 2: 0, 3: 0}
+    for unit in c.units:
+        for level, n in unit.counts_by_level().items():
+            levels[level] += n
+    open_rows = [d for u in c.units for d in u.deficiencies if d.is_open]
+    scores = [u.evaluation_score for u in c.units if u.evaluation_score is not None]
+    figures: dict[str, int | float | None] = {
+        "units_expected": len(c.roster.entries) if c.roster is not None else len(received),
+        "units_received": len(received),
+        "units_missing": len(c.missing),
+        "units_with_errors": sum(1 for u in c.units if u.errors),
+        "risks_total": sum(levels.values()),
+        "risks_level1": levels[1],
+        "risks_level2": levels[2],
+        "risks_level3": levels[3],
+        "conflicts": sum(len(u.conflicts) for u in c.units),
+        "evaluation_score": round(math.fsum(scores) / len(scores), 2) if scores else None,
+        "deficiencies_open": len(open_rows),
+        "deficiencies_overdue": sum(1 for d in open_rows if d.overdue),
+    }
+    for grade, key in GRADE_FIGURES.items():
+        figures[key] = sum(1 for d in open_rows if d.grade_key == grade)
+    missing = set(FIGURE_KEYS) - set(figures)
+    if missing:  # a figure added to the catalogue must be computed here too
+        raise KeyError(f"key figures not computed: {sorted(missing)}")
+    return {k: figures[k] for k in FIGURE_KEYS}
+
+
+# --- a unit against all units (feedback workbooks) ---------------------------------------------
+POSITION_METRICS: tuple[str, ...] = ("risks_total", "risks_level1", "risks_level2", "risks_level3", "conflicts",
+                                     "evaluation_score", "deficiencies_open", "deficiencies_overdue")
+HIGHER_IS_BETTER = {"evaluation_score"}
+
+
+def unit_metrics(unit: UnitResult) -> dict[str, float | None]:
+    levels = unit.counts_by_level()
+    open_rows = [d for d in unit.deficiencies if d.is_open]
+    return {
+        "risks_total": sum(levels.values()), "risks_level1": levels[1], "risks_level2": levels[2],
+        "risks_level3": levels[3], "conflicts": len(unit.conflicts), "evaluation_score": unit.evaluation_score,
+        "deficiencies_open": len(open_rows), "deficiencies_overdue": sum(1 for d in open_rows if d.overdue),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    metric: str
+    unit: float | None
+    total: float | None
+    average: float | None
+    rank: int | None  # 1 = most risks / highest score among units that have the figure
+    count: int
+
+
+def positions(c: Consolidation, unit: UnitResult) -> list[Position]:
+    """Where ``unit`` stands on each metric among all readable units."""
+    readable = [u for u in c.units if u.readable]
+    table = [unit_metrics(u) for u in readable]
+    mine = unit_metrics(unit)
+    out = []
+    for metric in POSITION_METRICS:
+        values = [row[metric] for row in table if row[metric] is not None]
+        value = mine[metric]
+        total = math.fsum(values) if values else None
+        average = round(total / len(values), 2) if values else None
+        if metric in HIGHER_IS_BETTER:
+            total = None  # a sum of percentages means nothing
+        rank = 1 + sum(1 for v in values if v > value) if value is not None else None
+        out.append(Position(metric, value, total, average, rank, len(values)))
+    return out

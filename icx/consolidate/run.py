@@ -1,0 +1,111 @@
+"""Read many unit workbooks in parallel worker processes and consolidate them.
+
+Files go to a ``ProcessPoolExecutor`` through a bounded window (a few tasks per worker in
+flight), and results come back in input order, so memory holds only the compact results and
+a handful of files being read, whether there are ten units or ten thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from icx.core.errors import Problem
+from icx.core.methodology import Methodology
+from icx.consolidate.inputs import expand_inputs
+from icx.consolidate.model import Consolidation, build
+from icx.consolidate.records import UnitResult
+from icx.consolidate.roster import Roster, read_roster
+from icx.consolidate.worker import WorkerOptions, fallback_methodology, read_unit
+
+IN_FLIGHT_PER_WORKER = 4
+
+
+def default_jobs() -> int:
+    """One worker per available CPU (at most 32)."""
+    try:
+        count = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except AttributeError:
+        count = os.cpu_count() or 1
+    return max(1, min(32, count))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds with icx already imported; elsewhere (Windows,
+    # macOS) spawn is the safe choice.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int = 1) -> Iterator[UnitResult]:
+    """Yield one ``UnitResult`` per path, in the order of ``paths``."""
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield read_unit(path, options)
+        return
+    workers = min(jobs, len(paths))
+    window = workers * IN_FLIGHT_PER_WORKER
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        pending: deque[tuple[str, Future[UnitResult]]] = deque()
+        items = iter(paths)
+        for path in items:
+            pending.append((str(path), pool.submit(read_unit, str(path), options)))
+            if len(pending) >= window:
+                break
+        while pending:
+            path, future = pending.popleft()
+            yield _outcome(path, future)
+            nxt = next(items, None)
+            if nxt is not None:
+                pending.append((str(nxt), pool.submit(read_unit, str(nxt), options)))
+
+
+def _outcome(path: str, future: Future[UnitResult]) -> UnitResult:
+    """The worker's result; a crashed worker becomes a problem on that file, not a stop."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 — e.g. BrokenProcessPool after a worker was killed
+        return UnitResult(file=path, problems=[Problem.of(
+            "consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)])
+
+
+def consolidate(
+    inputs: Iterable[str | Path],
+    *,
+    as_of: dt.date | None = None,
+    period: str | None = None,
+    roster: str | Path | Roster | None = None,
+    methodology_file: str | Path | None = None,
+    jobs: int = 1,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[UnitResult], None] | None = None,
+    generated: dt.datetime | None = None,
+) -> Consolidation:
+    """Expand ``inputs``, read every workbook (in ``jobs`` processes) and consolidate.
+
+    ``on_start(n)`` is told how many files will be read; ``on_result`` sees each result as it
+    arrives (the CLI's progress bar). Raises only for a broken ``methodology_file``.
+    """
+    as_of = as_of or dt.date.today()
+    paths, problems = expand_inputs(inputs)
+    methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
+    roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
+    options = WorkerOptions(as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None)
+    if on_start is not None:
+        on_start(len(paths))
+    results: list[UnitResult] = []
+    for result in read_units(paths, options, jobs=jobs):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    if not paths:
+        problems.append(Problem.of("consolidate_no_inputs"))
+    return build(results, as_of=as_of, roster=roster_obj, period=period, methodology=methodology,
+                 input_problems=problems, generated=generated)

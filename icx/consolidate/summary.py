@@ -1,0 +1,479 @@
+"""The committee summary workbook (内部控制委员会汇总), written with XlsxWriter.
+
+Sheets, in order: 概览, 各单位风险 (+ stacked bar chart), 风险热力图, 一级风险, 风险排序, 冲突清单,
+自我评价 (+ chart), 缺陷整改, 评分差异, 问题清单, 说明. Labels in Chinese (or English with
+``lang="en"``) from the catalogue. Two contracts are read back by ``icx remind``/email:
+概览 holds every key figure as a label (column A) / value (column B) row, labels exactly those of
+``icx/data/catalogue/figures.toml``; 缺陷整改 has exactly the header of the ``deficiencies`` table
+spec in ``sheets.toml`` followed by the overdue flag.
+
+The same consolidation gives the same cells (the generation time aside). The file is written to
+a temp file beside the target and renamed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from icx import __version__, i18n
+from icx.core.methodology import Methodology
+from icx.consolidate.model import Consolidation, RankedRisk
+from icx.consolidate.records import UnitResult
+from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
+from icx.io.safety import atomic_output
+from icx.io.table import columns, sheet_names
+
+CHART_UNITS = 40  # more bars than this make an unreadable chart; the table still lists every unit
+BIG_BATCH_RISKS = 20_000  # above this many risks rows are streamed to disk while writing
+
+
+def write_summary(c: Consolidation, target: str | Path, lang: i18n.Lang = "zh") -> Path:
+    """Write the committee summary of ``c`` to ``target`` atomically and return ``target``."""
+    target = Path(target)
+    with atomic_output(target) as tmp:
+        wb = new_workbook(tmp, big=len(c.ranked) > BIG_BATCH_RISKS)
+        _Summary(wb, c, lang).write_all()
+        wb.close()
+    return target
+
+
+# --- labels ------------------------------------------------------------------------------------
+def label(key: str, lang: i18n.Lang) -> str:
+    return i18n.label(f"consolidate_{key}", lang)
+
+
+def sheet(key: str, lang: i18n.Lang) -> str:
+    return sheet_title(sheet_names(key)[0 if lang == "zh" else 1])
+
+
+def header(table_name: str, key: str, lang: i18n.Lang) -> str:
+    return next(s for s in columns(table_name) if s.key == key).header(lang)
+
+
+def figure_label(key: str, lang: i18n.Lang) -> str:
+    return i18n.section("figures")[key][lang]
+
+
+def level_name(m: Methodology, level: int, lang: i18n.Lang) -> str:
+    return m.level_name(level, lang)
+
+
+class _Summary:
+    def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: i18n.Lang):
+        self.wb, self.c, self.lang = wb, c, lang
+        self.m = c.methodology
+        self.s = Styles.of(wb, self.m)
+        wb.set_properties({"title": label("title", lang), "subject": c.period or "", "creator": "icx",
+                           "created": c.generated})
+
+    def L(self, key: str) -> str:  # noqa: N802 — short name for the many labels below
+        return label(key, self.lang)
+
+    def unit_headers(self) -> list[Column]:
+        return [Column(header("unit_info", "unit_code", self.lang), 11),
+                Column(header("unit_info", "unit_name", self.lang), 22)]
+
+    def add(self, key: str) -> Worksheet:
+        ws = self.wb.add_worksheet(sheet(key, self.lang))
+        print_setup(ws, f"{self.L('title')} {self.c.period or ''} — {sheet_names(key)[0 if self.lang == 'zh' else 1]}")
+        return ws
+
+    def write_all(self) -> None:
+        self.overview()
+        self.unit_risks()
+        self.heatmap()
+        self.level1()
+        self.ranking()
+        self.conflicts()
+        self.evaluation()
+        self.deficiencies()
+        self.findings()
+        self.problems()
+        self.notes()
+
+    # --- 概览 ------------------------------------------------------------------------------------
+    def overview(self) -> None:
+        c, s = self.c, self.s
+        ws = self.add("overview")
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 16)
+        ws.set_column(2, 4, 24)
+        ws.write_string(0, 0, f"{self.L('title')} {c.period or ''}".strip(), s.title)
+        ws.write_string(1, 0, self.L("period"), s.label)
+        put(ws, 1, 1, c.period or "", s.text)
+        ws.write_string(2, 0, self.L("as_of"), s.label)
+        put(ws, 2, 1, c.as_of, s.date)
+        ws.write_string(4, 0, self.L("figure"), s.header)
+        ws.write_string(4, 1, self.L("value"), s.header)
+        row = 5
+        for key, value in c.figures.items():
+            ws.write_string(row, 0, figure_label(key, self.lang), s.text)
+            put(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
+            row += 1
+        row += 1
+        if c.missing:
+            ws.write_string(row, 0, self.L("missing_units"), s.label)
+            row += 1
+            cols = [*self.unit_headers(), Column(header("roster", "contact", self.lang), 16),
+                    Column(header("roster", "email", self.lang), 24)]
+            for col_index, col in enumerate(cols):
+                ws.write_string(row, col_index, col.header, s.header)
+            for e in c.missing:
+                row += 1
+                for col_index, value in enumerate((e.unit_code, e.unit_name, e.contact, e.email)):
+                    put(ws, row, col_index, value, s.text)
+            row += 2
+        if c.duplicates:
+            ws.write_string(row, 0, self.L("duplicate_units"), s.label)
+            row += 1
+            for col_index, text in enumerate((header("unit_info", "unit_code", self.lang),
+                                              header("unit_info", "unit_name", self.lang), self.L("file"))):
+                ws.write_string(row, col_index, text, s.header)
+            for code in sorted(c.duplicates):
+                for unit in c.duplicates[code]:
+                    row += 1
+                    for col_index, value in enumerate((code, unit.unit_name, unit.file)):
+                        put(ws, row, col_index, value, s.text)
+        ws.freeze_panes(5, 0)
+        ws.repeat_rows(4)
+        ws.activate()
+
+    # --- 各单位风险 ------------------------------------------------------------------------------
+    def unit_rows(self) -> list[UnitResult]:
+        return [u for u in self.c.units if u.readable]
+
+    def unit_risks(self) -> None:
+        s, lang = self.s, self.lang
+        ws = self.add("summary_unit_risks")
+        units = self.unit_rows()
+        cols = [*self.unit_headers(), *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
+                Column(self.L("total"), 8, "integer"), Column(self.L("errors_count"), 8, "integer"),
+                Column(self.L("file"), 30)]
+        rows = []
+        for u in units:
+            counts = u.counts_by_level()
+            rows.append([u.unit_code, u.unit_name, counts[1], counts[2], counts[3], sum(counts.values()),
+                         len(u.errors), u.file])
+        first, last = table(ws, s, 0, cols, rows)
+        if rows:
+            total_row = last + 1
+            ws.write_string(total_row, 1, self.L("total"), s.label)
+            for col in range(2, 7):
+                ws.write_number(total_row, col, sum(r[col] for r in rows), s.integer)
+            ws.conditional_format(first, 5, last, 5, {"type": "data_bar", "bar_color": "#9DC3E6",
+                                                      "data_bar_2010": False})
+            ws.conditional_format(first, 6, last, 6, {"type": "cell", "criteria": ">", "value": 0, "format": s.bad})
+        self._unit_chart(ws, units, rows, first, last)
+
+    def _unit_chart(self, ws: Worksheet, units: list[UnitResult], rows: list[list[Any]], first: int, last: int) -> None:
+        if not rows:
+            return
+        name = sheet("summary_unit_risks", self.lang)
+        title = self.L("chart_units")
+        cat_col, val_col = 1, 2
+        if len(rows) > CHART_UNITS:
+            # A chart needs a contiguous range: the top units go in a small block under the table
+            # (written after it, so rows stay in order when they are streamed to disk).
+            top = sorted(rows, key=lambda r: (-r[2], -r[5], r[0]))[:CHART_UNITS]
+            start = last + 3
+            ws.write_string(start, 1, title + i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS), self.s.label)
+            for r, row in enumerate(top, start=start + 1):
+                put(ws, r, 0, row[0], self.s.text)
+                put(ws, r, 1, row[1], self.s.text)
+                for i in range(3):
+                    ws.write_number(r, 2 + i, row[2 + i], self.s.integer)
+            first, last = start + 1, start + len(top)
+            title += i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS)
+        chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for i, lv in enumerate(self.m.risk_levels):
+            chart.add_series({
+                "name": [name, 0, val_col + i],
+                "categories": [name, first, cat_col, last, cat_col],
+                "values": [name, first, val_col + i, last, val_col + i],
+                "fill": {"color": f"#{lv.color}"}, "border": {"color": "#7F7F7F"}, "gap": 60,
+            })
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 640, "height": max(300, 60 + 22 * (last - first + 1))})
+        ws.insert_chart(0, 9, chart)
+
+    # --- 风险热力图 ------------------------------------------------------------------------------
+    def heatmap(self) -> None:
+        s, m, lang = self.s, self.m, self.lang
+        ws = self.add("summary_heatmap")
+        counts = [[0] * 5 for _ in range(5)]
+        for item in self.c.ranked:
+            counts[item.risk.likelihood_band - 1][item.risk.impact_band - 1] += 1
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 6, 12)
+        ws.write_string(0, 0, sheet_names("summary_heatmap")[0 if lang == "zh" else 1], s.title)
+        ws.write_string(1, 0, self.L("likelihood_axis"), s.header)
+        for i in range(5):
+            ws.write_string(1, 1 + i, f"{m.band_name(i + 1, lang)} ({i}–{i + 1}]", s.header)
+        ws.write_string(1, 6, self.L("total"), s.header)
+        for r, lb in enumerate(range(5, 0, -1), start=2):  # 极高 on top, like 表3
+            ws.write_string(r, 0, f"{m.band_name(lb, lang)} ({lb - 1}–{lb}]", s.header)
+            for ib in range(1, 6):
+                ws.write_number(r, ib, counts[lb - 1][ib - 1], s.levels[m.matrix.level(lb, ib)])
+            ws.write_number(r, 6, sum(counts[lb - 1]), s.integer)
+        ws.write_string(7, 0, self.L("total"), s.label)
+        for ib in range(1, 6):
+            ws.write_number(7, ib, sum(counts[lb][ib - 1] for lb in range(5)), s.integer)
+        ws.write_number(7, 6, sum(map(sum, counts)), s.integer)
+        ws.set_row(1, 30)
+        for r in range(2, 7):
+            ws.set_row(r, 36)
+        ws.merge_range(8, 0, 8, 6, self.L("heatmap_note"), s.note)
+        ws.set_row(8, 30)
+        row = 10
+        for lv in m.risk_levels:
+            ws.write_string(row, 0, lv.name_zh if lang == "zh" else lv.name_en, s.levels[lv.level])
+            ws.merge_range(row, 1, row, 6, lv.meaning_zh if lang == "zh" else lv.meaning_en, s.text)
+            row += 1
+        custom = [u for u in self.c.units if u.methodology_custom]
+        if custom:
+            row += 1
+            ws.merge_range(row, 0, row, 6, self.L("heatmap_custom"), s.note)
+            for u in custom:
+                row += 1
+                put(ws, row, 0, u.unit_code, s.text)
+                put(ws, row, 1, u.unit_name, s.text)
+                put(ws, row, 3, u.methodology_name, s.text)
+        ws.print_area(0, 0, max(row, 13), 6)
+
+    # --- 一级风险 / 风险排序 ---------------------------------------------------------------------
+    def risk_columns(self, with_level: bool) -> list[Column]:
+        lang = self.lang
+        h = lambda k: header("register", k, lang)  # noqa: E731
+        cols = [Column(self.L("overall_rank"), 7, "integer"), *self.unit_headers(), Column(h("id"), 10),
+                Column(h("area"), 11), Column(h("process_step"), 12), Column(h("description"), 44, "wrap"),
+                Column(h("likelihood"), 8, "decimal"), Column(h("impact"), 8, "decimal"),
+                Column(h("score"), 8, "decimal")]
+        if with_level:
+            cols.append(Column(h("level"), 8))
+        cols += [Column(h("response"), 10), Column(h("controls"), 18, "wrap"), Column(h("owner_department"), 12),
+                 Column(h("owner"), 9), Column(self.L("unit_rank"), 8, "integer")]
+        return cols
+
+    def risk_row(self, item: RankedRisk, with_level: bool) -> list[Any]:
+        r, u = item.risk, item.unit
+        row: list[Any] = [item.rank, u.unit_code, u.unit_name, r.id, r.area_zh if self.lang == "zh" else r.area_en,
+                          r.process_step, r.description, round(r.likelihood, 4), round(r.impact, 4), round(r.score, 4)]
+        if with_level:
+            row.append(level_name(self.m, r.level, self.lang))
+        row += [r.response, r.controls, r.owner_department, r.owner, r.unit_rank]
+        return row
+
+    def level1(self) -> None:
+        ws = self.add("summary_level1")
+        rows = [self.risk_row(x, False) for x in self.c.ranked if x.risk.level == 1]
+        table(ws, self.s, 0, self.risk_columns(False), rows)
+
+    def ranking(self) -> None:
+        ws = self.add("summary_ranking")
+        cols = self.risk_columns(True)
+        rows = (self.risk_row(x, True) for x in self.c.ranked)  # produced while written
+        first, last = table(ws, self.s, 0, cols, rows)
+        level_col = 11
+        for lv in self.m.risk_levels:
+            ws.conditional_format(first, level_col, max(first, last), level_col, {
+                "type": "cell", "criteria": "==", "value": f'"{level_name(self.m, lv.level, self.lang)}"',
+                "format": self.s.level_text[lv.level]})
+
+    # --- 冲突清单 --------------------------------------------------------------------------------
+    def conflicts(self) -> None:
+        ws = self.add("conflicts")
+        lang = self.lang
+        cols = [*self.unit_headers(), Column(header("person_posts", "person", lang), 10),
+                Column(header("person_posts", "post", lang), 22, "wrap"), Column(header("duty_rules", "duty_a", lang), 16),
+                Column(header("duty_rules", "duty_b", lang), 16), Column(header("duty_rules", "area", lang), 10),
+                Column(header("duty_rules", "rule_id", lang), 9), Column(self.L("message_zh"), 40, "wrap"),
+                Column(self.L("message_en"), 40, "wrap")]
+        rows = [[u.unit_code, u.unit_name, k.person, k.posts, k.duty_a, k.duty_b, k.area, k.rule_id, k.detail,
+                 k.detail_en] for u in self.c.units for k in u.conflicts]
+        table(ws, self.s, 0, cols, rows)
+
+    # --- 自我评价 --------------------------------------------------------------------------------
+    def evaluation_areas(self) -> list[str]:
+        order = {name: i for i, a in enumerate(self.m.areas) for name in (a.short_zh, a.name_zh, a.name_en, a.code)}
+        found = {a for u in self.c.units for a in u.evaluation_by_area}
+        return sorted(found, key=lambda a: (order.get(a, len(order)), a))
+
+    def evaluation(self) -> None:
+        s = self.s
+        ws = self.add("summary_evaluation")
+        areas = self.evaluation_areas()
+        units = [u for u in self.c.units if u.evaluated]
+        cols = [*self.unit_headers(), *(Column(a, 10, "percent1") for a in areas), Column(self.L("total_score"), 10, "percent1")]
+        rows = [[u.unit_code, u.unit_name, *(u.evaluation_by_area.get(a) for a in areas), u.evaluation_score]
+                for u in units]
+        first, last = table(ws, s, 0, cols, rows)
+        if not rows:
+            return
+        total_col = len(cols) - 1
+        avg_row = last + 1
+        ws.write_string(avg_row, 1, self.L("area_average"), s.label)
+        for i in range(len(areas) + 1):
+            values = [r[2 + i] for r in rows if r[2 + i] is not None]
+            put(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
+        ws.conditional_format(first, 2, last, total_col, {"type": "3_color_scale", "min_color": "#F8696B",
+                                                          "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+        name = sheet("summary_evaluation", self.lang)
+        title = self.L("chart_evaluation")
+        cat, val = 1, total_col
+        if len(rows) > CHART_UNITS:
+            low = sorted(rows, key=lambda r: (r[total_col] if r[total_col] is not None else 101, r[0]))[:CHART_UNITS]
+            title += i18n.label("consolidate_chart_evaluation_top", self.lang).format(n=CHART_UNITS)
+            start = avg_row + 3
+            ws.write_string(start, 1, title, s.label)
+            for r, row in enumerate(low, start=start + 1):
+                put(ws, r, 0, row[0], s.text)
+                put(ws, r, 1, row[1], s.text)
+                put(ws, r, 2, row[total_col], s.percent1)
+            val, first, last = 2, start + 1, start + len(low)
+        chart = self.wb.add_chart({"type": "bar"})
+        chart.add_series({"name": self.L("total_score"), "categories": [name, first, cat, last, cat],
+                          "values": [name, first, val, last, val], "fill": {"color": "#5B9BD5"},
+                          "data_labels": {"value": True, "num_format": "0.0"}})
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.set_x_axis({"min": 0, "max": 100})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 620, "height": max(300, 60 + 22 * (last - first + 1))})
+        ws.insert_chart(0, total_col + 2, chart)
+
+    # --- 缺陷整改 --------------------------------------------------------------------------------
+    def deficiencies(self) -> None:
+        s, lang = self.s, self.lang
+        ws = self.add("deficiencies")
+        widths = {"unit_code": 11, "unit_name": 20, "item_id": 9, "area": 10, "deficiency": 36, "grade": 10,
+                  "rectification": 30, "owner": 9, "owner_email": 22, "deadline": 11, "status": 9}
+        specs = columns("deficiencies")
+        cols = [Column(spec.header(lang), widths.get(spec.key, 12), "date" if spec.key == "deadline" else
+                       ("wrap" if spec.key in ("deficiency", "rectification") else "text")) for spec in specs]
+        cols += [Column(self.L("overdue"), 8), Column(self.L("days_overdue"), 8, "integer")]
+        yes, no = self.L("yes"), self.L("no")
+        rows = []
+        for u in self.c.units:
+            for d in sorted((d for d in u.deficiencies if d.is_open),
+                            key=lambda d: (not d.overdue, d.deadline or _FAR, d.item_id)):
+                values = {"unit_code": u.unit_code, "unit_name": u.unit_name, "item_id": d.item_id, "area": d.area,
+                          "deficiency": d.deficiency, "grade": d.grade, "rectification": d.rectification,
+                          "owner": d.owner, "owner_email": d.owner_email,
+                          "deadline": d.deadline or d.deadline_text or None, "status": d.status}
+                rows.append([values.get(spec.key) for spec in specs] + [yes if d.overdue else no,
+                                                                         d.days_overdue if d.overdue else None])
+        first, last = table(ws, s, 0, cols, rows)
+        flag = len(specs)
+        ws.conditional_format(first, flag, max(first, last), flag, {"type": "cell", "criteria": "==",
+                                                                     "value": f'"{yes}"', "format": s.bad})
+
+    # --- 评分差异 --------------------------------------------------------------------------------
+    def findings(self) -> None:
+        s = self.s
+        ws = self.add("summary_findings")
+        ws.merge_range(0, 0, 0, 8, self.L("findings_note"), s.note)
+        ws.set_row(0, 45)
+        cols = [*self.unit_headers(), Column(self.L("file"), 26), Column(self.L("sheet"), 10),
+                Column(self.L("cell"), 7), Column(self.L("stored"), 10), Column(self.L("message_zh"), 40, "wrap"),
+                Column(self.L("message_en"), 40, "wrap")]
+        rows = [[u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh,
+                 p.message_en] for u, p in self.c.findings()]
+        table(ws, s, 2, cols, rows)
+
+    # --- 问题清单 --------------------------------------------------------------------------------
+    def problems(self) -> None:
+        s = self.s
+        ws = self.add("problems")
+        cols = [*self.unit_headers(), Column(self.L("file"), 28), Column(self.L("sheet"), 10),
+                Column(self.L("cell"), 7), Column(self.L("severity"), 6), Column(self.L("code"), 14),
+                Column(self.L("message_zh"), 44, "wrap"), Column(self.L("message_en"), 44, "wrap")]
+        sev = {"error": self.L("error"), "warning": self.L("warning")}
+        rows: list[list[Any]] = [["", "", p.file or "", p.sheet or "", _cell(p), sev[p.severity], p.code,
+                                  p.message_zh, p.message_en] for p in self.c.input_problems]
+        for u in self.c.units:
+            rows += [[u.unit_code, u.unit_name, p.file or u.file, p.sheet or "", _cell(p), sev[p.severity], p.code,
+                      p.message_zh, p.message_en] for p in u.problems]
+        first, last = table(ws, s, 0, cols, rows)
+        ws.conditional_format(first, 5, max(first, last), 5, {"type": "cell", "criteria": "==",
+                                                                "value": f'"{sev["error"]}"', "format": s.bad})
+
+    # --- 说明 ------------------------------------------------------------------------------------
+    def notes(self) -> None:
+        c, s, m, lang = self.c, self.s, self.m, self.lang
+        ws = self.add("summary_notes")
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 40)
+        ws.set_column(2, 6, 14)
+        ws.write_string(0, 0, label("title", lang), s.title)
+        facts: list[tuple[str, Any, Any]] = [
+            (self.L("period"), c.period or "", s.text), (self.L("as_of"), c.as_of, s.date),
+            (self.L("generated"), c.generated.strftime("%Y-%m-%d %H:%M:%S"), s.text),
+            (self.L("icx_version"), __version__, s.text),
+            (self.L("methodology"), f"{m.name} {m.version}".strip(), s.text),
+        ]
+        if c.roster is not None:
+            facts.append((self.L("roster"), c.roster.file, s.text))
+            facts.append((f"{self.L('roster')} {self.L('sha256')}", c.roster.sha256, s.text))
+        row = 2
+        for name, value, fmt in facts:
+            ws.write_string(row, 0, name, s.label)
+            put(ws, row, 1, value, fmt)
+            row += 1
+        row += 1
+        for key in ("notes_recompute", "notes_duplicates", "notes_expected"):
+            ws.merge_range(row, 0, row, 6, self.L(key), s.note)
+            ws.set_row(row, 30)
+            row += 1
+        row += 1
+        ws.write_string(row, 0, self.L("band_edges"), s.label)
+        ws.write_string(row, 1, self.L("band_rule"), s.text)
+        row += 1
+        ws.write_string(row, 0, header("register", "likelihood", lang), s.label)
+        ws.write_string(row, 1, " / ".join(f"{e:.0%}" for e in m.likelihood.probability_edges), s.text)
+        row += 1
+        ws.write_string(row, 0, header("register", "loss_amount", lang), s.label)
+        ws.write_string(row, 1, " / ".join(f"{e:,.0f}" for e in m.impact.money_edges), s.text)
+        row += 2
+        ws.write_string(row, 0, self.L("level_matrix"), s.label)
+        row += 1
+        ws.write_string(row, 0, self.L("likelihood_axis"), s.header)
+        for i in range(5):
+            ws.write_string(row, 1 + i, m.band_name(i + 1, lang), s.header)
+        for lb in range(5, 0, -1):
+            row += 1
+            ws.write_string(row, 0, m.band_name(lb, lang), s.header)
+            for ib in range(1, 6):
+                level = m.matrix.level(lb, ib)
+                ws.write_string(row, ib, level_name(m, level, lang), s.levels[level])
+        row += 2
+        ws.write_string(row, 0, self.L("inputs"), s.label)
+        cols = [Column(self.L("file"), 26), *self.unit_headers(), Column(self.L("size"), 11, "integer"),
+                Column(self.L("sha256"), 66), Column(self.L("methodology"), 14), Column(self.L("read_ok"), 10)]
+        # This block sits below the notes, so it gets its own header and filter but no frozen pane.
+        rows = [[u.file, u.unit_code, u.unit_name, u.size, u.sha256,
+                 f"{self.L('methodology_own')}: {u.methodology_name}" if u.methodology_custom else self.L("methodology_default"),
+                 "OK" if u.readable else self.L("read_failed")] for u in sorted(c.units, key=lambda u: u.file)]
+        table(ws, s, row + 1, cols, rows, freeze=False)
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 40)
+
+
+_FAR = __import__("datetime").date.max
+
+
+def _cell(p: Any) -> str:
+    if p.cell:
+        return p.cell
+    return f"row {p.row}" if p.row is not None else ""
+
+
+def _given(value: Any) -> Any:
+    if isinstance(value, (int, float, str)) or value is None:
+        return value
+    return str(value)

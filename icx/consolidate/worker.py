@@ -1,0 +1,145 @@
+"""Read ONE unit workbook into a compact ``UnitResult``; runs inside a worker process.
+
+``read_unit`` never raises: an unreadable file, a missing sheet, a bad cell or even a bug in a
+reader becomes a ``Problem`` naming the file (and sheet and cell when known), so the batch goes
+on past it. The file is opened read-only, read once, and hashed (SHA-256) for the 说明 sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from icx.core import scoring
+from icx.core.errors import IcxError, Problem
+from icx.core.methodology import Methodology, default_methodology, load_methodology
+from icx.consolidate.records import RiskRow, UnitResult
+from icx.io.grid import WorkbookGrid, load_grid
+from icx.io.register import RegisterResult
+from icx.io.safety import sha256_of
+from icx.io.table import text_of
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """What every worker needs besides the file; small and picklable."""
+
+    as_of: dt.date
+    period: str | None = None
+    methodology_file: str | None = None  # fallback for files without their own 参数设置
+
+
+@cache
+def fallback_methodology(path: str | None) -> Methodology:
+    """The methodology for files that carry none (loaded once per worker process)."""
+    return default_methodology() if path is None else load_methodology(path)
+
+
+def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
+    """Read, validate and score one unit workbook. Never raises."""
+    started = time.perf_counter()
+    name = str(path)
+    result = UnitResult(file=name, as_of=options.as_of)
+    try:
+        result.size = os.stat(name).st_size
+        result.sha256 = sha256_of(name)
+        book = load_grid(name)
+    except IcxError as exc:
+        result.problems.extend(exc.problems)
+    except OSError as exc:
+        result.problems.append(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
+    except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the batch
+        result.problems.append(_internal(exc, name))
+    else:
+        result.readable = True
+        try:
+            _read_book(book, name, options, result)
+        except Exception as exc:  # noqa: BLE001
+            result.problems.append(_internal(exc, name))
+        del book  # grids are large; only the compact result leaves this function
+    _check_period(result, options)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _internal(exc: BaseException, file: str) -> Problem:
+    return Problem.of("consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=file)
+
+
+def _check_period(result: UnitResult, options: WorkerOptions) -> None:
+    if options.period and result.period and result.period != options.period:
+        result.problems.append(Problem.of("consolidate_period_differs", _given=result.period, _period=options.period,
+                                          severity="warning", file=result.file))
+
+
+def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> None:
+    from icx.consolidate import sources
+
+    unit = sources.read(book, file, fallback_methodology(options.methodology_file), options.as_of)
+    result.unit_code, result.unit_name = unit.code, unit.name
+    result.period, result.preparer, result.contact, result.email = unit.period, unit.preparer, unit.contact, unit.email
+    result.methodology_name = unit.methodology.name
+    result.methodology_custom = unit.methodology_custom
+    result.problems.extend(unit.problems)
+    if unit.register is not None:
+        result.risks = risk_rows(unit.register, unit.methodology)
+    result.conflicts = unit.conflicts
+    result.evaluated = unit.evaluated
+    result.evaluation_score = unit.evaluation_score
+    result.evaluation_by_area = unit.evaluation_by_area
+    result.deficiencies = unit.deficiencies
+    if not result.unit_code:
+        result.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
+
+
+def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
+    """The scored rows of a register as plain records, in the unit's rank order."""
+    frame = register.frame
+    if frame.empty or "score" not in frame:
+        return []
+    scored = frame[frame["score"].notna()]
+    names = {a.code: (a.short_zh or a.name_zh, a.name_en) for a in m.areas}
+    rows: list[RiskRow] = []
+    records = scored.to_dict("records")
+    for rec in records:
+        lk, im = float(rec["likelihood"]), float(rec["impact"])
+        area = rec.get("area_code") or ""
+        zh, en = names.get(area, (text_of(rec.get("area")), text_of(rec.get("area"))))
+        rows.append(RiskRow(
+            id=text_of(rec.get("id")), area=area, area_zh=zh, area_en=en,
+            process_step=_text(rec, "process_step"), description=_text(rec, "description"),
+            category=_category(rec, m), likelihood=lk, impact=im,
+            likelihood_band=scoring.band(lk), impact_band=scoring.band(im),
+            score=float(rec["score"]), level=int(rec["level"]), unit_rank=int(rec["rank"]),
+            response=_response(rec, m), owner_department=_text(rec, "owner_department"), owner=_text(rec, "owner"),
+            controls=_text(rec, "controls"),
+        ))
+    rows.sort(key=lambda r: (r.unit_rank, scoring.id_sort_key(r.id)))
+    return rows
+
+
+def _text(rec: dict[str, Any], key: str) -> str:
+    value = rec.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return text_of(value)
+
+
+def _category(rec: dict[str, Any], m: Methodology) -> str:
+    given = _text(rec, "category")
+    found = m.category(given) if given else None
+    return found.name_zh if found else given
+
+
+def _response(rec: dict[str, Any], m: Methodology) -> str:
+    given = _text(rec, "response")
+    found = m.response(given) if given else None
+    return found.name_zh if found else given
