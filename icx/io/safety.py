@@ -104,6 +104,12 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(target: str | Path) -> Iterator[Path]:
     """Yield a temp path beside ``target``; on success rename it over ``target``.
@@ -116,6 +122,9 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp creates the file readable by its owner only; the output should get the usual
+    # permissions (the old file's, else those the umask gives), not stay private after the rename.
+    os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
     try:
         yield tmp
         try:
