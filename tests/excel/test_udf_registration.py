@@ -1,0 +1,89 @@
+"""What Excel's "Import Functions" would make of ``icx.excel.udfs`` on Windows.
+
+Off Windows xlwings' decorators are identity functions, so a typo in an ``@xw.arg`` name would
+go unnoticed here. This test loads the module with xlwings' Windows decorators (its pure-Python
+``xlwings.udfs`` module, with the win32 modules stubbed out because only the COM calls need them)
+and checks the metadata and the VBA wrappers xlwings generates from it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+import types
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import xlwings as xw
+
+import icx.excel.udfs as plain_udfs
+
+UDFS_FILE = Path(plain_udfs.__file__)
+RANGE_ARGS = {"values", "amounts", "scores", "likelihood", "impact", "matrix", "levels", "ids"}
+
+
+@pytest.fixture
+def windows_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[types.ModuleType, types.ModuleType]]:
+    stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
+    stubs["pythoncom"].CoInitialize = lambda: None  # type: ignore[attr-defined]
+    stubs["win32com.client"].Dispatch = lambda *a: None  # type: ignore[attr-defined]
+    stubs["win32com"].client = stubs["win32com.client"]  # type: ignore[attr-defined]
+    for name, module in stubs.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    had_udfs = "xlwings.udfs" in sys.modules
+    try:
+        import xlwings.udfs as xl_udfs
+
+        monkeypatch.setattr(xw, "func", xl_udfs.xlfunc)
+        monkeypatch.setattr(xw, "arg", xl_udfs.xlarg)
+        monkeypatch.setattr(xw, "ret", xl_udfs.xlret)
+        spec = importlib.util.spec_from_file_location("icx_udfs_as_on_windows", UDFS_FILE)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        yield module, xl_udfs
+    finally:
+        if not had_udfs:
+            sys.modules.pop("xlwings.udfs", None)
+            if hasattr(xw, "udfs"):
+                delattr(xw, "udfs")
+
+
+def test_every_function_is_registered_with_its_ranges_as_2d(windows_udfs) -> None:
+    module, _ = windows_udfs
+    names = [f.__name__ for f in plain_udfs.FUNCTIONS]
+    assert names == ["ICX_LIKELIHOOD", "ICX_IMPACT", "ICX_AVG", "ICX_SCORE", "ICX_BAND", "ICX_LEVEL",
+                     "ICX_LEVEL_LABEL", "ICX_RANK"]
+    for name in names:
+        info = getattr(module, name).__xlfunc__
+        assert info["name"] == name and not info["sub"]
+        assert info["category"] == plain_udfs.CATEGORY
+        assert "expand" not in info["ret"]["options"]  # native dynamic arrays spill by themselves
+        doc = info["ret"]["doc"]
+        assert len(doc) <= 255, f"{name}: the function wizard shows only 255 characters"
+        assert re.search(r"[\u4e00-\u9fff]", doc) and re.search(r"[A-Za-z]{4}", doc), f"{name}: zh and en"
+        for arg in info["args"]:
+            assert not arg["doc"].startswith("Positional argument"), f"{name}.{arg['name']} has no help"
+            assert len(arg["doc"]) <= 255
+            if arg["name"] in RANGE_ARGS:
+                assert arg["options"].get("ndim") == 2, f"{name}.{arg['name']} must arrive as rows"
+        assert info["args"][-1]["name"] == "lang" and info["args"][-1]["optional"] == "zh"
+
+
+def test_the_generated_vba_wrappers(windows_udfs) -> None:
+    module, xl_udfs = windows_udfs
+    out = io.StringIO()
+    xl_udfs.generate_vba_wrapper("icx.excel.udfs", module, out, types.SimpleNamespace(Name="风险清单.xlsm"))
+    vba = out.getvalue()
+    assert 'Function ICX_LEVEL(likelihood, impact, Optional matrix, Optional lang)' in vba
+    assert 'XLPy.CallUDF("icx.excel.udfs", "ICX_RANK", Array(ids, scores, levels, lang)' in vba
+    for f in plain_udfs.FUNCTIONS:
+        assert re.search(rf"^Function {f.__name__}\(", vba, re.M), f.__name__
+
+
+def test_registered_functions_still_compute(windows_udfs) -> None:
+    module, _ = windows_udfs
+    assert module.ICX_LEVEL([[5], [1]], [[5], [1]]) == [[1], [3]]
