@@ -67,6 +67,11 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
                 pending.append((str(nxt), pool.submit(read_unit, str(nxt), options)))
 
 
+def _without(paths: list[Path], exclude: Iterable[str | Path]) -> list[Path]:
+    skip = [Path(e).resolve() for e in exclude]
+    return [p for p in paths if not any(p.resolve() == s or s in p.resolve().parents for s in skip)]
+
+
 def _outcome(path: str, future: Future[UnitResult]) -> UnitResult:
     """The worker's result; a crashed worker becomes a problem on that file, not a stop."""
     try:
@@ -87,14 +92,18 @@ def consolidate(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[UnitResult], None] | None = None,
     generated: dt.datetime | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Consolidation:
     """Expand ``inputs``, read every workbook (in ``jobs`` processes) and consolidate.
 
     ``on_start(n)`` is told how many files will be read; ``on_result`` sees each result as it
-    arrives (the CLI's progress bar). Raises only for a broken ``methodology_file``.
+    arrives (the CLI's progress bar). ``exclude`` names outputs (the summary file, the feedback
+    folder) that must not be read back as units when they sit among the inputs. Raises only for
+    a broken ``methodology_file``.
     """
     as_of = as_of or dt.date.today()
     paths, problems = expand_inputs(inputs)
+    paths = _without(paths, exclude)
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     options = WorkerOptions(as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None)

@@ -63,12 +63,12 @@ def level_name(m: Methodology, level: int, lang: i18n.Lang) -> str:
 
 
 class _Summary:
-    def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: i18n.Lang):
+    def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: i18n.Lang, title: str | None = None):
         self.wb, self.c, self.lang = wb, c, lang
         self.m = c.methodology
         self.s = Styles.of(wb, self.m)
-        wb.set_properties({"title": label("title", lang), "subject": c.period or "", "creator": "icx",
-                           "created": c.generated})
+        self.title = title or f"{label('title', lang)} {c.period or ''}".strip()
+        wb.set_properties({"title": self.title, "subject": c.period or "", "creator": "icx", "created": c.generated})
 
     def L(self, key: str) -> str:  # noqa: N802 — short name for the many labels below
         return label(key, self.lang)
@@ -79,7 +79,7 @@ class _Summary:
 
     def add(self, key: str) -> Worksheet:
         ws = self.wb.add_worksheet(sheet(key, self.lang))
-        print_setup(ws, f"{self.L('title')} {self.c.period or ''} — {sheet_names(key)[0 if self.lang == 'zh' else 1]}")
+        print_setup(ws, f"{self.title} — {sheet_names(key)[0 if self.lang == 'zh' else 1]}")
         return ws
 
     def write_all(self) -> None:
@@ -102,7 +102,7 @@ class _Summary:
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 4, 24)
-        ws.write_string(0, 0, f"{self.L('title')} {c.period or ''}".strip(), s.title)
+        ws.write_string(0, 0, self.title, s.title)
         ws.write_string(1, 0, self.L("period"), s.label)
         put(ws, 1, 1, c.period or "", s.text)
         ws.write_string(2, 0, self.L("as_of"), s.label)
@@ -274,8 +274,8 @@ class _Summary:
         rows = [self.risk_row(x, False) for x in self.c.ranked if x.risk.level == 1]
         table(ws, self.s, 0, self.risk_columns(False), rows)
 
-    def ranking(self) -> None:
-        ws = self.add("summary_ranking")
+    def ranking(self, key: str = "summary_ranking") -> None:
+        ws = self.add(key)
         cols = self.risk_columns(True)
         rows = (self.risk_row(x, True) for x in self.c.ranked)  # produced while written
         first, last = table(ws, self.s, 0, cols, rows)

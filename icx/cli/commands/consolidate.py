@@ -1,0 +1,114 @@
+"""`icx consolidate`: read every unit workbook and write the committee summary (汇总)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from icx import i18n
+from icx.cli.common import (
+    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, err_console, fail, methodology_from,
+    print_problems,
+)
+from icx.consolidate.feedback import write_feedback
+from icx.consolidate.model import Consolidation
+from icx.consolidate.run import consolidate as run_consolidation, default_jobs
+from icx.consolidate.summary import write_summary
+from icx.core.errors import IcxError
+
+
+def _as_of(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD / 请使用 YYYY-MM-DD 格式，如 2026-12-31", param_hint="--as-of") from None
+
+
+def consolidate(
+    inputs: List[str] = typer.Argument(..., help="Unit workbooks: files, folders (searched recursively) or globs such as 'units/**/*.xlsx'."),
+    output: Path = typer.Option(Path("committee.xlsx"), "--output", "-o", dir_okay=False, help="The committee summary workbook to write."),
+    roster: Optional[Path] = typer.Option(None, "--roster", "-r", exists=True, dir_okay=False, help="Roster workbook (单位编码, 单位名称, 联系人, 电子邮箱): lists units that did not submit."),
+    period: Optional[str] = typer.Option(None, "--period", "-p", help="The period being consolidated, e.g. 2026; files for another period are flagged."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deadlines are checked against (YYYY-MM-DD). Default: today."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes. 0 = one per CPU."),
+    feedback: Optional[Path] = typer.Option(None, "--feedback", "-f", file_okay=False, help="Folder for one feedback workbook per unit (<code>-<name>-反馈.xlsx)."),
+    methodology: Optional[Path] = MethodologyOption,
+    lang: str = LangOption,
+) -> None:
+    """Consolidate unit workbooks into the committee summary (汇总各单位工作簿).
+
+    Reads every unit workbook (in parallel), scores each with its own methodology (its
+    参数设置 sheet, else --methodology, else the default), checks incompatible duties and the
+    self-evaluation, and writes one summary workbook for the Internal Control Committee:
+    概览, 各单位风险, 风险热力图, 一级风险, 风险排序, 冲突清单, 自我评价, 缺陷整改, 评分差异,
+    问题清单, 说明. A bad file never stops the batch: its problems are listed with file, sheet and
+    cell. Input files are only read; the summary is written to a temp file and renamed.
+
+    Exit status: 0 clean, 1 the data has findings (file errors, missing units, conflicts,
+    overdue deficiencies), 2 nothing could be consolidated or the output could not be written.
+
+    Example:  icx consolidate 单位报送/ -o 委员会汇总.xlsx --roster 单位名单.xlsx --period 2026 --feedback 反馈/
+    """
+    lang = check_lang(lang)
+    when = _as_of(as_of)
+    if methodology is not None:
+        methodology_from(methodology)  # a broken methodology file stops here with its problems
+    workers = jobs or default_jobs()
+    exclude = [output] + ([feedback] if feedback is not None else [])
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=err_console, transient=True) as bar:
+        task = bar.add_task("读取 / reading", total=None, file="")
+
+        def started(n: int) -> None:
+            bar.update(task, total=n)
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            bar.update(task, advance=1, file=Path(result.file).name)
+
+        try:
+            result = run_consolidation(inputs, as_of=when, period=period, roster=roster, methodology_file=methodology,
+                                       jobs=workers, on_start=started, on_result=done, exclude=exclude)
+        except IcxError as exc:
+            fail(exc.problems, lang)
+            return
+    if not result.units:
+        fail(result.problems(), lang)
+    try:
+        write_summary(result, output, lang)  # type: ignore[arg-type]
+        written = write_feedback(result, feedback, lang) if feedback is not None else []  # type: ignore[arg-type]
+    except IcxError as exc:
+        fail(exc.problems, lang)
+        return
+    _report(result, output, feedback, len(written), lang)
+    if result.has_findings:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _report(c: Consolidation, output: Path, feedback: Optional[Path], feedback_count: int, lang: str) -> None:
+    table = Table(title=i18n.label("consolidate_title", lang), show_header=False)  # type: ignore[arg-type]
+    table.add_column()
+    table.add_column(justify="right")
+    for key, value in c.figures.items():
+        table.add_row(i18n.section("figures")[key][lang], "—" if value is None else f"{value:g}")
+    console.print(table)
+    problems = c.problems()
+    if problems:
+        print_problems(problems, lang, limit=40)
+    if c.missing:
+        names = "、".join(f"{e.unit_code} {e.unit_name}".strip() for e in c.missing)
+        console.print(("未报送：" if lang == "zh" else "Did not submit: ") + names, soft_wrap=True)
+    console.print(("汇总：" if lang == "zh" else "Summary: ") + str(output))
+    if feedback is not None:
+        console.print(("反馈：" if lang == "zh" else "Feedback: ") + f"{feedback} ({feedback_count})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("consolidate")(consolidate)
+
