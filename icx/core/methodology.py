@@ -175,9 +175,10 @@ class Coded(_Model):
     name_zh: str
     name_en: str
     short_zh: str = ""
+    short_en: str = ""  # fits a sheet name: "Control matrix-" + short_en stays within 31 characters
 
     def names(self) -> list[str]:
-        return [n for n in (self.code, self.name_zh, self.name_en, self.short_zh) if n]
+        return [n for n in (self.code, self.name_zh, self.name_en, self.short_zh, self.short_en) if n]
 
 
 class Methodology(_Model):
