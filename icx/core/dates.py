@@ -1,0 +1,63 @@
+"""Reading the ways people write a date in a cell: a real date, an Excel serial number,
+"2026-03-31", "2026/3/31", "2026.3.31", "2026年3月31日", "20260331", full-width digits.
+
+Shared by the conflict checks (from/to dates of a post assignment) and the self-evaluation
+(rectification deadlines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from numbers import Real
+from typing import Any
+
+# Excel's day 0 (serial 1 = 1900-01-01, counting the 1900 leap-year bug Excel keeps).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial numbers a real date in a unit workbook can have (1950 … 2100); anything else is not a date.
+SERIAL_RANGE = (18264, 73051)
+
+try:  # pandas' missing datetime is not a date (and not a datetime subclass)
+    from pandas import NaT as _NAT
+except ImportError:  # pragma: no cover - pandas is a dependency
+    _NAT = object()
+
+_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """The date a cell holds, or None when it holds no recognisable date. Blank gives None too;
+    callers tell blank from bad with ``icx.core.parsing.is_blank``."""
+    if isinstance(value, bool) or value is None or value is _NAT:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, Real):
+        number = float(value)
+        if math.isnan(number) or not number.is_integer():
+            return None
+        if SERIAL_RANGE[0] <= number <= SERIAL_RANGE[1]:
+            return EXCEL_EPOCH + dt.timedelta(days=int(number))
+        value = str(int(number))  # 20260331 typed as a number
+    elif not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    text = re.sub(r"\s*([-/.年月日])\s*", r"\1", text)
+    found = _SEPARATED.match(text) or _COMPACT.match(text)
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def show(day: dt.date | None) -> str:
+    """A date as the sheets write it: '2026-03-31' ('' for None)."""
+    return day.isoformat() if day else ""
