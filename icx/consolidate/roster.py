@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from icx.core.errors import IcxError, Problem
 from icx.io.grid import load_grid
@@ -60,8 +63,8 @@ def read_roster(path: str | Path) -> Roster:
     table = read_table(grid, "roster", file=name)
     roster.problems.extend(table.problems)
     first: dict[str, str] = {}
-    for row_number, row in table.frame.iterrows():
-        code = text_of(row.get("unit_code"))
+    for row_number, row in zip(table.frame.index, table.frame.to_dict("records")):
+        code = _text(row, "unit_code")
         if not code:
             continue
         if code in first:
@@ -70,9 +73,13 @@ def read_roster(path: str | Path) -> Roster:
                 file=name, sheet=grid.name, cell=table.cell(int(row_number), "unit_code")))
             continue
         first[code] = table.cell(int(row_number), "unit_code")
-        roster.entries.append(RosterEntry(code, text_of(row.get("unit_name")), text_of(row.get("contact")),
-                                          text_of(row.get("email"))))
+        roster.entries.append(RosterEntry(code, _text(row, "unit_name"), _text(row, "contact"), _text(row, "email")))
     if not roster.entries and table.header_row >= 0:
         roster.problems.append(Problem.of("consolidate_roster_empty", file=name, sheet=grid.name))
     roster.entries.sort(key=lambda e: e.unit_code)
     return roster
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else text_of(value)

@@ -103,7 +103,7 @@ class _Summary:
         ws.set_column(1, 1, 16)
         ws.set_column(2, 4, 24)
         ws.write_string(0, 0, self.title, s.title)
-        ws.write_string(1, 0, self.L("period"), s.label)
+        ws.write_string(1, 0, header("unit_info", "period", self.lang), s.label)  # email reads the period by it
         put(ws, 1, 1, c.period or "", s.text)
         ws.write_string(2, 0, self.L("as_of"), s.label)
         put(ws, 2, 1, c.as_of, s.date)

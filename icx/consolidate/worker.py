@@ -112,7 +112,7 @@ def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
     for rec in records:
         lk, im = float(rec["likelihood"]), float(rec["impact"])
         area = rec.get("area_code") or ""
-        zh, en = names.get(area, (text_of(rec.get("area")), text_of(rec.get("area"))))
+        zh, en = names.get(area, (_text(rec, "area"), _text(rec, "area")))
         rows.append(RiskRow(
             id=text_of(rec.get("id")), area=area, area_zh=zh, area_en=en,
             process_step=_text(rec, "process_step"), description=_text(rec, "description"),

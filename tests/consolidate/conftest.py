@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import io
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,11 +143,3 @@ def sheet_rows(path: Path, title: str) -> list[tuple]:
     wb.close()
     return rows
 
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    return dst
-
-
-__all__ = ["AS_OF", "BAD_SCORE", "FORMULA_TEXT", "PERIOD", "Batch", "Run", "build_batch", "copy_tree", "io",
-           "sha", "sheet_rows"]

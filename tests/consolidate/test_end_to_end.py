@@ -169,3 +169,16 @@ def test_libreoffice_converts_the_summary_to_pdf(batch_run: Run, tmp_path: Path)
     assert done.returncode == 0 and pdf.exists(), done.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "风险热力图" in text and "应报单位数" in text
+
+
+def test_email_reads_the_overview_and_deficiencies_back(batch_run: Run) -> None:
+    """The contract with icx.mail: every key figure found by its label, the period too."""
+    from icx.mail.figures import read_key_figures
+    from icx.mail.reminders import read_deficiencies
+
+    figures = read_key_figures(batch_run.summary)
+    present = {k: v for k, v in batch_run.result.figures.items() if v is not None}
+    assert figures.values == present
+    assert figures.period == "2026"
+    deficiencies = read_deficiencies(batch_run.summary)
+    assert not [p for p in deficiencies.problems if p.severity == "error"]

@@ -1,0 +1,97 @@
+"""The command line, deterministic output, the English summary, and outputs that cannot be written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from icx import i18n
+from icx.cli.app import app
+from icx.consolidate import consolidate, write_summary
+from icx.core.errors import IcxError
+from icx.io.table import columns, sheet_names
+
+from .conftest import AS_OF, PERIOD, Run
+
+GENERATED = dt.datetime(2027, 1, 2, 3, 4, 5)
+
+
+def all_values(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def test_same_inputs_same_cells_whatever_the_order_or_jobs(batch_run: Run, tmp_path: Path) -> None:
+    files = sorted(p for p in batch_run.batch.folder.rglob("*.xlsx") if not p.name.startswith("~$"))
+    random.Random(7).shuffle(files)
+    again = consolidate(files, as_of=AS_OF, period=PERIOD, roster=batch_run.batch.roster, jobs=1,
+                        generated=dt.datetime(2026, 12, 31, 9, 0, 0))
+    second = write_summary(again, tmp_path / "again.xlsx")
+    first_values, second_values = all_values(batch_run.summary), all_values(second)
+    assert first_values == second_values
+
+
+def test_english_summary(batch_run: Run, tmp_path: Path) -> None:
+    target = write_summary(batch_run.result, tmp_path / "en.xlsx", "en")
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[0] == sheet_names("overview")[1]
+    labels = [r[0] for r in wb[sheet_names("overview")[1]].iter_rows(values_only=True)]
+    for entry in i18n.section("figures").values():
+        assert entry["en"] in labels
+    header = [c.value for c in wb[sheet_names("deficiencies")[1]][1]]
+    assert header[: len(columns("deficiencies"))] == [s.en for s in columns("deficiencies")]
+
+
+def test_output_that_cannot_be_replaced_is_a_clear_error(batch_run: Run, tmp_path: Path) -> None:
+    blocked = tmp_path / "committee.xlsx"
+    blocked.mkdir()
+    (blocked / "keep").write_text("x")
+    with pytest.raises(IcxError) as caught:
+        write_summary(batch_run.result, blocked)
+    assert caught.value.problem.code == "output_locked"
+    assert [p.name for p in tmp_path.iterdir()] == ["committee.xlsx"]  # no temp file left behind
+
+
+def test_cli_runs_writes_and_exits_1_on_findings(batch_run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "委员会汇总.xlsx"
+    result = CliRunner().invoke(app, [
+        "consolidate", str(batch_run.batch.folder), "-o", str(out), "--roster", str(batch_run.batch.roster),
+        "--period", PERIOD, "--as-of", AS_OF.isoformat(), "--jobs", "2", "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 1, result.output
+    assert out.exists() and len(list((tmp_path / "fb").glob("*-反馈.xlsx"))) == len(batch_run.feedback)
+    assert "应报单位数" in result.output and "FB099" in result.output
+    # The CLI gives the library's figures.
+    overview = {r[0]: r[1] for r in openpyxl.load_workbook(out)[sheet_names("overview")[0]].iter_rows(values_only=True)}
+    for key, value in batch_run.result.figures.items():
+        assert overview[i18n.section("figures")[key]["zh"]] == value
+
+
+def test_cli_clean_batch_exits_0_and_output_in_input_folder_is_not_read(tmp_path: Path) -> None:
+    from icx.demo.data import make_units
+    from icx.demo.workbooks import write_plain_register
+
+    for unit in make_units(2):
+        write_plain_register(unit, tmp_path / f"{unit.code}.xlsx")
+    runner = CliRunner()
+    args = ["consolidate", str(tmp_path), "-o", str(tmp_path / "committee.xlsx"), "-j", "1"]
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, args)  # committee.xlsx now sits among the inputs
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "已报单位数" in second.output
+
+
+def test_cli_nothing_to_read_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["consolidate", str(tmp_path / "nothing"), "-o", str(tmp_path / "c.xlsx")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_cli_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["consolidate", str(tmp_path), "--as-of", "31/12/2026"])
+    assert result.exit_code == 2
