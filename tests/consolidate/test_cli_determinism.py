@@ -95,3 +95,13 @@ def test_cli_nothing_to_read_exits_2(tmp_path: Path) -> None:
 def test_cli_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["consolidate", str(tmp_path), "--as-of", "31/12/2026"])
     assert result.exit_code == 2
+
+
+def test_demo_ends_with_the_committee_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", str(tmp_path / "demo"), "--units", "3"])
+    assert result.exit_code == 0, result.output
+    summary = tmp_path / "demo" / "committee.xlsx"
+    wb = openpyxl.load_workbook(summary)
+    overview = {r[0]: r[1] for r in wb[sheet_names("overview")[0]].iter_rows(values_only=True)}
+    assert overview[i18n.section("figures")["units_received"]["zh"]] == 3
+    assert len(list((tmp_path / "demo" / "feedback").glob("*-反馈.xlsx"))) == 3

@@ -27,7 +27,8 @@ def demo(
 
     Writes one workbook per sample unit (a few dozen risks across the unit level and the six
     business areas, five assessors each) into DIR/units/, scores every one into DIR/scored/,
-    and prints where everything is.
+    consolidates them into the committee summary DIR/committee.xlsx with one feedback workbook
+    per unit in DIR/feedback/, and prints where everything is.
 
     Example:  icx demo ./icx-demo --units 6
     """
@@ -51,8 +52,27 @@ def demo(
             table.add_row(f"{unit.code} {unit.name}", str(len(result.register.risks)), str(counts[1]), str(counts[2]), str(counts[3]), str(target))
             progress.advance(task)
     console.print(table)
+    committee, feedback = _consolidate(directory, unit_dir, lang)
     console.print(f"单位工作簿 / unit workbooks: {unit_dir}")
     console.print(f"评分结果 / scored copies:   {scored_dir}")
+    console.print(f"委员会汇总 / committee summary: {committee}")
+    console.print(f"单位反馈 / unit feedback:   {feedback}")
+
+
+def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path]:
+    """The main job: consolidate the demo units into DIR/committee.xlsx and DIR/feedback/."""
+    from icx.consolidate import consolidate, write_summary
+    from icx.consolidate.feedback import write_feedback
+    from icx.consolidate.run import default_jobs
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("汇总 / consolidating", total=None)
+        result = consolidate([unit_dir], jobs=default_jobs(), on_start=lambda n: progress.update(task, total=n),
+                             on_result=lambda _: progress.advance(task))
+    committee = write_summary(result, directory / "committee.xlsx", lang)  # type: ignore[arg-type]
+    feedback = directory / "feedback"
+    write_feedback(result, feedback, lang)  # type: ignore[arg-type]
+    return committee, feedback
 
 
 def register(app: typer.Typer) -> None:
