@@ -7,12 +7,18 @@ from pathlib import Path
 
 import openpyxl
 
+from icx.io.macro_workbook import is_macro_workbook, keep_ribbon
 from icx.io.safety import atomic_output
 
 
 def save_workbook(wb: openpyxl.Workbook, target: str | Path) -> Path:
-    """Save ``wb`` to ``target`` via a temp file and rename (no half-written file on a crash)."""
+    """Save ``wb`` to ``target`` via a temp file and rename (no half-written file on a crash).
+
+    A macro workbook (.xlsm/.xlam) gets its ribbon relationship back, which openpyxl drops.
+    """
     target = Path(target)
     with atomic_output(target) as tmp:
         wb.save(tmp)
+        if is_macro_workbook(target):
+            keep_ribbon(tmp, target.suffix)
     return target
