@@ -142,6 +142,13 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None,
                 values[key] = check_address(values[key])
             except BadAddress:
                 problems.append(_problem("mail_address_invalid", source, given=values[key]))
+    if values.get("ca_file"):  # relative to the settings file, like an include
+        ca = Path(values["ca_file"]).expanduser()
+        if not ca.is_absolute() and source:
+            ca = Path(source).parent / ca
+        if not ca.is_file():
+            problems.append(_problem("mail_config_ca_missing", source, given=values["ca_file"]))
+        values["ca_file"] = str(ca)
     if values.get("port", 0) > 65535:
         problems.append(_problem("mail_config_bad_number", source, key="port", given=values["port"]))
     if problems:

@@ -191,7 +191,10 @@ class SmtpSender:
 
     # connection -------------------------------------------------------------------------
     def _context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=self.settings.ca_file or None)
+        context = ssl.create_default_context()  # verifies the certificate and the host name
+        if self.settings.ca_file:  # an in-house CA on top of the system's
+            context.load_verify_locations(cafile=self.settings.ca_file)
+        return context
 
     def _where(self) -> str:
         return f"{self.settings.host}:{self.settings.effective_port}"
