@@ -125,7 +125,7 @@ def build_message(
     msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
     for item in attachments:
         maintype, _, subtype = item.mime.partition("/")
-        msg.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.filename)
+        msg.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=one_line(item.filename) or "attachment")
     return msg
 
 
