@@ -27,6 +27,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
 RANKING_KEYS = ("rank", "id", "area", "process_step", "description", "likelihood", "impact", "score", "level",
                 "response", "owner_department", "owner", "controls")
+RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 10, 14, 10, 20)
+PROBLEM_WIDTHS = (24, 14, 9, 8, 60, 60)
+SCORE_KEYS = ("score", "level", "rank")
 
 
 def open_for_copy(path: str | Path) -> openpyxl.Workbook:
@@ -39,32 +42,51 @@ def _spec(key: str):
     return next(s for s in columns("register") if s.key == key)
 
 
+def score_columns(result: RegisterResult, width: int, lang: i18n.Lang = "zh") -> list[tuple[str, int, str | None]]:
+    """Where score, level and rank go: (key, 0-based column, header text when the column is added).
+
+    Missing columns are added after the sheet's last used column (``width``) and recorded in the
+    table. Shared by ``fill_scores`` and the ribbon macro, so both fill the same cells.
+    """
+    table = result.table
+    next_col = width
+    out = []
+    for key in SCORE_KEYS:
+        col = table.columns.get(key)
+        header = None
+        if col is None:
+            col, next_col = next_col, next_col + 1
+            header = _spec(key).header(lang)
+            table.columns[key] = col
+        out.append((key, col, header))
+    return out
+
+
+def score_cell(key: str, value: Any, methodology: Methodology, lang: i18n.Lang = "zh") -> tuple[Any, str | None]:
+    """The value written for one computed score/level/rank, and its number format."""
+    if value is None or (hasattr(value, "__float__") and value != value) or str(value) == "<NA>":
+        return None, None
+    if key == "level":
+        return methodology.level_name(int(value), lang), None
+    if key == "rank":
+        return int(value), None
+    return float(value), "0.00"
+
+
 def fill_scores(ws: Worksheet, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> None:
     """Write score, level and rank into the register sheet, adding the columns if absent."""
-    table = result.table
-    header_row = table.header_row + 1  # 1-based
-    next_col = ws.max_column + 1
-    for key in ("score", "level", "rank"):
-        col = table.columns.get(key)
-        if col is None:
-            col = next_col - 1
-            next_col += 1
-            cell = ws.cell(row=header_row, column=col + 1, value=_spec(key).header(lang))
+    header_row = result.table.header_row + 1  # 1-based
+    for key, col, header in score_columns(result, ws.max_column, lang):
+        if header is not None:
+            cell = ws.cell(row=header_row, column=col + 1, value=header)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            table.columns[key] = col
         for r, value in result.frame[key].items():
             cell = ws.cell(row=int(r), column=col + 1)
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 continue  # the template's own formula stays; it computes the same value
-            if value is None or (hasattr(value, "__float__") and value != value) or str(value) == "<NA>":
-                cell.value = None
-            elif key == "level":
-                cell.value = methodology.level_name(int(value), lang)
-            elif key == "rank":
-                cell.value = int(value)
-            else:
-                cell.value = float(value)
-                cell.number_format = "0.00"
+            cell.value, number_format = score_cell(key, value, methodology, lang)
+            if number_format:
+                cell.number_format = number_format
 
 
 def replace_sheet(wb: openpyxl.Workbook, title: str) -> Worksheet:
@@ -90,9 +112,9 @@ def write_rows(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any
         ws.column_dimensions[get_column_letter(c)].width = width
 
 
-def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> Worksheet:
+def ranking_rows(result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
+    """The 风险识别排序表: its sheet name, header and rows."""
     title = sheet_names("ranking")[0 if lang == "zh" else 1]
-    ws = replace_sheet(wb, title)
     ranked = result.register.ranked()
     header = [_spec(k).header(lang) for k in RANKING_KEYS]
     area_names = {a.code: (a.short_zh or a.name_zh) if lang == "zh" else a.name_en for a in methodology.areas}
@@ -103,8 +125,19 @@ def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Me
             round(float(r["likelihood"]), 4), round(float(r["impact"]), 4), round(float(r["score"]), 4),
             methodology.level_name(int(r["level"]), lang), r["response"], r["owner_department"], r["owner"], r["controls"],
         ])
-    write_rows(ws, header, rows, widths=[6, 12, 12, 16, 48, 9, 9, 9, 9, 10, 14, 10, 20])
-    colors = {lv.name_zh if lang == "zh" else lv.name_en: lv.color for lv in methodology.risk_levels}
+    return title, header, rows
+
+
+def level_colors(methodology: Methodology, lang: i18n.Lang = "zh") -> dict[str, str]:
+    """Level label → its fill colour (hex), as the ranking sheet colours its level column."""
+    return {lv.name_zh if lang == "zh" else lv.name_en: lv.color for lv in methodology.risk_levels}
+
+
+def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> Worksheet:
+    title, header, rows = ranking_rows(result, methodology, lang)
+    ws = replace_sheet(wb, title)
+    write_rows(ws, header, rows, widths=RANKING_WIDTHS)
+    colors = level_colors(methodology, lang)
     level_col = RANKING_KEYS.index("level") + 1
     for row in range(2, len(rows) + 2):
         cell = ws.cell(row=row, column=level_col)
@@ -113,19 +146,25 @@ def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Me
     return ws
 
 
-def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18n.Lang = "zh") -> Worksheet | None:
+def problem_rows(problems: Sequence[Problem], lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
+    """The 问题清单: its sheet name, header and one row per problem."""
     title = sheet_names("problems")[0 if lang == "zh" else 1]
-    if title in wb.sheetnames:
-        del wb[title]
-    if not problems:
-        return None
-    ws = wb.create_sheet(title)
     header = ["文件", "工作表", "单元格", "级别", "说明", "Message"] if lang == "zh" else \
         ["File", "Sheet", "Cell", "Severity", "说明", "Message"]
     severity = {"error": ("错误", "error"), "warning": ("提示", "warning")}
     rows = [[Path(p.file).name if p.file else "", p.sheet or "", p.cell or (f"row {p.row}" if p.row is not None else ""),
              severity[p.severity][0 if lang == "zh" else 1], p.message_zh, p.message_en] for p in problems]
-    write_rows(ws, header, rows, widths=[24, 14, 9, 8, 60, 60])
+    return title, header, rows
+
+
+def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18n.Lang = "zh") -> Worksheet | None:
+    title, header, rows = problem_rows(problems, lang)
+    if title in wb.sheetnames:
+        del wb[title]
+    if not problems:
+        return None
+    ws = wb.create_sheet(title)
+    write_rows(ws, header, rows, widths=PROBLEM_WIDTHS)
     return ws
 
 
