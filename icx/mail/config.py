@@ -76,8 +76,8 @@ _TYPES = {f.name: f.type for f in fields(MailSettings)}
 _NUMERIC = {"port": int, "timeout": float, "max_attachment_mb": float, "retries": int, "backoff": float, "backoff_max": float}
 
 
-def _problem(key: str, source: str, **values: Any) -> Problem:
-    return Problem.of(key, file=source or None, **{f"_{k}": v for k, v in values.items()})
+def _problem(code: str, source: str, /, **values: Any) -> Problem:
+    return Problem.of(code, file=source or None, **{f"_{k}": v for k, v in values.items()})
 
 
 def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from icx import i18n
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import normalize_word
+from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
 from icx.io.table import read_table, sheet_names, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line, split_addresses
@@ -155,10 +156,14 @@ def _from_workbook(path: Path) -> Recipients:
             cell = table.cell(int(row_number), key) if key in table.columns else None
             return {"file": str(path), "sheet": table.sheet, "cell": cell, "row": int(row_number)}
 
+        def get(key: str) -> Any:  # pandas may hand a blank cell over as NaN
+            value = row.get(key)
+            return None if is_blank(value) else value
+
         _add_row(
             result,
-            role_value=row.get("role"), code_value=row.get("unit_code"), unit_name=row.get("unit_name"),
-            name=row.get("name"), email=row.get("email"),
+            role_value=get("role"), code_value=get("unit_code"), unit_name=get("unit_name"),
+            name=get("name"), email=get("email"),
             where=where("unit_code" if "unit_code" in table.columns else "email"),
             email_where=where("email"),
         )

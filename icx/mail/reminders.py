@@ -20,7 +20,7 @@ from typing import Any
 from icx import i18n
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import normalize_word
-from icx.core.parsing import as_number
+from icx.core.parsing import as_number, is_blank
 from icx.io.grid import load_grid
 from icx.io.table import columns, read_table, sheet_names, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line
@@ -109,8 +109,12 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
         def at(key: str) -> dict[str, Any]:
             return {"file": str(path), "sheet": table.sheet, "cell": table.cell(r, key) if key in table.columns else None}
 
+        def cell(key: str) -> Any:  # pandas may hand a blank cell over as NaN
+            value = row.get(key)
+            return None if is_blank(value) else value
+
         def get(key: str) -> str:
-            return one_line(row.get(key), 1000)
+            return one_line(cell(key), 1000)
 
         code, text = get("unit_code"), get("deficiency")
         if not code:
@@ -119,12 +123,12 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
         if not text:
             result.problems.append(Problem.of("required_blank", _column=_header("deficiency"), **at("deficiency")))
             continue
-        deadline = as_date(row.get("deadline"))
+        deadline = as_date(cell("deadline"))
         if deadline is None:
-            result.problems.append(Problem.of("mail_deadline_invalid", given=text_of(row.get("deadline")), **at("deadline")))
+            result.problems.append(Problem.of("mail_deadline_invalid", given=text_of(cell("deadline")), **at("deadline")))
             continue
         email = ""
-        raw_email = text_of(row.get("owner_email"))
+        raw_email = text_of(cell("owner_email"))
         if raw_email:
             try:
                 email = check_address(raw_email)

@@ -251,3 +251,31 @@ def feedback_dir(tmp_path: Path) -> Path:
 
 
 AS_OF = date(2025, 6, 30)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[dict]:
+    """An in-memory OS keyring for the test (the machine's own keyring is never touched)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    store: dict[tuple[str, str], str] = {}
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield store
+    finally:
+        keyring.set_keyring(previous)
