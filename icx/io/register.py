@@ -67,16 +67,26 @@ def _located(table: Table, problems: Any, file: str | None, field_override: str 
 
 
 def _score_columns(table: Table, prefix: str, parse: Any, m: Methodology, file: str | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse every assessor column of one kind; returns rows × assessors and the problems."""
+    """Parse every assessor column of one kind; returns rows × assessors and the problems.
+
+    The columns are parsed as one stacked column (one vectorized call instead of one per
+    assessor: a small sheet costs little more than its overhead), then split back.
+    """
     frame = table.frame
-    parsed: dict[int, pd.Series] = {}
+    numbers = assessor_numbers(table, prefix)
+    if not numbers:
+        return pd.DataFrame(index=frame.index), []
+    keys = [f"{prefix}{n}" for n in numbers]
+    height = len(frame)
+    stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in keys]), dtype=object)
+    checked = parse(stacked, m, blank="skip")
+    values = checked.values.to_numpy(dtype=float).reshape(len(keys), height).T
+    parsed = pd.DataFrame(values, index=frame.index, columns=numbers)
     problems: list[Problem] = []
-    for n in assessor_numbers(table, prefix):
-        key = f"{prefix}{n}"
-        checked = parse(frame[key], m, blank="skip")
-        parsed[n] = checked.values
-        problems += _located(table, checked.problems, file, key)
-    return pd.DataFrame(parsed, index=frame.index), problems
+    for p in checked.problems:
+        column, position = divmod(int(p.row), height)
+        problems.append(table.locate(p.model_copy(update={"row": int(frame.index[position]), "field": keys[column]}), file))
+    return parsed, problems
 
 
 def read_register(
@@ -126,7 +136,8 @@ def read_register(
     result["rank"] = vec.rank(result["id"], result["score"], result["level"])
     problems += _stored_differences(table, result, m, file)
 
-    risks = tuple(_risk(row, result.loc[r], likelihoods, impacts, r) for r, row in frame[ok].iterrows())
+    risks = _risks(frame[ok], result[ok], likelihoods[ok] if len(likelihoods.columns) else likelihoods,
+                   impacts[ok] if len(impacts.columns) else impacts)
     register = RiskRegister(risks=risks, methodology=m, unit_code=unit_code, unit_name=unit_name)
     merged = frame.copy()
     for key in ("likelihood", "impact", "score", "level", "rank"):
@@ -228,41 +239,48 @@ def _stored_level(value: Any, m: Methodology) -> int | None:
     return None
 
 
-def _risk(row: pd.Series, computed: pd.Series, likelihoods: pd.DataFrame, impacts: pd.DataFrame, r: Any) -> Risk:
+def _risks(rows: pd.DataFrame, computed: pd.DataFrame, likelihoods: pd.DataFrame, impacts: pd.DataFrame) -> tuple[Risk, ...]:
+    """Risk models for the scored rows (plain records: iterrows would turn blanks into NaN)."""
     import re
 
     numbers = sorted(set(likelihoods.columns) | set(impacts.columns))
-    assessments = tuple(
-        Assessment(
-            assessor=str(n),
-            likelihood=_opt(likelihoods.at[r, n]) if n in likelihoods else None,
-            impact=_opt(impacts.at[r, n]) if n in impacts else None,
-        )
-        for n in numbers
-        if (n in likelihoods and not pd.isna(likelihoods.at[r, n])) or (n in impacts and not pd.isna(impacts.at[r, n]))
-    )
-    get = lambda key: text_of(row.get(key))  # noqa: E731
-    controls = tuple(c for c in re.split(CONTROL_SEPARATORS, get("controls")) if c.strip())
-    return Risk(
-        id=computed["id"],
-        area=computed["area"],
-        process_step=get("process_step"),
-        description=get("description"),
-        category=get("category"),
-        cause=get("cause"),
-        assessments=assessments,
-        likelihood=float(computed["likelihood"]),
-        impact=float(computed["impact"]),
-        score=float(computed["score"]),
-        level=int(computed["level"]),
-        response=get("response"),
-        owner_department=get("owner_department"),
-        owner=get("owner"),
-        controls=controls,
-        evidence=get("evidence"),
-        residual_likelihood=_residual(row.get("residual_likelihood")),
-        residual_impact=_residual(row.get("residual_impact")),
-    )
+    lk = {n: likelihoods[n].to_numpy(dtype=float) for n in likelihoods.columns}
+    im = {n: impacts[n].to_numpy(dtype=float) for n in impacts.columns}
+    out = []
+    for i, (row, comp) in enumerate(zip(rows.to_dict("records"), computed.to_dict("records"))):
+        assessments = []
+        for n in numbers:
+            l_value = _opt(lk[n][i]) if n in lk else None
+            i_value = _opt(im[n][i]) if n in im else None
+            if l_value is not None or i_value is not None:
+                assessments.append(Assessment(assessor=str(n), likelihood=l_value, impact=i_value))
+        get = lambda key: _text(row.get(key))  # noqa: E731
+        controls = tuple(c for c in re.split(CONTROL_SEPARATORS, get("controls")) if c.strip())
+        out.append(Risk(
+            id=comp["id"],
+            area=comp["area"],
+            process_step=get("process_step"),
+            description=get("description"),
+            category=get("category"),
+            cause=get("cause"),
+            assessments=tuple(assessments),
+            likelihood=float(comp["likelihood"]),
+            impact=float(comp["impact"]),
+            score=float(comp["score"]),
+            level=int(comp["level"]),
+            response=get("response"),
+            owner_department=get("owner_department"),
+            owner=get("owner"),
+            controls=controls,
+            evidence=get("evidence"),
+            residual_likelihood=_residual(row.get("residual_likelihood")),
+            residual_impact=_residual(row.get("residual_impact")),
+        ))
+    return tuple(out)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else text_of(value)
 
 
 def _opt(value: Any) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
@@ -95,6 +95,14 @@ def _matchers(table: str) -> tuple[list[tuple[str, str]], list[tuple[re.Pattern[
 
 def match_header(text: Any, table: str) -> str | None:
     """The column key a header cell means, e.g. '评估人3可能性' → 'likelihood_3'."""
+    if not text or isinstance(text, (int, float)) and not isinstance(text, bool) and text != text:
+        return None  # blank (or NaN) cells, the bulk of what the header search looks at
+    return _match_text(str(text), table)
+
+
+@lru_cache(maxsize=65536)
+def _match_text(text: str, table: str) -> str | None:
+    # Header search looks at the same few hundred texts in every unit file: match each once.
     key = _header_key(text)
     if not key:
         return None
