@@ -200,7 +200,6 @@ def password(settings: MailSettings, env: Mapping[str, str] | None = None) -> st
     stored = None
     try:
         import keyring
-        import keyring.errors
 
         service, user = keyring_account(settings)
         stored = keyring.get_password(service, user)

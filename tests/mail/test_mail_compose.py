@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from conftest import COMMITTEE, FIGURES, UNITS, Server, make_recipients_xlsx, make_summary
+from mailkit import COMMITTEE, FIGURES, UNITS, Server, make_recipients_xlsx, make_summary
 from icx.mail import send_summary
 from icx.mail.addresses import BadAddress, check_address, one_line
 from icx.mail.compose import Attachment, build_message, feedback_message, summary_message

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import COMMITTEE, UNITS, make_feedback, make_recipients_xlsx
+from mailkit import COMMITTEE, UNITS, make_feedback, make_recipients_xlsx
 from icx.core.errors import IcxError
 from icx.mail.config import MailSettings, load_settings, password, require_sending, settings_from
 from icx.mail.feedback import code_of_file, match_feedback

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, UNITS, Server, deficiency, make_recipients_xlsx, make_summary
+from mailkit import AS_OF, UNITS, Server, deficiency, make_recipients_xlsx, make_summary
 from icx.mail import send_reminders
 from icx.mail.reminders import as_date, read_deficiencies, select_due
 from icx.mail.send import read_log

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import COMMITTEE, PASSWORD, UNITS, USERNAME, Server
+from mailkit import COMMITTEE, PASSWORD, UNITS, USERNAME, Server
 from icx import i18n
 from icx.mail import send_summary
 from icx.mail.send import read_log
@@ -152,7 +152,7 @@ def test_transient_failures_give_up_after_the_retries(smtp_server: Server, summa
 
 def test_unreachable_server_stops_and_logs_everything_as_not_sent(summary: Path, recipients: Path, feedback_dir: Path,
                                                                   tmp_path: Path) -> None:
-    from conftest import Handler, free_port
+    from mailkit import Handler, free_port
 
     dead = Server(Handler(), free_port())  # nothing listens there
     report = send_summary(summary, recipients, feedback_dir=feedback_dir, settings=dead.settings(retries=1),
