@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from icx.demo.people import attach_to_unit
+
 AREA_PREFIX = {
     "unit": "DW", "budget": "YS", "revenue_expenditure": "SZ", "procurement": "CG",
     "assets": "ZC", "contracts": "HT", "construction": "JS",
@@ -121,8 +123,10 @@ def make_unit(index: int, seed: int = 2026, risks: int | None = None, period: st
                 controls=[f"C-{risk_id}"],
             )
         )
-    return DemoUnit(code=code, name=name, period=period, preparer=preparer, contact=f"0531-8{index:03d}66{index % 10}",
+    unit = DemoUnit(code=code, name=name, period=period, preparer=preparer, contact=f"0531-8{index:03d}66{index % 10}",
                     email=f"{code.lower()}@example.gov.cn", risks=out)
+    attach_to_unit(unit, seed)  # posts, people, payment log, self-evaluation (own seeded rng)
+    return unit
 
 
 def make_units(count: int = 6, seed: int = 2026, period: str = "2026") -> list[DemoUnit]:
