@@ -46,7 +46,7 @@ def tls_server(tmp_path: Path) -> Iterator[Server]:
         return AuthResult(success=user == USERNAME and secret == PASSWORD, handled=False)  # handled=False: server answers 535
 
     controller, port = start_server(
-        handler, tls_context=server_ctx, requirestart_servertls=True, auth_required=True, auth_require_tls=True,
+        handler, tls_context=server_ctx, require_starttls=True, auth_required=True, auth_require_tls=True,
         authenticator=authenticator,
     )
     try:
