@@ -229,15 +229,20 @@ class Methodology(_Model):
         entry = self.likelihood.levels[band - 1]
         return entry.name_zh if lang == "zh" else entry.name_en
 
+    @cached_property
+    def name_index(self) -> dict[str, dict[str, Coded]]:
+        """Normalised code/name → entry for areas, responses and categories (looked up per row)."""
+        return {kind: _name_index(getattr(self, kind)) for kind in ("areas", "responses", "categories")}
+
     def area(self, given: str) -> Coded | None:
         """The area a code or name (中文, short or English) refers to."""
-        return _lookup(self.areas, given)
+        return self.name_index["areas"].get(normalize_word(str(given)))
 
     def response(self, given: str) -> Coded | None:
-        return _lookup(self.responses, given)
+        return self.name_index["responses"].get(normalize_word(str(given)))
 
     def category(self, given: str) -> Coded | None:
-        return _lookup(self.categories, given)
+        return self.name_index["categories"].get(normalize_word(str(given)))
 
     # --- files -------------------------------------------------------------------------------
     def to_toml(self) -> str:
@@ -269,12 +274,12 @@ class Methodology(_Model):
         return Methodology.from_mapping(_deep_merge(base, changes))
 
 
-def _lookup(entries: tuple[Coded, ...], given: str) -> Coded | None:
-    key = normalize_word(str(given))
+def _name_index(entries: tuple[Coded, ...]) -> dict[str, Coded]:
+    index: dict[str, Coded] = {}
     for entry in entries:
-        if key in {normalize_word(n) for n in entry.names()}:
-            return entry
-    return None
+        for name in entry.names():
+            index.setdefault(normalize_word(name), entry)  # the first entry naming it wins
+    return index
 
 
 def _wording_table(scale: LikelihoodScale | ImpactScale, scale_name: str) -> dict[str, int]:
