@@ -107,39 +107,34 @@ def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
         return []
     scored = frame[frame["score"].notna()]
     names = {a.code: (a.short_zh or a.name_zh, a.name_en) for a in m.areas}
+    columns = {key: scored[key].tolist() if key in scored else [None] * len(scored)
+               for key in ("id", "area", "area_code", "process_step", "description", "category", "likelihood", "impact",
+                           "score", "level", "rank", "response", "owner_department", "owner", "controls")}
     rows: list[RiskRow] = []
-    records = scored.to_dict("records")
-    for rec in records:
-        lk, im = float(rec["likelihood"]), float(rec["impact"])
-        area = rec.get("area_code") or ""
-        zh, en = names.get(area, (_text(rec, "area"), _text(rec, "area")))
+    for i in range(len(scored)):
+        get = lambda key: _text(columns[key][i])  # noqa: E731
+        lk, im = float(columns["likelihood"][i]), float(columns["impact"][i])
+        area = get("area_code")
+        zh, en = names.get(area, (get("area"), get("area")))
         rows.append(RiskRow(
-            id=text_of(rec.get("id")), area=area, area_zh=zh, area_en=en,
-            process_step=_text(rec, "process_step"), description=_text(rec, "description"),
-            category=_category(rec, m), likelihood=lk, impact=im,
-            likelihood_band=scoring.band(lk), impact_band=scoring.band(im),
-            score=float(rec["score"]), level=int(rec["level"]), unit_rank=int(rec["rank"]),
-            response=_response(rec, m), owner_department=_text(rec, "owner_department"), owner=_text(rec, "owner"),
-            controls=_text(rec, "controls"),
+            id=get("id"), area=area, area_zh=zh, area_en=en, process_step=get("process_step"),
+            description=get("description"), category=_named(m.category, get("category")), likelihood=lk, impact=im,
+            likelihood_band=scoring.band(lk), impact_band=scoring.band(im), score=float(columns["score"][i]),
+            level=int(columns["level"][i]), unit_rank=int(columns["rank"][i]),
+            response=_named(m.response, get("response")), owner_department=get("owner_department"),
+            owner=get("owner"), controls=get("controls"),
         ))
     rows.sort(key=lambda r: (r.unit_rank, scoring.id_sort_key(r.id)))
     return rows
 
 
-def _text(rec: dict[str, Any], key: str) -> str:
-    value = rec.get(key)
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+def _named(lookup: Any, given: str) -> str:
+    """The methodology's Chinese name for a category/response as written (kept as written if unknown)."""
+    found = lookup(given) if given else None
+    return found.name_zh if found else given
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return text_of(value)
-
-
-def _category(rec: dict[str, Any], m: Methodology) -> str:
-    given = _text(rec, "category")
-    found = m.category(given) if given else None
-    return found.name_zh if found else given
-
-
-def _response(rec: dict[str, Any], m: Methodology) -> str:
-    given = _text(rec, "response")
-    found = m.response(given) if given else None
-    return found.name_zh if found else given
