@@ -10,24 +10,19 @@ goes to the unit contacts instead.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from icx import i18n
+from icx.core.dates import as_date
 from icx.core.errors import IcxError, Problem
-from icx.core.methodology import normalize_word
-from icx.core.parsing import as_number, is_blank
+from icx.core.evaluation import default_config
+from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
 from icx.io.table import columns, read_table, sheet_names, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line
 from icx.mail.recipients import Contact, Recipients
-
-EXCEL_EPOCH = date(1899, 12, 30)
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 @dataclass(frozen=True)
@@ -55,37 +50,15 @@ class Deficiencies:
     problems: list[Problem] = field(default_factory=list)
 
 
-def as_date(value: Any) -> date | None:
-    """A date from a date cell, an Excel serial number or text such as 2025-06-30,
-    2025/6/30, 2025.6.30 or 2025年6月30日; None when it is none of these."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    number = as_number(value)
-    if number is not None:
-        if 1 <= number < 2958466 and float(number).is_integer():  # Excel's date range
-            return EXCEL_EPOCH + timedelta(days=int(number))
-        return None
-    text = unicodedata.normalize("NFKC", text_of(value))
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
-    found = DATE_TEXT.match(text)
-    if not found:
-        return None
-    try:
-        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-    except ValueError:
-        return None
-
-
 def _header(key: str) -> str:
     return next(s.zh for s in columns("deficiencies") if s.key == key)
 
 
 def is_rectified(status: Any) -> bool:
-    """True for a status that closes a deficiency (已整改, 已完成, closed…)."""
-    words = {normalize_word(w) for w in i18n.section("mail_rectified_statuses").get("words", [])}
-    return normalize_word(text_of(status)) in words
+    """True for a status that closes a deficiency (已整改 and its aliases in the evaluation
+    checklist's status list); blank or unknown statuses stay open, so they are reminded."""
+    found = default_config().status(status) if text_of(status) else None
+    return found is not None and found.code == "done"
 
 
 def read_deficiencies(path: str | Path) -> Deficiencies:

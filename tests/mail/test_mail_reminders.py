@@ -10,7 +10,8 @@ import pytest
 
 from mailkit import AS_OF, UNITS, Server, deficiency, make_recipients_xlsx, make_summary
 from icx.mail import send_reminders
-from icx.mail.reminders import as_date, read_deficiencies, select_due
+from icx.core.dates import as_date
+from icx.mail.reminders import read_deficiencies, select_due
 from icx.mail.send import read_log
 
 OWNER = "zhangsan@fb001.example.gov.cn"

@@ -14,7 +14,7 @@ from icx.cli.commands.email import (
 )
 from icx.cli.common import LangOption, check_lang
 from icx.mail.jobs import DEFAULT_WITHIN_DAYS, send_reminders
-from icx.mail.reminders import as_date
+from icx.core.dates import as_date
 
 
 def _as_of(value: Optional[str]) -> date:
