@@ -38,7 +38,7 @@ from icx.core.methodology import Methodology, default_methodology
 from icx.core.parsing import is_blank
 from icx.core.persons import (
     Assignment, Roster, as_flag, cell_text, normalize_id, normalize_name, normalize_post, overlap,
-    read_roster, show_period, split_cell, split_name_id,
+    read_roster, show_period, split_cell, split_name_id, tidy_name,
 )
 
 KINDS = ("person", "post", "control", "transaction")
@@ -567,7 +567,7 @@ def transaction_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             a, b = t.people.get(rule.role_a), t.people.get(rule.role_b)
             if a is None or b is None or not same_person(a, b):
                 continue
-            name, given_id = a[0], a[1] or b[1]
+            name, given_id = tidy_name(a[0]), a[1] or b[1]
             uncertain = not (a[1] and b[1]) and roster.namesakes(name)
             identity = roster.identity(name, given_id) if not uncertain else ""
             held = by_person.get(identity, [])

@@ -49,6 +49,16 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def tidy_name(value: Any) -> str:
+    """A name to show: NFKC, no padding between Chinese characters ("李　娜" → "李娜"), single
+    spaces elsewhere ("John  Smith" → "John Smith")."""
+    text = CJK_GAP.sub("", unicodedata.normalize("NFKC", cell_text(value)))
+    return " ".join(text.split())
+
+
 def normalize_name(value: Any) -> str:
     """Canonical form of a person's name: NFKC, no spaces of any width, unified dots, lower case."""
     text = unicodedata.normalize("NFKC", cell_text(value))
@@ -113,7 +123,7 @@ class Assignment:
     """One row of the person → post table, read."""
 
     person: str  # identity key (see Roster.identity)
-    name: str  # as written (trimmed)
+    name: str  # as written, tidied for display (tidy_name)
     employee_id: str  # as written, '' when none
     post: str  # normalised post
     post_name: str  # as written, without an acting mark
@@ -190,7 +200,7 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
         if name and key_id:
             roster.ids_by_name.setdefault(name, set()).add(key_id)
             names_of_id[key_id].add(name)
-            first_name_of_id.setdefault(key_id, cell_text(get(r, "person")))
+            first_name_of_id.setdefault(key_id, tidy_name(get(r, "person")))
             roster.written_ids.setdefault(key_id, cell_text(get(r, "employee_id")))
     roster.names_by_id = first_name_of_id
     for key_id, names in names_of_id.items():
@@ -228,7 +238,7 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
         if acting and end == DAY_MAX:
             problems.append(Problem.of("conflicts_acting_open", given=name_text, severity="warning", row=r, field="date_to"))
         roster.assignments.append(Assignment(
-            person=roster.identity(name_text, id_text), name=name_text, employee_id=id_text,
+            person=roster.identity(name_text, id_text), name=tidy_name(name_text), employee_id=id_text,
             post=normalize_post(post_text), post_name=post_text, start=start, end=end, acting=acting,
             row=r, source=cell_text(get(r, "source")),
         ))

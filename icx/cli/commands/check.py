@@ -112,7 +112,7 @@ def _print_conflicts(report: ConflictReport, m: Methodology, lang: str) -> None:
     keys = ("severity", "kind", "person", "posts", "duty_a", "duty_b", "rule_id", "area")
     specs = {s.key: s for s in columns("conflicts")}
     for key in keys:
-        table.add_column(specs[key].header(lang))  # type: ignore[arg-type]
+        table.add_column(specs[key].header(lang), overflow="fold")  # type: ignore[arg-type]
     colours = {"high": "red", "medium": "yellow", "low": "green"}
     for c in report.conflicts[:SHOW_ROWS]:
         table.add_row(f"[{colours[c.severity]}]{c.severity_label(lang)}[/]", c.kind_label(lang), c.person,  # type: ignore[arg-type]
@@ -180,7 +180,7 @@ def _print_evaluation(result: EvaluationResult, config: EvaluationConfig, m: Met
     specs = {s.key: s for s in columns("evaluation_areas")}
     table = Table(header_style="bold")
     for key in ("area", "items", "applicable", "weight", "score", "percent", "deficiencies"):
-        table.add_column(specs[key].header(lang))  # type: ignore[arg-type]
+        table.add_column(specs[key].header(lang), overflow="fold")  # type: ignore[arg-type]
     show = lambda v: "—" if v is None else f"{v:g}"  # noqa: E731
     for score in [*result.areas, result.overall]:
         name = areas.get(score.area, score.area) if score.area else i18n.label("evaluation_overall", lang)  # type: ignore[arg-type]
