@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import time
+
+from icx.core.errors import IcxError
+from icx.mail import pdf as pdf_module
 from icx.mail import send_summary
 from mailkit import Server
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
-
+@pytest.mark.libreoffice
+@pytest.mark.slow
 def test_pdf_of_the_summary_is_attached(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
     before = sorted(p.name for p in summary.parent.iterdir())
     report = send_summary(summary, recipients, pdf=True, settings=smtp_server.settings(), log=tmp_path / "logs" / "l.csv", env={})
@@ -31,3 +36,31 @@ def test_pdf_of_the_summary_is_attached(smtp_server: Server, summary: Path, reci
         (tmp_path / "s.pdf").write_bytes(data)
         text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True).stdout
         assert "一级风险数" in text and "86.25" in text
+
+
+def _fake_soffice(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "fake-soffice"
+    script.write_text(f"#!{sys.executable}\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX script as a stand-in for soffice")
+def test_a_failed_or_hung_conversion_is_a_clear_error(tmp_path: Path, summary: Path, recipients: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_module, "soffice", lambda: _fake_soffice(tmp_path, "import sys; sys.exit(3)"))
+    report = send_summary(summary, recipients, pdf=True, dry_run=tmp_path / "d", env={})
+    assert report.exit_code == 2 and [p.code for p in report.problems] == ["mail_pdf_failed"]
+    assert "exited with 3" in report.problems[0].message_en and not (tmp_path / "d").exists()
+
+    monkeypatch.setattr(pdf_module, "soffice", lambda: _fake_soffice(tmp_path, "import time; time.sleep(60)"))
+    started = time.monotonic()
+    with pytest.raises(IcxError) as caught:
+        pdf_module.summary_pdf(summary, timeout=0.5)
+    assert time.monotonic() - started < 10
+    assert "did not finish" in caught.value.problem.message_en
+
+    monkeypatch.setattr(pdf_module, "soffice", lambda: None)
+    with pytest.raises(IcxError) as caught:
+        pdf_module.summary_pdf(summary)
+    assert caught.value.problem.code == "mail_pdf_no_libreoffice"
