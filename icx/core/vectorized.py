@@ -16,7 +16,7 @@ import pandas as pd
 
 from icx.core.errors import InvalidValues, Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import AMOUNT_PATTERN, MONEY_MARK, NUMBER_PATTERN, PERCENT_PATTERN
+from icx.core.parsing import AMOUNT_PATTERN, MONEY_MARK, NUMBER_PATTERN, PERCENT_PATTERN, SPREADSHEET_DIGITS
 from icx.core.scoring import BAND_DIGITS, SCORE_DIGITS
 
 Blank = Literal["error", "skip"]
@@ -343,8 +343,23 @@ def average(scores: Any, field_name: str = "score") -> Checked:
 
 
 def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
-    factor = 10.0**digits
-    return np.copysign(np.floor(np.abs(values) * factor + 0.5) / factor, values)
+    """Half away from zero on the 15 significant digits a spreadsheet keeps (see
+    ``parsing.round_half_up``), in integer arithmetic: mantissa m (15 digits) // 10**k."""
+    v = np.asarray(values, dtype=float)
+    a = np.abs(v)
+    usable = np.isfinite(a) & (a > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.where(usable, np.floor(np.log10(np.where(usable, a, 1.0))), 0).astype(np.int64)
+    shift = (SPREADSHEET_DIGITS - 1) - exponent  # a * 10**shift has 15 digits before the point
+    drop = shift - digits  # digits of the mantissa that rounding removes
+    out = np.where(usable & (drop <= 0), a, 0.0)
+    out = np.where(usable, out, a)
+    pick = usable & (drop > 0) & (drop <= SPREADSHEET_DIGITS)
+    if pick.any():
+        mantissa = np.rint(a[pick] * 10.0 ** shift[pick]).astype(np.int64)
+        power = 10 ** drop[pick]
+        out[pick] = ((mantissa + 5 * (power // 10)) // power) / 10.0**digits
+    return np.copysign(out, v)
 
 
 def band(values: Any) -> pd.Series:
