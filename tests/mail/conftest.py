@@ -24,9 +24,9 @@ def smtp_server() -> Iterator[Server]:
         controller.stop()
 
 
-@pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[Server]:
-    """STARTTLS required, AUTH required (only after TLS), certificate from a CA made here."""
+def _secure_server(tmp_path: Path, implicit: bool) -> Iterator[Server]:
+    """AUTH required, certificate from a CA made here; TLS from the first byte (implicit) or
+    STARTTLS required before anything else."""
     import trustme
 
     ca = trustme.CA()
@@ -45,14 +45,27 @@ def tls_server(tmp_path: Path) -> Iterator[Server]:
         logins.append((mechanism, user))
         return AuthResult(success=user == USERNAME and secret == PASSWORD, handled=False)  # handled=False: server answers 535
 
-    controller, port = start_server(
-        handler, tls_context=server_ctx, require_starttls=True, auth_required=True, auth_require_tls=True,
-        authenticator=authenticator,
-    )
+    if implicit:  # aiosmtpd only counts STARTTLS as TLS for its auth_require_tls check
+        options = dict(ssl_context=server_ctx, auth_required=True, auth_require_tls=False)
+    else:
+        options = dict(tls_context=server_ctx, require_starttls=True, auth_required=True, auth_require_tls=True)
+    controller, port = start_server(handler, authenticator=authenticator, **options)
     try:
         yield Server(handler, port, str(ca_file), logins)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[Server]:
+    """STARTTLS required, AUTH required (only after TLS), certificate from a CA made here."""
+    yield from _secure_server(tmp_path, implicit=False)
+
+
+@pytest.fixture
+def ssl_server(tmp_path: Path) -> Iterator[Server]:
+    """Implicit TLS (as on port 465), AUTH required, certificate from a CA made here."""
+    yield from _secure_server(tmp_path, implicit=True)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mailkit import COMMITTEE, PASSWORD, UNITS, USERNAME, Server
 from icx import i18n
 from icx.mail import send_summary
@@ -71,6 +73,20 @@ def test_starttls_with_login(tls_server: Server, summary: Path, recipients: Path
     assert report.sent == len(COMMITTEE)
     assert tls_server.logins and all(user == USERNAME for _, user in tls_server.logins)
     assert len(tls_server.handler.received) == len(COMMITTEE)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # it is TLS: implicit, from the first byte
+def test_implicit_tls_with_login(ssl_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
+    settings = ssl_server.settings(security="ssl", username=USERNAME, ca_file=ssl_server.ca_file)
+    report = send_summary(summary, recipients, settings=settings, log=tmp_path / "log.csv", env=ENV)
+    assert report.exit_code == 0, [p.render() for p in report.problems]
+    assert ssl_server.logins and len(ssl_server.handler.received) == len(COMMITTEE)
+
+
+def test_starttls_required_but_not_offered(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
+    report = send_summary(summary, recipients, settings=smtp_server.settings(security="starttls"), log=tmp_path / "l.csv", env={})
+    assert report.fatal and [p.code for p in report.problems] == ["mail_starttls_unsupported"]
+    assert smtp_server.handler.received == []  # never falls back to an unencrypted connection
 
 
 def test_wrong_password_stops_the_batch_and_says_why(tls_server: Server, summary: Path, recipients: Path,
