@@ -102,6 +102,22 @@ def test_a_roster_without_role_column_lists_unit_contacts(tmp_path: Path) -> Non
     assert [c.address for c in people.unit("FB002").contacts] == ["chen@fb002.example.gov.cn"]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_consolidation_roster_works_as_recipients(tmp_path: Path, lang: str) -> None:
+    from icx.io.table import headers
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers("roster", lang, ["unit_code", "unit_name", "contact", "email"]))  # as `icx consolidate --roster` reads it
+    for code, unit, person, address in UNITS:
+        ws.append([code, unit, person, address])
+    wb.save(tmp_path / "roster.xlsx")
+    people = load_recipients(tmp_path / "roster.xlsx")
+    assert people.problems == []
+    assert [(u.code, u.name, [(c.name, c.address) for c in u.contacts]) for u in people.units.values()] == [
+        (code, unit, [(person, address)]) for code, unit, person, address in UNITS]
+
+
 def test_recipient_problems_name_their_cells(tmp_path: Path) -> None:
     path = make_recipients_xlsx(tmp_path / "r.xlsx", committee=[("王主任", "wang@czj.example.gov.cn")],
                                 units=[("", "无编码单位", "某人", "x@y.example.cn"), ("FB002", "区国库支付中心", "陈出纳", "chen@")])
