@@ -88,11 +88,9 @@ def email(
 
     Exit status: 0 all sent, 1 something failed or the data had problems, 2 could not run.
 
-    Examples:
+    Example:  icx email -s 委员会汇总.xlsx -f 反馈/ -r 收件人.xlsx -c smtp.toml --pdf
 
-      icx email -s 委员会汇总.xlsx -r 收件人.xlsx --dry-run 草稿     (look first: .eml drafts)
-
-      icx email -s 委员会汇总.xlsx -f 反馈 -r 收件人.xlsx -c smtp.toml --pdf
+    Look first (writes .eml drafts, sends nothing):  icx email -s 委员会汇总.xlsx -f 反馈/ -r 收件人.xlsx --dry-run 草稿/
     """
     lang = check_lang(lang)
     settings = settings_or_fail(config, lang, max_attachment_mb=max_attachment_mb)
