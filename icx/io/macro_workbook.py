@@ -95,6 +95,7 @@ def _rewrite(path: Path, replace: dict[str, bytes | None]) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".zip.tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, path.stat().st_mode & 0o777)  # the file keeps its permissions (mkstemp's are owner-only)
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             written = set()

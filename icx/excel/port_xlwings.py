@@ -1,0 +1,164 @@
+"""The workbook port over the workbook open in Excel (xlwings). The thin seam only live Excel
+exercises: everything it does is reading a block of values, writing a block of values, and
+applying the formatting a ``SheetPlan`` lists. xlwings is imported lazily, when a macro runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from icx.excel.port import Render, SheetPlan, plan_of, rgb
+from icx.io.grid import Grid
+from icx.io.safety import FORMULA_LEADERS
+from icx.io.scored_copy import HEADER_FILL
+
+ADDRESS_BATCH = 200  # characters of "A1,B7,…" per Range call (Excel refuses very long addresses)
+
+
+def as_text_safe(value: Any) -> Any:
+    """Text that Excel would read as a formula is written with a leading apostrophe (stays text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
+        return "'" + value
+    return value
+
+
+def _batches(cells: Iterable[str]) -> Iterable[str]:
+    batch: list[str] = []
+    length = 0
+    for ref in cells:
+        if batch and length + len(ref) + 1 > ADDRESS_BATCH:
+            yield ",".join(batch)
+            batch, length = [], 0
+        batch.append(ref)
+        length += len(ref) + 1
+    if batch:
+        yield ",".join(batch)
+
+
+def _rows_of(formula: Any) -> list[list[Any]]:
+    """Range.formula as rows: xlwings gives a string for one cell, tuples of tuples for more."""
+    if isinstance(formula, str):
+        return [[formula]]
+    return [list(row) for row in formula]
+
+
+class XlwingsPort:
+    """A workbook port over an ``xlwings.Book``."""
+
+    def __init__(self, book: Any):
+        self.book = book
+
+    @classmethod
+    def caller(cls) -> "XlwingsPort":
+        """The workbook whose ribbon button was clicked (the active one, for the add-in)."""
+        import xlwings as xw
+
+        return cls(xw.Book.caller())
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    @property
+    def path(self) -> Path | None:
+        full = Path(str(self.book.fullname))
+        return full if full.is_absolute() and full.exists() else None
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_sheet(self, sheet: str) -> Grid:
+        sh = self.book.sheets[sheet]
+        last = sh.used_range.last_cell
+        values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+        return Grid(sheet, [list(row) for row in values])
+
+    def used_width(self, sheet: str) -> int:
+        return int(self.book.sheets[sheet].used_range.last_cell.column)
+
+    def write_column(self, sheet: str, col: int, values: Mapping[int, Any], *,
+                     header: tuple[int, str] | None = None, number_format: str | None = None) -> None:
+        sh = self.book.sheets[sheet]
+        if header is not None:
+            cell = sh.range((header[0], col + 1))
+            cell.value = header[1]
+            cell.font.bold = True
+            cell.color = rgb(HEADER_FILL.fgColor.rgb)
+        if not values:
+            return
+        first, last = min(values), max(values)
+        block = sh.range((first, col + 1), (last, col + 1))
+        formulas = _rows_of(block.formula)
+        current = block.options(ndim=2).value
+        out = []
+        for offset in range(last - first + 1):
+            row = first + offset
+            formula = formulas[offset][0]
+            if isinstance(formula, str) and formula.startswith("="):
+                out.append([formula])  # the workbook's own formula stays
+            elif row in values:
+                out.append([as_text_safe(values[row])])
+            else:
+                out.append([as_text_safe(current[offset][0])])
+        block.formula = out
+        if number_format:
+            block.number_format = number_format
+
+    def put_sheet(self, title: str, render: Render) -> None:
+        import openpyxl
+
+        scratch = openpyxl.Workbook()
+        rendered = render(scratch)
+        if title in self.sheet_names():
+            self.book.sheets[title].delete()
+        if rendered is None:
+            return
+        self._apply(self.book.sheets.add(title, after=self.book.sheets[-1]), plan_of(rendered))
+
+    def _apply(self, sh: Any, plan: SheetPlan) -> None:
+        if plan.values:
+            rows = [[as_text_safe(v) for v in row] for row in plan.values]
+            sh.range("A1").value = rows
+        for fmt, cells in plan.number_formats.items():
+            for batch in _batches(cells):
+                sh.range(batch).number_format = fmt
+        for color, cells in plan.fills.items():
+            for batch in _batches(cells):
+                sh.range(batch).color = rgb(color)
+        for batch in _batches(plan.bold):
+            sh.range(batch).font.bold = True
+        for letter, width in plan.widths.items():
+            sh.range(f"{letter}1").column_width = width
+        if plan.autofilter:
+            try:
+                sh.range(plan.autofilter).api.AutoFilter(1)  # Windows; Excel for Mac skips it
+            except Exception:  # a filter is a convenience, never a reason to fail the macro
+                pass
+
+    def highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
+        sh = self.book.sheets[sheet]
+        for batch in _batches(cells):
+            sh.range(batch).color = rgb(color)
+
+    def clear_highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
+        sh = self.book.sheets[sheet]
+        for ref in cells:
+            cell = sh.range(ref)
+            if cell.color == rgb(color):
+                cell.color = None
+
+    def ask_folder(self, prompt: str) -> str | None:
+        """A folder picked in Excel's folder dialog; '' when cancelled, None where there is none."""
+        try:
+            dialog = self.book.app.api.FileDialog(4)  # msoFileDialogFolderPicker (Windows)
+            dialog.Title = prompt
+            return str(dialog.SelectedItems(1)) if dialog.Show() == -1 else ""
+        except Exception:  # Excel for Mac has no such dialog: the workbook's folder is used
+            return None
+
+    def tell(self, message: str) -> None:
+        self.book.app.alert(message, title="icx 内部控制")
+
+    def open_file(self, path: Path) -> None:
+        self.book.app.books.open(str(path))
