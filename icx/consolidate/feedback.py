@@ -1,27 +1,42 @@
-"""Per-unit feedback workbooks: each unit's own risks, conflicts, deficiencies, score
-differences and file problems, with its position against the all-unit figures.
+"""Per-unit feedback workbooks: each unit's own risks, conflicts, self-evaluation (with its
+deficiencies), score differences and file problems, and its position against all units.
 
 One file per unit in the feedback folder, named ``<unit code>-<unit name>-反馈.xlsx`` (the name
-cleaned for every file system), ready for ``icx`` email to send back. Files that could not be
-read carry no unit code and get no feedback file; the summary's 问题清单 lists them.
+cleaned for every file system), ready for ``icx email`` to send back. The conflict and
+evaluation sheets are the checkers' own result sheets (``icx.io.findings_sheets``), so a unit
+sees the same layout as ``icx check`` gives it. Files that could not be read carry no unit code
+and get no feedback file; the summary's 问题清单 lists them.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import multiprocessing
 import re
+import sys
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
 from icx import i18n
-from icx.consolidate.model import Consolidation, positions
+from icx.core.conflicts import ConflictReport
+from icx.core.evaluation import EvaluationResult
+from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
-from icx.consolidate.summary import _Summary, figure_label, label
-from icx.consolidate.xlsx import Column, new_workbook, put, table
-from icx.io.safety import atomic_output
+from icx.consolidate.summary import figure_label, header, label
+from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
+from icx.io.safety import put_value
+from icx.io.save import save_workbook
+from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
+from icx.io.table import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
 MAX_NAME = 80
+PARALLEL_FROM = 40  # fewer units than this are written in-process (a pool costs more than it saves)
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -43,7 +58,7 @@ def feedback_name(unit: UnitResult) -> str:
 
 
 def feedback_paths(c: Consolidation, folder: str | Path) -> list[tuple[UnitResult, Path]]:
-    """Where each unit's feedback goes; a second file with the same code gets '-2', '-3'…"""
+    """Where each unit's feedback goes; a second file with the same name gets '-2', '-3'…"""
     folder = Path(folder)
     taken: dict[str, int] = {}
     out = []
@@ -58,57 +73,131 @@ def feedback_paths(c: Consolidation, folder: str | Path) -> list[tuple[UnitResul
     return out
 
 
-def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh") -> list[Path]:
+# Set in the parent before forking, so workers find the consolidation without pickling it.
+_SHARED: tuple[Consolidation, i18n.Lang] | None = None
+
+
+def _write_index(index: int, target: str) -> str:
+    assert _SHARED is not None
+    c, lang = _SHARED
+    return str(write_unit_feedback(c, c.units[index], target, lang))
+
+
+def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh", *, jobs: int = 1) -> list[Path]:
     """One feedback workbook per readable unit with a code; returns the files written."""
+    global _SHARED
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for unit, path in feedback_paths(c, folder):
-        written.append(write_unit_feedback(c, unit, path, lang))
-    return written
-
-
-def unit_view(c: Consolidation, unit: UnitResult) -> Consolidation:
-    """The consolidation seen from one unit: its own rows, the batch's figures."""
-    return dataclasses.replace(c, units=[unit], ranked=[x for x in c.ranked if x.unit is unit], input_problems=[],
-                               duplicates={}, missing=[])
+    plan = feedback_paths(c, folder)
+    if jobs <= 1 or len(plan) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return [write_unit_feedback(c, unit, path, lang) for unit, path in plan]
+    index = {id(u): i for i, u in enumerate(c.units)}
+    _SHARED = (c, lang)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = pool.map(_write_index, [index[id(u)] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
+            return [Path(p) for p in done]
+    finally:
+        _SHARED = None
 
 
 def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, lang: i18n.Lang = "zh") -> Path:
-    target = Path(target)
+    """The feedback workbook of one unit, saved atomically to ``target``."""
+    m = c.methodology
+    wb = openpyxl.Workbook()
+    _position_sheet(wb.active, c, unit, lang)
+    _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
+    write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
+    if unit.evaluated:
+        result = EvaluationResult(items=pd.DataFrame(), areas=list(unit.evaluation_areas),
+                                  overall=unit.evaluation_overall, deficiencies=list(unit.deficiencies), problems=[],
+                                  as_of=c.as_of, partial_factor=unit.partial_factor or 0.0)  # type: ignore[arg-type]
+        write_evaluation_sheet(wb, result, lang, m)
+    _findings_sheet(wb, unit, lang)
+    write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
-    with atomic_output(target) as tmp:
-        wb = new_workbook(tmp)
-        writer = _Summary(wb, unit_view(c, unit), lang, title=title)
-        _position_sheet(writer, c, unit)
-        writer.ranking("feedback_risks")
-        writer.conflicts()
-        writer.deficiencies()
-        writer.findings()
-        writer.problems()
-        wb.close()
-    return target
+    for ws in wb.worksheets:
+        _print_ready(ws, title)
+    wb.properties.title = title
+    wb.properties.creator = "icx"
+    return save_workbook(wb, target)
 
 
-def _position_sheet(w: _Summary, c: Consolidation, unit: UnitResult) -> None:
-    s, lang = w.s, w.lang
-    ws = w.add("overview")
-    ws.write_string(0, 0, w.title, s.title)
-    facts = [(label("period", lang), c.period or "", s.text), (label("as_of", lang), c.as_of, s.date),
-             (label("file", lang), unit.file, s.text), (label("sha256", lang), unit.sha256, s.text)]
-    for r, (name, value, fmt) in enumerate(facts, start=1):
-        ws.write_string(r, 0, name, s.label)
-        put(ws, r, 1, value, fmt)
-    ws.write_string(len(facts) + 2, 0, label("position", lang), s.label)
-    cols = [Column(label("figure", lang), 30), Column(label("this_unit", lang), 12),
-            Column(label("all_units", lang), 14), Column(label("unit_average", lang), 12),
-            Column(label("unit_position", lang), 18)]
+def _position_sheet(ws: Worksheet, c: Consolidation, unit: UnitResult, lang: i18n.Lang) -> None:
+    ws.title = sheet_names("overview")[0 if lang == "zh" else 1]
+    title = f"{label('feedback_title', lang)} {c.period or ''}".strip()
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    facts = [(header("unit_info", "unit_code", lang), unit.unit_code), (header("unit_info", "unit_name", lang), unit.unit_name),
+             (header("unit_info", "period", lang), c.period or unit.period), (label("as_of", lang), c.as_of),
+             (label("file", lang), unit.file), (label("sha256", lang), unit.sha256)]
+    for r, (name, value) in enumerate(facts, start=2):
+        ws.cell(row=r, column=1, value=name).font = Font(bold=True)
+        put_value(ws.cell(row=r, column=2), value)
+        if r == 5:
+            ws.cell(row=r, column=2).number_format = "yyyy-mm-dd"
+    top = len(facts) + 3
+    ws.cell(row=top, column=1, value=label("position", lang)).font = Font(bold=True, size=12)
+    heads = [label(k, lang) for k in ("figure", "this_unit", "all_units", "unit_average", "unit_position")]
+    for col, text in enumerate(heads, start=1):
+        cell = ws.cell(row=top + 1, column=col, value=text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     template = i18n.label("consolidate_position_of", lang)
-    rows = []
-    for p in positions(c, unit):
+    r = top + 1
+    for r, p in enumerate(positions(c, unit), start=top + 2):
         rank = template.format(rank=p.rank, count=p.count) if p.rank is not None else ""
-        rows.append([figure_label(p.metric, lang), p.unit, p.total, p.average, rank])
-    _, last = table(ws, s, len(facts) + 3, cols, rows)
-    ws.merge_range(last + 2, 0, last + 2, 4, label("position_note", lang), s.note)
-    ws.set_row(last + 2, 30)
-    ws.activate()
+        for col, value in enumerate((figure_label(p.metric, lang), p.unit, p.total, p.average, rank), start=1):
+            ws.cell(row=r, column=col, value=value)
+    note = ws.cell(row=r + 2, column=1, value=label("position_note", lang))
+    note.font = Font(italic=True, color="595959")
+    for col, width in zip("ABCDE", (30, 40, 16, 14, 20)):
+        ws.column_dimensions[col].width = width
+
+
+def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidation, lang: i18n.Lang) -> None:
+    m = c.methodology
+    ws = wb.create_sheet(sheet_names("feedback_risks")[0 if lang == "zh" else 1])
+    h = lambda key: header("register", key, lang)  # noqa: E731
+    heads = [label("unit_rank", lang), label("overall_rank", lang), h("id"), h("area"), h("process_step"),
+             h("description"), h("likelihood"), h("impact"), h("score"), h("level"), h("response"), h("controls"),
+             h("owner_department"), h("owner")]
+    ordered = sorted(ranked, key=lambda x: (x.risk.unit_rank, x.rank))
+    rows = [[x.risk.unit_rank, x.rank, x.risk.id, x.risk.area_zh if lang == "zh" else x.risk.area_en,
+             x.risk.process_step, x.risk.description, round(x.risk.likelihood, 4), round(x.risk.impact, 4),
+             round(x.risk.score, 4), m.level_name(x.risk.level, lang), x.risk.response, x.risk.controls,
+             x.risk.owner_department, x.risk.owner] for x in ordered]
+    write_rows(ws, heads, rows, widths=[7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 10, 18, 12, 9])
+    fills = {lv.level: PatternFill("solid", fgColor=lv.color) for lv in m.risk_levels}
+    for r, x in enumerate(ordered, start=2):
+        ws.cell(row=r, column=10).fill = fills[x.risk.level]
+        ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -> None:
+    if not unit.findings:
+        return
+    ws = wb.create_sheet(sheet_names("summary_findings")[0 if lang == "zh" else 1])
+    heads = [label(k, lang) for k in ("sheet", "cell", "stored", "message_zh", "message_en")]
+    rows = [[p.sheet or "", p.cell or "", p.given if isinstance(p.given, (int, float, str)) else str(p.given),
+             p.message_zh, p.message_en] for p in unit.findings]
+    write_rows(ws, heads, rows, widths=[12, 8, 12, 50, 50])
+    ws.insert_rows(1)
+    ws["A1"] = label("findings_note", lang)
+    ws["A1"].font = Font(italic=True, color="595959")
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:E{len(rows) + 2}"
+
+
+def _print_ready(ws: Worksheet, title: str) -> None:
+    """A4 landscape, one page wide, header row repeated, title and page numbers."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.freeze_panes and ws.freeze_panes != "A1":
+        header_row = int(re.sub(r"[A-Z]+", "", ws.freeze_panes)) - 1
+        if header_row >= 1:
+            ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddFooter.center.text = "&P / &N"

@@ -133,7 +133,7 @@ def key_figures(c: Consolidation) -> dict[str, int | float | None]:
     for unit in c.units:
         for level, n in unit.counts_by_level().items():
             levels[level] += n
-    open_rows = [d for u in c.units for d in u.deficiencies if d.is_open]
+    open_rows = [d for u in c.units for d in u.open_deficiencies]
     scores = [u.evaluation_score for u in c.units if u.evaluation_score is not None]
     figures: dict[str, int | float | None] = {
         "units_expected": len(c.roster.entries) if c.roster is not None else len(received),
@@ -150,7 +150,7 @@ def key_figures(c: Consolidation) -> dict[str, int | float | None]:
         "deficiencies_overdue": sum(1 for d in open_rows if d.overdue),
     }
     for grade, key in GRADE_FIGURES.items():
-        figures[key] = sum(1 for d in open_rows if d.grade_key == grade)
+        figures[key] = sum(1 for d in open_rows if d.grade == grade)
     missing = set(FIGURE_KEYS) - set(figures)
     if missing:  # a figure added to the catalogue must be computed here too
         raise KeyError(f"key figures not computed: {sorted(missing)}")
@@ -165,7 +165,7 @@ HIGHER_IS_BETTER = {"evaluation_score"}
 
 def unit_metrics(unit: UnitResult) -> dict[str, float | None]:
     levels = unit.counts_by_level()
-    open_rows = [d for d in unit.deficiencies if d.is_open]
+    open_rows = unit.open_deficiencies
     return {
         "risks_total": sum(levels.values()), "risks_level1": levels[1], "risks_level2": levels[2],
         "risks_level3": levels[3], "conflicts": len(unit.conflicts), "evaluation_score": unit.evaluation_score,

@@ -1,7 +1,9 @@
 """What a worker process sends back for one unit workbook: small, plain, picklable records.
 
 No grids, no DataFrames, no openpyxl objects — only the rows the summary prints and the figures
-it counts, so thousands of units fit in memory and cross the process boundary cheaply.
+it counts, so thousands of units fit in memory and cross the process boundary cheaply. Conflicts,
+deficiencies and area scores are the checkers' own frozen records (``icx.core.conflicts``,
+``icx.core.evaluation``), which are already small.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
+from icx.core.evaluation import AreaScore, Deficiency
 
 STORED_DIFFERS = "stored_differs"  # code of the register reader's stored-vs-recomputed warning
 
@@ -39,40 +43,6 @@ class RiskRow:
 
 
 @dataclass(slots=True)
-class ConflictRow:
-    """One incompatible-duty conflict found in a unit's 不相容岗位 sheet."""
-
-    person: str
-    posts: str
-    duty_a: str
-    duty_b: str
-    area: str
-    rule_id: str
-    detail: str  # the conflict checker's own sentence (zh)
-    detail_en: str = ""
-
-
-@dataclass(slots=True)
-class DeficiencyRow:
-    """One deficiency from a unit's 自我评价 sheet, with its rectification state."""
-
-    item_id: str
-    area: str
-    deficiency: str
-    grade: str  # as the unit wrote it (重大缺陷 / 重要缺陷 / 一般缺陷)
-    grade_key: str  # 'major' / 'important' / 'general' / '' when not recognised
-    rectification: str
-    owner: str
-    owner_email: str
-    deadline: dt.date | None
-    deadline_text: str  # the cell as written when it is not a date
-    status: str
-    is_open: bool
-    overdue: bool
-    days_overdue: int = 0
-
-
-@dataclass(slots=True)
 class UnitResult:
     """Everything the summary needs from one input file."""
 
@@ -89,14 +59,33 @@ class UnitResult:
     methodology_name: str = ""
     methodology_custom: bool = False
     risks: list[RiskRow] = field(default_factory=list)
-    conflicts: list[ConflictRow] = field(default_factory=list)
-    evaluated: bool = False
-    evaluation_score: float | None = None  # % of the weighted maximum
-    evaluation_by_area: dict[str, float] = field(default_factory=dict)  # area label → %
-    deficiencies: list[DeficiencyRow] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts_checked: bool = False  # the workbook held duties, control posts or a payment log
+    evaluation_areas: list[AreaScore] = field(default_factory=list)
+    evaluation_overall: AreaScore | None = None
+    partial_factor: float | None = None
+    deficiencies: list[Deficiency] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     as_of: dt.date | None = None
+
+    @property
+    def evaluated(self) -> bool:
+        return self.evaluation_overall is not None
+
+    @property
+    def evaluation_score(self) -> float | None:
+        """Overall self-evaluation score, % of the applicable weight."""
+        return self.evaluation_overall.percent if self.evaluation_overall is not None else None
+
+    @property
+    def evaluation_by_area(self) -> dict[str, float | None]:
+        """Area code → score (%), in the methodology's area order."""
+        return {a.area: a.percent for a in self.evaluation_areas}
+
+    @property
+    def open_deficiencies(self) -> list[Deficiency]:
+        return [d for d in self.deficiencies if d.open]
 
     @property
     def errors(self) -> list[Problem]:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
+from icx.core.evaluation import AreaScore, Deficiency
 from icx.core.methodology import Methodology
-from icx.consolidate.records import ConflictRow, DeficiencyRow
+from icx.io.duties import check_conflicts
+from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.table import match_header, sheet_names, text_of
@@ -30,11 +33,12 @@ class UnitContents:
     methodology: Methodology | None = None  # type: ignore[assignment]
     methodology_custom: bool = False
     register: RegisterResult | None = None
-    conflicts: list[ConflictRow] = field(default_factory=list)
-    evaluated: bool = False
-    evaluation_score: float | None = None
-    evaluation_by_area: dict[str, float] = field(default_factory=dict)
-    deficiencies: list[DeficiencyRow] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts_checked: bool = False
+    evaluation_areas: list[AreaScore] = field(default_factory=list)
+    evaluation_overall: AreaScore | None = None
+    partial_factor: float | None = None
+    deficiencies: list[Deficiency] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -48,7 +52,28 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     else:
         unit.register = read_register(grid, unit.methodology, file=file, unit_code=unit.code, unit_name=unit.name)
         unit.problems.extend(unit.register.problems)
+    _conflicts(book, file, unit)
+    _evaluation(book, file, as_of, unit)
     return unit
+
+
+def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> None:
+    """不相容岗位, control-matrix posts and the payment log, checked by ``icx.io.duties``."""
+    check = check_conflicts(book, file=file, methodology=unit.methodology)
+    unit.conflicts = list(check.conflicts)
+    unit.conflicts_checked = check.ran
+    unit.problems.extend(check.problems)
+
+
+def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, unit: UnitContents) -> None:
+    """The 自我评价 sheet scored by ``icx.io.evaluation_sheet`` (deadlines checked against as_of)."""
+    sheet = read_evaluation(book, as_of=as_of, file=file, methodology=unit.methodology)
+    unit.problems.extend(sheet.problems)
+    if sheet.result is not None:
+        unit.evaluation_areas = list(sheet.result.areas)
+        unit.evaluation_overall = sheet.result.overall
+        unit.partial_factor = sheet.result.partial_factor
+        unit.deficiencies = list(sheet.result.deficiencies)
 
 
 def _unit_info(book: WorkbookGrid, unit: UnitContents) -> None:

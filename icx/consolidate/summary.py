@@ -13,6 +13,7 @@ a temp file beside the target and renamed.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,6 +21,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
+from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
@@ -287,20 +289,41 @@ class _Summary:
 
     # --- 冲突清单 --------------------------------------------------------------------------------
     def conflicts(self) -> None:
+        """Every conflict with its unit; columns of the checkers' own 冲突清单 (``columns("conflicts")``)."""
         ws = self.add("conflicts")
-        lang = self.lang
-        cols = [*self.unit_headers(), Column(header("person_posts", "person", lang), 10),
-                Column(header("person_posts", "post", lang), 22, "wrap"), Column(header("duty_rules", "duty_a", lang), 16),
-                Column(header("duty_rules", "duty_b", lang), 16), Column(header("duty_rules", "area", lang), 10),
-                Column(header("duty_rules", "rule_id", lang), 9), Column(self.L("message_zh"), 40, "wrap"),
-                Column(self.L("message_en"), 40, "wrap")]
-        rows = [[u.unit_code, u.unit_name, k.person, k.posts, k.duty_a, k.duty_b, k.area, k.rule_id, k.detail,
-                 k.detail_en] for u in self.c.units for k in u.conflicts]
-        table(ws, self.s, 0, cols, rows)
+        lang, en = self.lang, self.lang == "en"
+        widths = {"person": 10, "employee_id": 9, "posts": 20, "duty_a": 14, "duty_b": 14, "rule_id": 8, "area": 9,
+                  "basis": 30, "kind": 14, "severity": 6, "fix": 36, "reference": 12, "period": 18, "source": 18}
+        specs = columns("conflicts")
+        wrapped = {"posts", "basis", "fix", "period", "source"}
+        cols = [*self.unit_headers(), *(Column(spec.header(lang), widths.get(spec.key, 12),
+                                               "wrap" if spec.key in wrapped else "text") for spec in specs)]
+        rows = []
+        for u in self.c.units:
+            for k in u.conflicts:
+                values = {
+                    "person": k.person, "employee_id": k.employee_id, "posts": "、".join(k.posts),
+                    "duty_a": k.duty_a_en if en else k.duty_a, "duty_b": k.duty_b_en if en else k.duty_b,
+                    "rule_id": k.rule_id, "area": self.area_name(k.area), "basis": k.basis_en if en else k.basis,
+                    "kind": k.kind_label(lang), "severity": k.severity_label(lang), "fix": k.fix_en if en else k.fix,
+                    "reference": k.reference, "period": k.period, "source": "；".join(k.sources),
+                }
+                rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
+        first, last = table(ws, self.s, 0, cols, rows)
+        severity_col = 2 + [spec.key for spec in specs].index("severity")
+        ws.conditional_format(first, severity_col, max(first, last), severity_col, {
+            "type": "cell", "criteria": "==", "value": f'"{i18n.label("conflicts_severity_high", lang)}"',
+            "format": self.s.bad})
+
+    def area_name(self, code: str) -> str:
+        area = next((a for a in self.m.areas if a.code == code), None)
+        if area is None:
+            return code
+        return (area.short_zh or area.name_zh) if self.lang == "zh" else area.name_en
 
     # --- 自我评价 --------------------------------------------------------------------------------
     def evaluation_areas(self) -> list[str]:
-        order = {name: i for i, a in enumerate(self.m.areas) for name in (a.short_zh, a.name_zh, a.name_en, a.code)}
+        order = {a.code: i for i, a in enumerate(self.m.areas)}
         found = {a for u in self.c.units for a in u.evaluation_by_area}
         return sorted(found, key=lambda a: (order.get(a, len(order)), a))
 
@@ -309,7 +332,8 @@ class _Summary:
         ws = self.add("summary_evaluation")
         areas = self.evaluation_areas()
         units = [u for u in self.c.units if u.evaluated]
-        cols = [*self.unit_headers(), *(Column(a, 10, "percent1") for a in areas), Column(self.L("total_score"), 10, "percent1")]
+        cols = [*self.unit_headers(), *(Column(self.area_name(a), 10, "percent1") for a in areas),
+                Column(self.L("total_score"), 10, "percent1")]
         rows = [[u.unit_code, u.unit_name, *(u.evaluation_by_area.get(a) for a in areas), u.evaluation_score]
                 for u in units]
         first, last = table(ws, s, 0, cols, rows)
@@ -358,14 +382,15 @@ class _Summary:
                        ("wrap" if spec.key in ("deficiency", "rectification") else "text")) for spec in specs]
         cols += [Column(self.L("overdue"), 8), Column(self.L("days_overdue"), 8, "integer")]
         yes, no = self.L("yes"), self.L("no")
+        cfg = default_config()
+        label_of = lambda kind, code: cfg.wording(kind, code).label(lang) if code else ""  # noqa: E731
         rows = []
         for u in self.c.units:
-            for d in sorted((d for d in u.deficiencies if d.is_open),
-                            key=lambda d: (not d.overdue, d.deadline or _FAR, d.item_id)):
-                values = {"unit_code": u.unit_code, "unit_name": u.unit_name, "item_id": d.item_id, "area": d.area,
-                          "deficiency": d.deficiency, "grade": d.grade, "rectification": d.rectification,
-                          "owner": d.owner, "owner_email": d.owner_email,
-                          "deadline": d.deadline or d.deadline_text or None, "status": d.status}
+            for d in sorted(u.open_deficiencies, key=lambda d: (not d.overdue, d.deadline or _FAR, d.item_id)):
+                values = {"unit_code": u.unit_code, "unit_name": u.unit_name, "item_id": d.item_id,
+                          "area": self.area_name(d.area), "deficiency": d.description,
+                          "grade": label_of("grades", d.grade), "rectification": d.rectification, "owner": d.owner,
+                          "owner_email": d.owner_email, "deadline": d.deadline, "status": label_of("statuses", d.status)}
                 rows.append([values.get(spec.key) for spec in specs] + [yes if d.overdue else no,
                                                                          d.days_overdue if d.overdue else None])
         first, last = table(ws, s, 0, cols, rows)
@@ -464,7 +489,7 @@ class _Summary:
         ws.set_column(1, 1, 40)
 
 
-_FAR = __import__("datetime").date.max
+_FAR = dt.date.max
 
 
 def _cell(p: Any) -> str:

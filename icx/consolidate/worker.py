@@ -91,10 +91,9 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     result.problems.extend(unit.problems)
     if unit.register is not None:
         result.risks = risk_rows(unit.register, unit.methodology)
-    result.conflicts = unit.conflicts
-    result.evaluated = unit.evaluated
-    result.evaluation_score = unit.evaluation_score
-    result.evaluation_by_area = unit.evaluation_by_area
+    result.conflicts, result.conflicts_checked = unit.conflicts, unit.conflicts_checked
+    result.evaluation_areas, result.evaluation_overall = unit.evaluation_areas, unit.evaluation_overall
+    result.partial_factor = unit.partial_factor
     result.deficiencies = unit.deficiencies
     if not result.unit_code:
         result.problems.append(Problem.of("consolidate_unit_code_missing", file=file))

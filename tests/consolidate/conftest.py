@@ -16,7 +16,7 @@ from icx.consolidate.feedback import write_feedback
 from icx.consolidate.model import Consolidation
 from icx.demo.data import DemoUnit, make_unit, make_units
 from icx.demo.workbooks import write_plain_register
-from icx.io.table import sheet_names
+from icx.io.table import columns, sheet_names
 
 AS_OF = dt.date(2026, 12, 31)
 PERIOD = "2026"
@@ -25,8 +25,31 @@ BAD_SCORE = "很高吧"
 
 
 def write_unit(unit: DemoUnit, path: Path) -> Path:
-    """The demo writer's workbook for ``unit`` (the same writer `icx demo` uses)."""
-    return write_plain_register(unit, path)
+    """A unit workbook for ``unit``: the demo writer's 单位信息 + 风险清单, plus the sheets the
+    conflict and evaluation checks read, laid out as the templates lay them out."""
+    write_plain_register(unit, path)
+    wb = openpyxl.load_workbook(path)
+    duties = wb.create_sheet(sheet_names("duties")[0])
+    left = 1
+    for table, rows in (("duty_rules", unit.duty_rules), ("post_duties", unit.post_duties),
+                        ("person_posts", unit.person_posts)):
+        left = _put_table(duties, table, rows, top=2, left=left) + 2  # an empty column between tables
+    if unit.transactions:
+        _put_table(wb.create_sheet(sheet_names("transaction_log")[0]), "transaction_log", unit.transactions, top=1, left=1)
+    _put_table(wb.create_sheet(sheet_names("evaluation")[0]), "evaluation", unit.evaluation, top=1, left=1)
+    wb.save(path)
+    return path
+
+
+def _put_table(ws, table: str, rows: list[dict], *, top: int, left: int) -> int:
+    """Header (catalogue zh) and rows from (top, left), 1-based; returns the last column used."""
+    used = {k for row in rows for k in row}
+    specs = [s for s in columns(table) if not s.numbered and (s.key in used or s.required)]
+    for c, spec in enumerate(specs):
+        ws.cell(row=top, column=left + c, value=spec.zh)
+        for r, row in enumerate(rows, start=top + 1):
+            ws.cell(row=r, column=left + c, value=row.get(spec.key))
+    return left + len(specs) - 1
 
 
 def sha(path: Path) -> str:
@@ -40,6 +63,7 @@ class Batch:
     text_score: DemoUnit  # one assessor cell holds text: that row is left out
     formula: DemoUnit  # a description starting with "=": counted, written as text
     duplicate: DemoUnit  # a second file claiming good[0]'s code
+    register_broken: list[DemoUnit] = field(default_factory=list)  # register unreadable, other sheets fine
     files: dict[str, Path] = field(default_factory=dict)  # role → file
     hashes: dict[Path, str] = field(default_factory=dict)
     roster: Path | None = None
@@ -74,6 +98,7 @@ def build_batch(folder: Path) -> Batch:
     del wb[sheet_names("register")[0]]
     wb.save(path)
     batch.files["missing_sheet"] = path
+    batch.register_broken.append(missing)
 
     # Wrong headers: the register's header row renamed to words no reader knows.
     wrong = _copy_unit(make_unit(14), code="BAD02", name="表头错误单位")
@@ -84,6 +109,7 @@ def build_batch(folder: Path) -> Batch:
         cell.value = f"栏目{cell.column}"
     wb.save(path)
     batch.files["wrong_headers"] = path
+    batch.register_broken.append(wrong)
 
     # Encrypted with a password (a real OLE-wrapped xlsx), and a truncated download.
     from msoffcrypto.format.ooxml import OOXMLFile

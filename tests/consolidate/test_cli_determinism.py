@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -16,7 +17,9 @@ from icx.consolidate import consolidate, write_summary
 from icx.core.errors import IcxError
 from icx.io.table import columns, sheet_names
 
-from .conftest import AS_OF, PERIOD, Run
+from icx.demo.data import DemoUnit, make_unit
+
+from .conftest import AS_OF, PERIOD, Run, write_unit
 
 GENERATED = dt.datetime(2027, 1, 2, 3, 4, 5)
 
@@ -71,19 +74,33 @@ def test_cli_runs_writes_and_exits_1_on_findings(batch_run: Run, tmp_path: Path)
         assert overview[i18n.section("figures")[key]["zh"]] == value
 
 
-def test_cli_clean_batch_exits_0_and_output_in_input_folder_is_not_read(tmp_path: Path) -> None:
-    from icx.demo.data import make_units
-    from icx.demo.workbooks import write_plain_register
+def clean_unit(index: int) -> DemoUnit:
+    """A demo unit with nothing to report: one duty per post, one person per post, no payment log,
+    every checklist item 符合."""
+    unit = make_unit(index)
+    duties = sorted({row["duty"] for row in unit.post_duties})
+    keep = ("item_id", "area", "focus", "criterion", "method", "effectiveness", "weight")
+    return dataclasses.replace(
+        unit, duty_rules=[], transactions=[],
+        post_duties=[{"post": f"岗位{i}", "duty": duty} for i, duty in enumerate(duties)],
+        person_posts=[{"person": f"人员{i}", "employee_id": f"{i:04d}", "post": f"岗位{i}"} for i in range(len(duties))],
+        evaluation=[{**{k: row[k] for k in keep if k in row}, "result": "符合"} for row in unit.evaluation])
 
-    for unit in make_units(2):
-        write_plain_register(unit, tmp_path / f"{unit.code}.xlsx")
+
+def test_cli_clean_batch_exits_0_and_output_in_input_folder_is_not_read(tmp_path: Path) -> None:
+    for i in range(2):
+        unit = clean_unit(i)
+        write_unit(unit, tmp_path / f"{unit.code}.xlsx")
     runner = CliRunner()
     args = ["consolidate", str(tmp_path), "-o", str(tmp_path / "committee.xlsx"), "-j", "1"]
     first = runner.invoke(app, args)
     second = runner.invoke(app, args)  # committee.xlsx now sits among the inputs
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    assert "已报单位数" in second.output
+    overview = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "committee.xlsx")[sheet_names("overview")[0]]
+                .iter_rows(values_only=True)}
+    assert overview[i18n.section("figures")["units_received"]["zh"]] == 2
+    assert overview[i18n.section("figures")["evaluation_score"]["zh"]] == 100
 
 
 def test_cli_nothing_to_read_exits_2(tmp_path: Path) -> None:

@@ -7,15 +7,18 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from icx import i18n
 from icx.core import scoring
+from icx.core.conflicts import check_frames
+from icx.core.evaluation import evaluate
 from icx.core.errors import InvalidValue
 from icx.demo.data import DemoUnit
 from icx.io.table import columns, sheet_names
 
-from .conftest import BAD_SCORE, FORMULA_TEXT, Run, sha, sheet_rows
+from .conftest import AS_OF, BAD_SCORE, FORMULA_TEXT, Run, sha, sheet_rows
 
 
 def independent_levels(units: list[DemoUnit]) -> dict[int, int]:
@@ -30,6 +33,28 @@ def independent_levels(units: list[DemoUnit]) -> dict[int, int]:
                 continue
             counts[scoring.risk_level(lk, im)] += 1
     return counts
+
+
+def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
+    """Conflicts and self-evaluation figures straight from the core checkers on the demo tables."""
+    conflicts, scores, open_rows = 0, [], []
+    for unit in units:
+        frame = lambda rows: pd.DataFrame(rows, dtype=object)  # noqa: E731
+        report = check_frames(frame(unit.post_duties), frame(unit.person_posts), duty_rules=frame(unit.duty_rules),
+                              transactions=frame(unit.transactions) if unit.transactions else None)
+        conflicts += len(report.conflicts)
+        result = evaluate(pd.DataFrame(unit.evaluation, dtype=object), AS_OF)
+        scores.append(result.overall.percent)
+        open_rows += result.open_deficiencies
+    return {
+        "conflicts": conflicts,
+        "evaluation_score": round(sum(scores) / len(scores), 2),
+        "deficiencies_open": len(open_rows),
+        "deficiencies_overdue": sum(d.overdue for d in open_rows),
+        "deficiencies_major_open": sum(d.grade == "major" for d in open_rows),
+        "deficiencies_important_open": sum(d.grade == "important" for d in open_rows),
+        "deficiencies_general_open": sum(d.grade == "general" for d in open_rows),
+    }
 
 
 def overview(path: Path, lang: str = "zh") -> dict[str, object]:
@@ -77,6 +102,9 @@ def test_figures_equal_the_core_computed_independently(batch_run: Run) -> None:
     assert figures["risks_level2"] == levels[2]
     assert figures["risks_level3"] == levels[3]
     assert figures["risks_total"] == sum(levels.values())
+    checked = independent_checks(counted + b.register_broken)
+    assert {k: figures[k] for k in checked} == checked
+    assert checked["conflicts"] > 0 and checked["deficiencies_overdue"] > 0  # the demo data has some
     # Roster: 4 good + text_score + formula + BAD01 + BAD02 + FB099 expected; FB099 never came.
     assert figures["units_expected"] == 9
     assert figures["units_missing"] == 1
@@ -153,9 +181,17 @@ def test_feedback_one_file_per_unit(batch_run: Run) -> None:
     assert not any("加密" in n or "截断" in n for n in names)  # unreadable files have no unit to answer
     wb = openpyxl.load_workbook(batch_run.out / "feedback" / "BAD03-打分有误单位-反馈.xlsx")
     problems = wb[sheet_names("problems")[0]]
-    assert any(r[6] == "likelihood_invalid" for r in problems.iter_rows(min_row=2, values_only=True))
+    assert any(BAD_SCORE in (r[4] or "") for r in problems.iter_rows(min_row=2, values_only=True))
     risks = wb[sheet_names("feedback_risks")[0]]
     assert risks.max_row - 1 == len(batch_run.batch.text_score.risks) - 1
+    # The checkers' own result sheets: conflicts and the self-evaluation with its deficiencies.
+    unit = next(u for u in batch_run.result.units if u.unit_code == "BAD03")
+    conflicts = wb[sheet_names("conflicts")[0]]
+    assert sum(1 for r in conflicts.iter_rows(min_row=2, max_col=1, values_only=True) if r[0]) >= len(unit.conflicts)
+    assert sheet_names("evaluation_results")[0] in wb.sheetnames
+    position = [r for r in wb[sheet_names("overview")[0]].iter_rows(values_only=True) if r[0] == "一级风险数"]
+    assert position and position[0][1] == unit.counts_by_level()[1]
+    assert position[0][2] == batch_run.result.figures["risks_level1"]
 
 
 @pytest.mark.libreoffice

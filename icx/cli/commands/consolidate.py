@@ -82,7 +82,7 @@ def consolidate(
         fail(result.problems(), lang)
     try:
         write_summary(result, output, lang)  # type: ignore[arg-type]
-        written = write_feedback(result, feedback, lang) if feedback is not None else []  # type: ignore[arg-type]
+        written = write_feedback(result, feedback, lang, jobs=workers) if feedback is not None else []  # type: ignore[arg-type]
     except IcxError as exc:
         fail(exc.problems, lang)
         return

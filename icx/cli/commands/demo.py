@@ -71,7 +71,7 @@ def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path
                              on_result=lambda _: progress.advance(task))
     committee = write_summary(result, directory / "committee.xlsx", lang)  # type: ignore[arg-type]
     feedback = directory / "feedback"
-    write_feedback(result, feedback, lang)  # type: ignore[arg-type]
+    write_feedback(result, feedback, lang, jobs=default_jobs())  # type: ignore[arg-type]
     return committee, feedback
 
 
