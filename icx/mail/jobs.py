@@ -99,29 +99,42 @@ def _too_large(attachments: Sequence[Attachment], settings: MailSettings | None,
 def _deliver(outgoing: list[Outgoing], skipped: list[Delivery], report: MailReport, settings: MailSettings | None,
              dry_run: str | Path | None, lang: i18n.Lang, env: Mapping[str, str] | None,
              progress: Progress | None) -> MailReport:
+    """Send or save ``outgoing``, logging each delivery as it happens. Nothing is sent unless
+    the log can be written: a send without a record is what the log exists to prevent."""
     total = sum(len(o.recipients) for o in outgoing) + len(skipped)
-    done = 0
     assert report.log_path is not None
-    with SendLog(report.log_path, lang) as log:
-        def record(d: Delivery) -> None:
-            nonlocal done
-            log.write(d)
-            done += 1
-            if progress:
-                progress(done, total)
+    try:
+        log = SendLog(report.log_path, lang)
+    except OSError as exc:
+        report.problems.append(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(report.log_path)))
+        report.fatal = True
+        return report
 
+    def record(d: Delivery) -> None:
+        report.deliveries.append(d)
+        log.write(d)
+        if progress:
+            progress(len(report.deliveries), total)
+
+    with log:
         for d in skipped:
-            report.deliveries.append(d)
             record(d)
-        if dry_run is not None:
-            report.deliveries.extend(write_drafts(outgoing, dry_run, record))
-        elif outgoing:
-            assert settings is not None
-            sender = SmtpSender(settings, env=dict(env) if env is not None else None)
-            report.deliveries.extend(sender.send(outgoing, record))
-            report.problems.extend(sender.problems)
-            if sender.problems and not report.sent:
-                report.fatal = True
+        try:
+            if dry_run is not None:
+                write_drafts(outgoing, dry_run, record)
+            elif outgoing:
+                assert settings is not None
+                sender = SmtpSender(settings, env=dict(env) if env is not None else None)
+                sender.send(outgoing, record)
+                report.problems.extend(sender.problems)
+                if sender.problems and not report.sent:
+                    report.fatal = True
+        except IcxError as exc:  # a draft could not be written (file open elsewhere)
+            report.problems.extend(exc.problems)
+            report.fatal = True
+        except OSError as exc:  # the drafts folder cannot be made or written
+            report.problems.append(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(dry_run)))
+            report.fatal = True
     return report
 
 

@@ -65,6 +65,12 @@ def test_dry_run_and_smtp_deliver_the_same_message(smtp_server: Server, summary:
     assert [p.get_content() for p in drafted.iter_attachments()] == [p.get_content() for p in sent.iter_attachments()]
 
 
+def test_drafts_folder_that_cannot_be_made_is_a_clear_error(summary: Path, recipients: Path, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder")
+    report = send_summary(summary, recipients, dry_run=tmp_path / "taken" / "out", log=tmp_path / "l.csv", env={})
+    assert report.exit_code == 2 and [p.code for p in report.problems] == ["output_locked"]
+
+
 def test_encodings_rfc2047_subject_and_rfc2231_filename(summary: Path) -> None:
     attachment = Attachment(name := "2025年度内部控制委员会汇总报告（终稿）.xlsx", b"PK\x03\x04 data", "application/octet-stream")
     msg = build_message(sender=Contact("内部控制办公室", "neikong@czj.example.gov.cn"), to=[Contact("王主任", "wang@czj.example.gov.cn")],

@@ -192,3 +192,9 @@ def test_attachment_over_the_limit_is_a_clear_error_and_others_still_go(
     assert big.name in problem.message_zh and "上限" in problem.message_zh
     assert report.sent == 4 and report.failed == 1
     assert smtp_server.handler.to(UNITS[1][3]) == []
+
+
+def test_nothing_is_sent_when_the_log_cannot_be_written(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
+    report = send_summary(summary, recipients, settings=smtp_server.settings(), log=tmp_path, env={})  # a folder
+    assert report.exit_code == 2 and [p.code for p in report.problems] == ["output_locked"]
+    assert smtp_server.handler.received == []
