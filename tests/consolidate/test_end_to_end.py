@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from icx.core.conflicts import check_frames
 from icx.core.evaluation import evaluate
 from icx.core.errors import InvalidValue
 from icx.demo.data import DemoUnit
+from icx.io import libreoffice
 from icx.io.table import columns, sheet_names
 
 from .conftest import AS_OF, BAD_SCORE, FORMULA_TEXT, Run, sha, sheet_rows
@@ -195,16 +195,14 @@ def test_feedback_one_file_per_unit(batch_run: Run) -> None:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_converts_the_summary_to_pdf(batch_run: Run, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "soffice missing"
-    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(batch_run.summary)],
-                          capture_output=True, text=True, timeout=180)
-    pdf = tmp_path / "committee.pdf"
-    assert done.returncode == 0 and pdf.exists(), done.stderr
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "风险热力图" in text and "应报单位数" in text
+def test_libreoffice_converts_the_summary_and_a_feedback_to_pdf(batch_run: Run, tmp_path: Path) -> None:
+    feedback = batch_run.out / "feedback" / "BAD03-打分有误单位-反馈.xlsx"
+    pdfs = libreoffice.to_pdf([batch_run.summary, feedback], tmp_path)
+    text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert "风险热力图" in text and "应报单位数" in text and FORMULA_TEXT in text
+    fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True, check=True).stdout
+    assert "Type 3" not in fonts  # Chinese text rendered with a real CJK font, not bitmaps
+    assert subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True).stdout.strip()
 
 
 def test_email_reads_the_overview_and_deficiencies_back(batch_run: Run) -> None:
