@@ -29,7 +29,7 @@ from icx import i18n
 from icx.core import vectorized as vec
 from icx.core.errors import IcxError, InvalidMethodology, Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_number
+from icx.core.parsing import as_number, is_blank
 
 CATEGORY = "icx 内部控制"
 BLANK = ""
@@ -366,5 +366,91 @@ def ICX_RANK(ids, scores, levels, lang="zh"):
     return score_rng.fold(_present(ranks, errors, as_int=True))
 
 
+@xw.func(category=CATEGORY)
+@xw.arg("duties", ndim=2, err_to_str=True, doc="每行一人（或一个岗位）：所任职责（一格可写多项，以、分隔）；或在职责表头下用√/是标记。One row per person or post: the duties held, or marks (√, 是, 1) under duty headers.")
+@xw.arg("headers", ndim=2, doc="可选：职责名称（表头行，与区域同宽）；给出时区域中的单元格为标记。Optional: the duty names over the columns; the cells are then marks.")
+@xw.arg("lang", doc=LANG_DOC)
+@_answers_in_cells
+def ICX_CONFLICT(duties, headers=None, lang="zh"):
+    """不相容岗位冲突：每行所任职责中互不相容的职责对（按内置规则库），无冲突为空。Incompatible duties each row holds together (built-in rule library); blank when none."""
+    from icx.core.conflicts import ConflictInputs, default_library, post_conflicts, read_post_duties
+    from icx.core.persons import Roster, as_flag
+
+    lg = _lang(lang)
+    rng = _Range(duties)
+    rows, width = rng.shape
+    cells = rng.flat.to_numpy(dtype=object).reshape(rows, width)
+    names = None
+    if headers is not None:
+        head = _Range(headers)
+        if head.size != width:
+            raise IcxError(Problem.of("excel_shape_mismatch", _first=rng.described(), _second=head.described()))
+        names = head.flat.tolist()
+    records, errors = [], {}
+    for r in range(rows):
+        for c in range(width):
+            value = cells[r, c]
+            if is_blank(value):
+                continue
+            if names is None:
+                records.append({"post": f"#{r}", "duty": value})
+                continue
+            mark = as_flag(value)
+            if mark is None:
+                errors.setdefault(r, _error_text(i18n.text("excel_mark_invalid", lg, given=value), lg))
+            elif mark and not is_blank(names[c]):
+                records.append({"post": f"#{r}", "duty": names[c]})
+    posts, _ = read_post_duties(pd.DataFrame(records, columns=["post", "duty"]))
+    found: dict[int, list[str]] = {}
+    for conflict in sorted(post_conflicts(ConflictInputs(default_library(), posts, Roster())), key=lambda k: k.rule_id):
+        row = int(conflict.posts[0][1:])
+        pair = i18n.text("excel_conflict_pair", lg, a=conflict.duty_a, b=conflict.duty_b, rule=conflict.rule_id)
+        if pair not in found.setdefault(row, []):
+            found[row].append(pair)
+    out = np.full(rows, BLANK, dtype=object)
+    for row, pairs in found.items():
+        out[row] = ("；" if lg == "zh" else "; ").join(pairs)
+    for row, text in errors.items():
+        out[row] = text
+    return rng.fold(out, (rows, 1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("results", ndim=2, err_to_str=True, doc="评价结果：符合、基本符合、不符合、不适用。Results: 符合 (compliant), 基本符合 (largely), 不符合 (not), 不适用 (n/a).")
+@xw.arg("weights", ndim=2, err_to_str=True, doc="权重（分值），与评价结果同样大小或单个值。Weights, same size as the results or one value.")
+@xw.arg("partial", doc="可选：“基本符合”得分比例，默认0.5。Optional: share of the weight a 基本符合 item earns (default 0.5).")
+@xw.arg("lang", doc=LANG_DOC)
+@_answers_in_cells
+def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
+    """自我评价得分：符合得全部权重，基本符合得一定比例，不符合得0，不适用不计（为空）。Self-evaluation points: full weight, a share, nothing, or blank for 不适用 (not counted)."""
+    from icx.core.evaluation import default_config, item_score
+
+    lg = _lang(lang)
+    config = default_config()
+    if partial is not None and not is_blank(partial):
+        share = as_number(partial)
+        if share is None or not 0 <= share <= 1:
+            raise IcxError(Problem.of("excel_partial_invalid", given=partial))
+        config = config.with_partial(share)
+    rng, weight_rng = _pair(_Range(results), _Range(weights))
+    out = np.full(rng.size, BLANK, dtype=object)
+    for pos, (given, weight_value) in enumerate(zip(rng.flat.tolist(), weight_rng.flat.tolist())):
+        if is_blank(given):
+            continue
+        result = config.result(given)
+        weight = as_number(weight_value)
+        if result is None:
+            problem = Problem.of("evaluation_result_invalid", given=given, _accepted=config.accepted("results"))
+        elif weight is None or weight <= 0:
+            problem = Problem.of("evaluation_weight_invalid", given=weight_value)
+        else:
+            points = item_score(result.code, weight, config.partial_factor)
+            out[pos] = BLANK if points is None else points
+            continue
+        out[pos] = _error_text(problem.message(lg), lg)
+    return rng.fold(out)
+
+
 # The functions Excel imports from this module, in the order the function wizard lists them.
-FUNCTIONS = (ICX_LIKELIHOOD, ICX_IMPACT, ICX_AVG, ICX_SCORE, ICX_BAND, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_RANK)
+FUNCTIONS = (ICX_LIKELIHOOD, ICX_IMPACT, ICX_AVG, ICX_SCORE, ICX_BAND, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_RANK,
+             ICX_CONFLICT, ICX_EVAL_SCORE)

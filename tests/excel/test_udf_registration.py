@@ -22,7 +22,8 @@ import xlwings as xw
 import icx.excel.udfs as plain_udfs
 
 UDFS_FILE = Path(plain_udfs.__file__)
-RANGE_ARGS = {"values", "amounts", "scores", "likelihood", "impact", "matrix", "levels", "ids"}
+RANGE_ARGS = {"values", "amounts", "scores", "likelihood", "impact", "matrix", "levels", "ids", "duties", "headers",
+              "results", "weights"}
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_every_function_is_registered_with_its_ranges_as_2d(windows_udfs) -> Non
     module, _ = windows_udfs
     names = [f.__name__ for f in plain_udfs.FUNCTIONS]
     assert names == ["ICX_LIKELIHOOD", "ICX_IMPACT", "ICX_AVG", "ICX_SCORE", "ICX_BAND", "ICX_LEVEL",
-                     "ICX_LEVEL_LABEL", "ICX_RANK"]
+                     "ICX_LEVEL_LABEL", "ICX_RANK", "ICX_CONFLICT", "ICX_EVAL_SCORE"]
     for name in names:
         info = getattr(module, name).__xlfunc__
         assert info["name"] == name and not info["sub"]

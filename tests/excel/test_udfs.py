@@ -5,6 +5,7 @@ cell by cell; bad cells answer with the catalogue's message and the rest is stil
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 import pytest
@@ -17,7 +18,8 @@ from icx.core.methodology import default_methodology
 from icx.core.parsing import is_blank
 from icx.excel import udfs
 from icx.excel.udfs import (
-    ICX_AVG, ICX_BAND, ICX_IMPACT, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_LIKELIHOOD, ICX_RANK, ICX_SCORE,
+    ICX_AVG, ICX_BAND, ICX_CONFLICT, ICX_EVAL_SCORE, ICX_IMPACT, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_LIKELIHOOD, ICX_RANK,
+    ICX_SCORE,
 )
 
 ZH_ERROR = "错误："
@@ -247,3 +249,53 @@ def test_property_score_and_level_equal_the_scalar_core(pairs: list[tuple[float,
     im = [[i] for _, i in pairs]
     assert ICX_SCORE(lk, im) == [[pytest.approx(scoring.risk_score(l, i))] for l, i in pairs]
     assert ICX_LEVEL(lk, im) == [[scoring.risk_level(l, i)] for l, i in pairs]
+
+
+# --- incompatible duties and self-evaluation ------------------------------------------------------
+def test_conflict_lists_the_pairs_the_core_finds_for_each_row() -> None:
+    import pandas as pd
+
+    from icx.core.conflicts import check_frames
+
+    holdings = [["预算编制、预算审批", None, None], ["出纳", "会计记账", None], ["采购需求制定", None, None],
+                [None, None, None], ["支出申请", "支出审批", "付款执行"]]
+    answer = ICX_CONFLICT(holdings)
+    assert len(answer) == len(holdings) and all(len(r) == 1 for r in answer)
+    rows = [{"post": f"岗位{r}", "duty": d} for r, row in enumerate(holdings) for d in row if d]
+    people = [{"person": f"人员{r}", "post": f"岗位{r}"} for r in range(len(holdings))]
+    report = check_frames(pd.DataFrame(rows), pd.DataFrame(people))
+    for r, got in enumerate(answer):
+        rules = sorted({c.rule_id for c in report.conflicts if c.kind == "post" and c.posts == (f"岗位{r}",)})
+        assert sorted(re.findall(r"（([^）]+)）", got[0])) == rules, (r, got)
+    assert answer[2] == [""] and answer[3] == [""]
+    assert "预算编制与预算审批不相容" in answer[0][0]
+
+
+def test_conflict_with_marks_under_duty_headers() -> None:
+    headers = [["预算编制", "预算审批", "预算执行"]]
+    marks = [["√", "是", None], [1, None, "✓"], ["×", "否", 0], ["√", "?", None]]
+    answer = ICX_CONFLICT(marks, headers)
+    assert "预算编制与预算审批不相容" in answer[0][0]
+    assert answer[1] == [""] and answer[2] == [""]
+    assert answer[3][0].startswith(ZH_ERROR) and "?" in answer[3][0]
+    assert ICX_CONFLICT(marks, [["预算编制", "预算审批"]])[0][0].startswith(ZH_ERROR + "区域大小不一致")
+
+
+def test_eval_score_equals_the_core_item_score() -> None:
+    from icx.core.evaluation import default_config, item_score
+
+    results = [["符合"], ["基本符合"], ["不符合"], ["不适用"], [None], ["好"], ["符合"], ["部分符合"]]
+    weights = [[3], ["4"], [2], [5], [1], [2], [0], [6]]
+    config = default_config()
+    answer = ICX_EVAL_SCORE(results, weights)
+    for (result,), (weight,), (got,) in zip(results, weights, answer):
+        found = config.result(result) if result else None
+        if result is None:
+            assert got == ""
+        elif found is None or float(weight) <= 0:
+            assert isinstance(got, str) and got.startswith(ZH_ERROR)
+        else:
+            want = item_score(found.code, float(weight), config.partial_factor)
+            assert got == ("" if want is None else want)
+    assert ICX_EVAL_SCORE([["基本符合"], ["符合"]], [[4]], 0.75) == [[3.0], [4.0]]
+    assert ICX_EVAL_SCORE([["基本符合"]], [[4]], 2)[0][0].startswith(ZH_ERROR)
