@@ -12,6 +12,7 @@ import pytest
 import time
 
 from icx.core.errors import IcxError
+from icx.io import libreoffice
 from icx.mail import pdf as pdf_module
 from icx.mail import send_summary
 from mailkit import Server
@@ -48,19 +49,19 @@ def _fake_soffice(tmp_path: Path, body: str) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX script as a stand-in for soffice")
 def test_a_failed_or_hung_conversion_is_a_clear_error(tmp_path: Path, summary: Path, recipients: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_module, "soffice", lambda: _fake_soffice(tmp_path, "import sys; sys.exit(3)"))
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: _fake_soffice(tmp_path, "import sys; sys.exit(3)"))
     report = send_summary(summary, recipients, pdf=True, dry_run=tmp_path / "d", env={})
     assert report.exit_code == 2 and [p.code for p in report.problems] == ["mail_pdf_failed"]
     assert "exited with 3" in report.problems[0].message_en and not (tmp_path / "d").exists()
 
-    monkeypatch.setattr(pdf_module, "soffice", lambda: _fake_soffice(tmp_path, "import time; time.sleep(60)"))
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: _fake_soffice(tmp_path, "import time; time.sleep(60)"))
     started = time.monotonic()
     with pytest.raises(IcxError) as caught:
         pdf_module.summary_pdf(summary, timeout=0.5)
     assert time.monotonic() - started < 10
     assert "did not finish" in caught.value.problem.message_en
 
-    monkeypatch.setattr(pdf_module, "soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: None)
     with pytest.raises(IcxError) as caught:
         pdf_module.summary_pdf(summary)
     assert caught.value.problem.code == "mail_pdf_no_libreoffice"
