@@ -298,6 +298,8 @@ class SmtpSender:
                 for recipient in accepted:
                     results[recipient] = Delivery.of(out, recipient, SENT, attempt, code, answer)
                 pending = []
+                if any(rcode == 421 for rcode, _ in refused.values()):
+                    self._drop()  # 421: the server is closing the connection
                 for recipient, (rcode, ranswer) in refused.items():
                     if 400 <= rcode < 500:
                         pending.append(recipient)
