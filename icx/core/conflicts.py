@@ -119,7 +119,13 @@ class RuleLibrary:
         return self.duties_of(duty)
 
     def _canonical(self) -> frozenset[str]:
-        return _canonical_duties(self)
+        # Asked once per duty of every post and person: computed once per library (not a field,
+        # so equality, hashing and replace() are unaffected).
+        found = self.__dict__.get("_canonical_cache")
+        if found is None:
+            found = _canonical_duties(self)
+            object.__setattr__(self, "_canonical_cache", found)
+        return found
 
     def with_rules(self, rules: Iterable[DutyRule]) -> "RuleLibrary":
         return replace(self, rules=tuple(rules))
