@@ -105,6 +105,19 @@ def _put_problems(port: WorkbookPort, problems: list[Problem], lang: i18n.Lang) 
     port.put_sheet(sheet_names("problems")[0 if lang == "zh" else 1], lambda wb: write_problems(wb, problems, lang))
 
 
+def workbook_methodology(book: Any, given: Methodology | None, file: str) -> tuple[Methodology, list[Problem]]:
+    """The methodology to grade with, as ``icx score`` chooses it: the one given, else the
+    workbook's own 参数设置 sheet when it has one, else the default; with the sheet's problems."""
+    if given is not None:
+        return given, []
+    from icx.io.settings_sheet import read_settings_from
+
+    settings = read_settings_from(book, default_methodology(), file=file)
+    if settings is None:
+        return default_methodology(), []
+    return (settings.methodology if settings.found else default_methodology()), list(settings.problems)
+
+
 # --- 评分分级 -----------------------------------------------------------------------------------
 @xw.sub
 def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | None = None, lang: str = "zh") -> Any:
@@ -116,12 +129,14 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
         from icx.io.scored_copy import score_cell, score_columns, write_ranking
         from icx.io.table import sheet_names
 
-        m = methodology or default_methodology()
-        grid = find_register_sheet(read_book(port))
+        book = read_book(port)
+        grid = find_register_sheet(book)
         if grid is None:
             zh, en = sheet_names("register")
             raise IcxError(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=port.name))
+        m, settings_problems = workbook_methodology(book, methodology, file_label(port))
         result = read_register(grid, m, file=file_label(port))
+        result.problems[:0] = settings_problems
         header_row = result.table.header_row + 1
         for key, col, header in score_columns(result, port.used_width(grid.name), lg):
             values = {int(r): score_cell(key, v, m, lg)[0] for r, v in result.frame[key].items()}
@@ -139,14 +154,15 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
 
 
 # --- 数据校验 -----------------------------------------------------------------------------------
-def workbook_problems(port: WorkbookPort, methodology: Methodology, as_of: dt.date) -> list[Problem]:
-    """Every problem the readers find in the workbook: register, and the duties and self-evaluation
-    sheets when the workbook has them. The same problem found twice is listed once."""
+def workbook_problems(port: WorkbookPort, methodology: Methodology | None, as_of: dt.date) -> list[Problem]:
+    """Every problem the readers find in the workbook: its 参数设置 sheet, the register, and the
+    duties and self-evaluation sheets when the workbook has them. The same problem found twice
+    is listed once."""
     from icx.io.register import find_register_sheet, read_register
 
     book = read_book(port)
     file = file_label(port)
-    problems: list[Problem] = []
+    methodology, problems = workbook_methodology(book, methodology, file)
     grid = find_register_sheet(book)
     if grid is not None:
         problems += read_register(grid, methodology, file=file).problems
@@ -186,9 +202,8 @@ def validate_workbook(port: WorkbookPort | None = None, methodology: Methodology
     lg = _lang(lang)
 
     def work(port: WorkbookPort) -> list[Problem]:
-        m = methodology or default_methodology()
         old = _previous_highlights(port, lg)
-        problems = workbook_problems(port, m, as_of or dt.date.today())
+        problems = workbook_problems(port, methodology, as_of or dt.date.today())
         sheets = set(port.sheet_names())
         for sheet, cells in old.items():
             if sheet in sheets:

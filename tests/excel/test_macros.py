@@ -145,7 +145,7 @@ def test_validate_lists_and_highlights_then_clears_when_fixed(unit: Path, tmp_pa
     problems = macros.validate_workbook(port, as_of=AS_OF)
     from icx.core.methodology import default_methodology
 
-    expected = macros.workbook_problems(OpenpyxlPort.open(broken), default_methodology(), AS_OF)
+    expected = macros.workbook_problems(OpenpyxlPort.open(broken), None, AS_OF)
     assert [p.render() for p in problems] == [p.render() for p in expected]
     assert {("风险清单", "G3"), ("风险清单", "A6")} <= {(p.sheet, p.cell) for p in problems}
     reg = port.wb[sheet_names("register")[0]]
@@ -301,3 +301,45 @@ def test_help_names_the_version_and_the_interpreter_setting(unit: Path) -> None:
     text = macros.show_help(port)
     assert __version__ in text and "Interpreter" in text and "icx.excel.udfs" in text
     assert macros.show_help(port, lang="en").startswith("icx internal-control toolkit")
+
+
+def test_score_macro_on_the_standard_template_uses_its_settings_sheet_like_the_cli(tmp_path: Path) -> None:
+    """The unit workbook template, filled with a demo unit's risks and given a stricter 5×5 matrix
+    on its 参数设置 sheet: the macro grades with that matrix, exactly as `icx score` does, and the
+    template's formulas stay."""
+    build = pytest.importorskip("icx.templates.build")
+    from icx.core import scoring
+    from icx.core.methodology import default_methodology
+    from icx.demo.data import make_unit
+    from icx.templates.layout import fill_rows
+
+    strict = default_methodology().override({"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1],
+                                                                    [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}})
+    built = build.build("unit", "zh", strict)
+    unit = make_unit(4)
+    records = []
+    for r in unit.risks:
+        row = {"id": r.id, "area": strict.area(r.area).short_zh, "process_step": r.step, "description": r.description}
+        row.update({f"likelihood_{n}": v for n, v in enumerate(r.likelihood, start=1)})
+        row.update({f"impact_{n}": v for n, v in enumerate(r.impact, start=1)})
+        records.append(row)
+    placement = built.placements["register"]
+    fill_rows(built.wb[built.sheets["register"]], placement, records)
+    source = build.save_template(built, tmp_path / "unit.xlsx")
+
+    cli_out = tmp_path / "cli.xlsx"
+    result = runner.invoke(app, ["score", str(source), "-o", str(cli_out)])
+    assert result.exit_code in (0, 1), result.output
+    port = run_macro(source, tmp_path / "macro.xlsx", macros.score_workbook)
+    assert_same_workbook(cli_out, tmp_path / "macro.xlsx")
+    ranking = openpyxl.load_workbook(tmp_path / "macro.xlsx")[sheet_names("ranking")[0]]
+    header = [c.value for c in ranking[1]]
+    rows = list(ranking.iter_rows(min_row=2, values_only=True))
+    assert rows, port.messages
+    lk, im, lv = header.index("可能性"), header.index("影响程度"), header.index("风险等级")
+    graded = [(row[lk], row[im], row[lv]) for row in rows]
+    assert all(level == strict.level_name(scoring.risk_level(l, i, strict)) for l, i, level in graded)
+    assert any(scoring.risk_level(l, i, strict) != scoring.risk_level(l, i) for l, i, _ in graded)  # the matrix mattered
+    register = openpyxl.load_workbook(tmp_path / "macro.xlsx")[built.sheets["register"]]
+    score_letter = placement.letters["score"]
+    assert str(register[f"{score_letter}{placement.first_row}"].value).startswith("=")  # the formula stays
