@@ -26,8 +26,7 @@ from icx.io.grid import Grid, WorkbookGrid, cell_ref
 from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
 
 # Tables stacked in the left block end at their first blank row; the right block's run to the end.
-STACKED = ("settings_likelihood", "settings_impact", "settings_levels", "settings_results")
-TO_END = ("settings_lk_words", "settings_im_words", "settings_areas", "settings_categories", "settings_responses")
+STACKED = ("settings_likelihood", "settings_impact", "settings_levels")
 OWN_WORDINGS = ("name_zh", "name_en", "description_zh", "description_en", "reputation_zh", "reputation_en",
                 "operations_zh", "operations_en")
 HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")

@@ -13,9 +13,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Sequence
 
 from icx import i18n
+from icx.core.evaluation import checklist_rows
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import atomic_output
 from icx.templates import layout
@@ -37,6 +38,7 @@ FILE_NAMES = {
     ("controls", "zh"): "风险控制矩阵.xlsx", ("controls", "en"): "control-matrix.en.xlsx",
     ("checklist", "zh"): "自我评价表.xlsx", ("checklist", "en"): "checklist.en.xlsx",
 }
+SPARE_CHECKLIST_ROWS = 40  # blank rows below the seeded checklist for the unit's own items
 # A fixed document date keeps the saved files byte-stable (the committed templates must equal a rebuild).
 STAMP = dt.datetime(2026, 1, 1, 0, 0, 0)
 
@@ -70,8 +72,12 @@ class Built:
 
 
 def build(kind: Kind = "unit", lang: i18n.Lang = "zh", methodology: Methodology | None = None,
-          sizes: Sizes = Sizes()) -> Built:
-    """Build one template in memory."""
+          sizes: Sizes = Sizes(), checklist: Sequence[dict[str, Any]] | None = None) -> Built:
+    """Build one template in memory.
+
+    The 自我评价 sheet is seeded with ``checklist`` (rows keyed by the evaluation column keys),
+    by default the built-in checklist (``icx/data/checklist.toml``) with blank results.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown template kind {kind!r}; one of {', '.join(KINDS)}")
     book = layout.new_book(lang, methodology or default_methodology())
@@ -96,7 +102,9 @@ def build(kind: Kind = "unit", lang: i18n.Lang = "zh", methodology: Methodology 
         for key, placement in tables.items():
             place(key, ws, placement)
     if kind in ("unit", "checklist"):
-        place("evaluation", *write_evaluation(book, rows=sizes.evaluation_rows))
+        items = list(checklist_rows(lang=lang, methodology=book.methodology) if checklist is None else checklist)
+        rows = max(sizes.evaluation_rows, len(items) + SPARE_CHECKLIST_ROWS)
+        place("evaluation", *write_evaluation(book, rows=rows, items=items))
     if kind == "unit":
         place("transaction_log", *write_transactions(book, rows=sizes.transaction_rows))
     write_settings(book)

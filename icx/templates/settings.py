@@ -2,10 +2,11 @@
 
 Left block (columns A–F), tables stacked top to bottom, each ending at a blank row:
 表1 likelihood scale (probability lower bounds), 表2 impact scale (loss lower bounds), 表3 the 5×5
-level matrix, 表4 levels, 表5 band rule (for reading only), 表6 self-evaluation shares.
-Right block (from column H), tables side by side under one header row, read to the sheet's end:
-the likelihood and impact wordings (with blank rows to add more), areas, categories, responses
-and the other dropdown lists.
+level matrix, 表4 levels, 表5 band rule (for reading only).
+Right block (表6, from column H), tables side by side under one header row (row 5, so readers
+searching the first rows find them), read to the sheet's end: the likelihood and impact
+wordings (with blank rows to add more), areas, categories, responses, the self-evaluation
+shares and the other dropdown lists.
 
 Every range a formula or a dropdown uses gets a defined name (``icx_…``), so formulas read
 ``INDEX(icx_matrix, …)`` rather than cell addresses, and survive rows inserted above.
@@ -72,8 +73,7 @@ def write_settings(book: Book) -> Worksheet:
     row = _impact_table(book, ws, m, row)
     row = _matrix_table(book, ws, m, row)
     row = _levels_table(book, ws, m, row)
-    row = _bands_table(book, ws, m, row)
-    last_left = _results_table(book, ws, row)
+    last_left = _bands_table(book, ws, m, row) - 2
     _right_block(book, ws, m)
 
     layout.page_setup(ws, title_rows_ref="1:2", lang=lang)
@@ -199,6 +199,7 @@ def _levels_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> int:
         _put(ws, r, cols["meaning"], lv.meaning_zh if book.lang == "zh" else lv.meaning_en)
         cell = _put(ws, r, cols["color"], lv.color.upper())
         cell.fill = PatternFill("solid", fgColor=lv.color.upper())
+        ws.row_dimensions[r].height = 30  # the meaning wraps onto two lines
     name_col = get_column_letter(cols["name_zh" if book.lang == "zh" else "name_en"])
     book.define("icx_level_names", ws, f"${name_col}${first}:${name_col}${first + 2}")
     # The matrix cells choose from the level names.
@@ -221,11 +222,10 @@ def _bands_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> int:
     return first + 6
 
 
-def _results_table(book: Book, ws: Worksheet, row: int) -> int:
+def _results_table(book: Book, ws: Worksheet, col: int, head: int) -> int:
     """Share of an item's weight each self-evaluation result scores (不适用: left out)."""
-    _section(ws, row, book.label("tpl_section_results"))
-    cols = _headers(book, ws, "settings_results", row + 1)
-    first = row + 2
+    cols = _headers(book, ws, "settings_results", head, col)
+    first = head + 1
     entries = i18n.section("choices")["result"]
     for i, entry in enumerate(entries):
         r = first + i
@@ -236,11 +236,13 @@ def _results_table(book: Book, ws: Worksheet, row: int) -> int:
             _put(ws, r, cols["factor"], book.label("tpl_excluded"))
     last = first + len(entries) - 1
     a, b = get_column_letter(cols["result"]), get_column_letter(cols["factor"])
+    ws.column_dimensions[a].width = 14
+    ws.column_dimensions[b].width = 10
     book.define("icx_results", ws, f"${a}${first}:${a}${last}")
     book.define("icx_result_factors", ws, f"${b}${first}:${b}${last}")
-    # Only the shares of scored results are editable; keep them between 0 and 100%.
+    # Keep the editable shares between 0 and 100%.
     layout.add_validation(ws, f"{b}{first}:{b}{last}", Validation("decimal", low=0, high=1), book.lang)
-    return last
+    return col + 3
 
 
 def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
@@ -293,6 +295,7 @@ def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
     coded_table("settings_responses", m.responses, ["code", "name_zh", "name_en"], "icx_responses",
                 "name_zh" if lang == "zh" else "name_en")
 
+    col = _results_table(book, ws, col, head)
     cols = _headers(book, ws, "settings_lists", head, col)
     for spec in layout.columns("settings_lists"):
         values = book.choices(spec.key)
