@@ -14,6 +14,7 @@ from icx.core.errors import IcxError
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.scored_copy import write_scored_copy
+from icx.io.settings_sheet import read_settings_from
 from icx.io.table import sheet_names
 
 
@@ -33,7 +34,9 @@ def score(
     assessors' likelihood and impact, computes score = likelihood × impact, the level from the
     5×5 matrix and the rank, and writes a copy with those columns filled in plus a
     风险识别排序表 sheet. Bad rows are listed (sheet and cell) and left out; the good rows are
-    still scored. The input file is never modified.
+    still scored. The input file is never modified. A unit workbook is graded with its own
+    参数设置 sheet (its matrix and bounds) unless --methodology is given; its formulas and
+    formatting are kept in the copy.
 
     Exit status: 0 all rows scored, 1 some rows had problems, 2 the file could not be read.
 
@@ -53,7 +56,13 @@ def score(
         zh, en = sheet_names("register")
         fail([Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=str(register))], lang)
         return
+    # A unit workbook grades with its own 参数设置 sheet, unless a methodology file is given.
+    settings = None if methodology else read_settings_from(book, m, file=str(register))
+    if settings is not None and settings.found:
+        m = settings.methodology
     result = read_register(grid, m, file=str(register))
+    if settings is not None:
+        result.problems[:0] = settings.problems
     target = output or default_output(register)
     try:
         write_scored_copy(register, target, result, m, lang)  # type: ignore[arg-type]
