@@ -5,7 +5,8 @@ Pure: a frame keyed by the catalogue's ``evaluation`` column keys (indexed by sh
 ``icx/data/checklist.toml``.
 
 Scoring: 符合 earns the item's full weight, 基本符合 ``partial_factor`` × weight (default 0.5),
-不符合 zero; 不适用 leaves the item out of the denominator. An area's percentage is its earned
+不符合 zero; 不适用 leaves the item out of the denominator. (A unit's 参数设置 sheet may change the
+shares, as the template's formulas read them from there; the defaults are 1, 0.5 and 0.) An area's percentage is its earned
 score over the weight of its applicable items; the overall percentage pools every item the same
 way (so heavier items count more), not an average of area percentages.
 
@@ -78,6 +79,8 @@ class EvaluationConfig:
     statuses: tuple[Wording, ...]
     methods: tuple[Wording, ...]
     effectiveness: tuple[Wording, ...]
+    full_factor: float = 1.0  # 符合
+    none_factor: float = 0.0  # 不符合
 
     def result(self, given: Any) -> Wording | None:
         return _lookup(self.results, given)
@@ -102,6 +105,20 @@ class EvaluationConfig:
         if not 0 <= factor <= 1:
             raise ValueError(f"the partial factor must lie between 0 and 1, got {factor}")
         return replace(self, partial_factor=float(factor))
+
+    def with_factors(self, full: float | None = None, partial: float | None = None,
+                     none: float | None = None) -> "EvaluationConfig":
+        """Another share for any of 符合 / 基本符合 / 不符合 (each 0 ≤ share ≤ 1)."""
+        for value in (full, partial, none):
+            if value is not None and not 0 <= value <= 1:
+                raise ValueError(f"a share of weight must lie between 0 and 1, got {value}")
+        return replace(self, full_factor=self.full_factor if full is None else float(full),
+                       partial_factor=self.partial_factor if partial is None else float(partial),
+                       none_factor=self.none_factor if none is None else float(none))
+
+    def factor(self, result: str) -> float | None:
+        """The share of weight a result code earns (None for 'na')."""
+        return {"full": self.full_factor, "partial": self.partial_factor, "none": self.none_factor}.get(result)
 
     def accepted(self, kind: str) -> str:
         """The wordings a sheet may use, as the dropdowns write them (重大、重要、一般)."""
@@ -167,11 +184,12 @@ def default_checklist() -> tuple[ChecklistItem, ...]:
 
 
 # --- scoring ----------------------------------------------------------------------------------
-def item_score(result: str, weight: float, partial_factor: float) -> float | None:
+def item_score(result: str, weight: float, partial_factor: float, full_factor: float = 1.0,
+               none_factor: float = 0.0) -> float | None:
     """Points one item earns: result code 'full' / 'partial' / 'none'; None for 'na' (not counted)."""
     if result == "na":
         return None
-    share = {"full": 1.0, "partial": partial_factor, "none": 0.0}[result]
+    share = {"full": full_factor, "partial": partial_factor, "none": none_factor}[result]
     return weight * share
 
 
@@ -327,7 +345,7 @@ def evaluate(frame: pd.DataFrame, as_of: dt.date, config: EvaluationConfig | Non
                 effectiveness = found.code
         score = None
         if not bad:
-            score = item_score(result.code, weight, cfg.partial_factor)  # type: ignore[union-attr, arg-type]
+            score = item_score(result.code, weight, cfg.partial_factor, cfg.full_factor, cfg.none_factor)  # type: ignore[union-attr, arg-type]
             _check_stored_score(get(r, "score"), score, r, report)
         rows.append({"row": r, "item_id": item_id, "area": area.code if area else "", "weight": weight,
                      "result": result.code if result else NOT_EVALUATED, "score": score,

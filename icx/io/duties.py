@@ -29,6 +29,7 @@ from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.persons import Roster, read_roster
 from icx.io.grid import Grid, WorkbookGrid
+from icx.io.settings_sheet import read_settings_from
 from icx.io.table import HEADER_SEARCH_ROWS, Table, columns, match_header, read_table, sheet_names
 
 DUTY_TABLES = ("duty_rules", "post_duties", "person_posts")
@@ -186,6 +187,7 @@ class ConflictCheck:
     inputs: ConflictInputs
     duty_tables: DutyTables | None
     sheets_read: list[str] = field(default_factory=list)
+    methodology: Methodology | None = None  # the one whose areas were used
 
     @property
     def conflicts(self) -> list:
@@ -203,7 +205,13 @@ class ConflictCheck:
 
 def check_conflicts(book: WorkbookGrid, *, file: str | None = None, methodology: Methodology | None = None,
                     library: RuleLibrary | None = None) -> ConflictCheck:
-    """Read the duties sheet, control matrices and transaction log of ``book`` and run every check."""
+    """Read the duties sheet, control matrices and transaction log of ``book`` and run every check.
+
+    Without ``methodology`` the workbook's own (参数设置: its area names) is used, else the default.
+    """
+    if methodology is None:
+        settings = read_settings_from(book, file=file)
+        methodology = settings.methodology if settings is not None else None
     m = methodology or default_methodology()
     lib = library or default_library()
     problems: list[Problem] = []
@@ -246,5 +254,5 @@ def check_conflicts(book: WorkbookGrid, *, file: str | None = None, methodology:
             problems += _located(table, found, file)
     inputs = ConflictInputs(lib, posts, roster, controls, transactions)
     report = ConflictReport(find_conflicts(inputs) if sheets else [], problems)
-    return ConflictCheck(report, inputs, duty_tables, sheets)
+    return ConflictCheck(report, inputs, duty_tables, sheets, m)
 

@@ -58,7 +58,8 @@ def test_every_invalid_row_is_named_by_its_cell(tmp_path):
     assert all(p.file == str(path) for p in sheet.problems)
 
 
-def test_the_partial_factor_comes_from_the_settings_sheet_unless_given(tmp_path):
+def test_the_shares_come_from_the_settings_sheet_unless_given(tmp_path):
+    # the template's 得分 formulas read these same cells, so Python must score with them too
     path = build(tmp_path / "unit.xlsx", evaluation=ROWS)
     wb = openpyxl.load_workbook(path)
     ws = wb.create_sheet("参数设置")
@@ -67,12 +68,21 @@ def test_the_partial_factor_comes_from_the_settings_sheet_unless_given(tmp_path)
     wb.save(path)
     book = load_grid(path)
     sheet = read_evaluation(book, as_of=AS_OF)
-    assert sheet.factor_source == "settings" and sheet.config.partial_factor == 0.6
-    assert sheet.result.area("budget").percent == 80.0
-    (warning,) = sheet.problems  # 不符合 = 0.1 is not taken: only 基本符合 may change
-    assert (warning.code, warning.sheet, warning.cell, warning.severity) == ("evaluation_factor_fixed", "参数设置", "F23", "warning")
+    assert sheet.problems == [] and sheet.factor_source == "settings"
+    assert (sheet.config.full_factor, sheet.config.partial_factor, sheet.config.none_factor) == (1.0, 0.6, 0.1)
+    assert sheet.result.area("budget").percent == 80.0 and sheet.result.area("revenue_expenditure").percent == 10.0
     given = read_evaluation(book, as_of=AS_OF, config=default_config().with_partial(0.5))
     assert given.factor_source == "caller" and given.result.area("budget").percent == 75.0
+
+
+def test_a_bad_share_on_the_settings_sheet_is_named_and_the_default_kept(tmp_path):
+    path = build(tmp_path / "unit.xlsx", evaluation=ROWS)
+    wb = openpyxl.load_workbook(path)
+    put_table(wb.create_sheet("参数设置"), "settings_results", [{"result": "基本符合", "factor": "很多"}], top=2, left=1)
+    wb.save(path)
+    sheet = read_evaluation(load_grid(path), as_of=AS_OF)
+    assert [(p.sheet, p.cell) for p in sheet.problems] == [("参数设置", "B3")]
+    assert sheet.config.partial_factor == 0.5 and sheet.factor_source == "default"
 
 
 def test_a_workbook_without_the_sheet(tmp_path):

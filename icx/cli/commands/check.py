@@ -88,10 +88,11 @@ def conflicts(
     Example:  icx check conflicts 单位内控工作簿.xlsx -o 冲突检查.xlsx
     """
     lang = check_lang(lang)
-    m = methodology_from(methodology)
+    given = methodology_from(methodology) if methodology else None  # else the workbook's 参数设置
     target = _target(workbook, output, "conflicts", lang)
     book = _load(workbook, lang)
-    check = check_conflicts(book, file=str(workbook), methodology=m)
+    check = check_conflicts(book, file=str(workbook), methodology=given)
+    m = check.methodology
     if not check.ran:
         fail(check.problems, lang)
     _save(workbook, target, lang, conflicts=check.report, problems=check.problems, methodology=m)
@@ -139,7 +140,7 @@ def _as_of(value: Optional[str]) -> dt.date:
 def evaluation(
     workbook: Path = typer.Argument(..., exists=True, dir_okay=False, help="The unit workbook (.xlsx/.xlsm)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Count deficiencies overdue as of this date (default: today). Due ON this date is not overdue."),
-    partial: Optional[float] = typer.Option(None, "--partial", min=0.0, max=1.0, help="Share of the weight a 基本符合 item earns (default: the workbook's 参数设置, else 0.5)."),
+    partial: Optional[float] = typer.Option(None, "--partial", min=0.0, max=1.0, help="Share of the weight a 基本符合 item earns (default: the workbook's 参数设置, else 0.5); 符合 then earns 1 and 不符合 0."),
     output: Optional[Path] = OutputOption,
     methodology: Optional[Path] = MethodologyOption,
     lang: str = LangOption,
@@ -147,7 +148,7 @@ def evaluation(
     """Score the self-evaluation (内部控制自我评价).
 
     Reads the 自我评价 sheet: 符合 earns the item's weight, 基本符合 a share of it (0.5 unless the
-    workbook or --partial says otherwise), 不符合 nothing, 不适用 is left out. Prints the score of
+    workbook's 参数设置 or --partial says otherwise), 不符合 nothing, 不适用 is left out. Prints the score of
     each area and overall, the deficiencies by grade (重大/重要/一般) with how many are still open
     and how many are overdue as of --as-of, and writes a copy with a 评价结果 sheet. A 不符合 row
     without a deficiency description or grade is an error, named by its cell.
@@ -157,15 +158,16 @@ def evaluation(
     Example:  icx check evaluation 单位内控工作簿.xlsx --as-of 2026-12-31 -o 自评结果.xlsx
     """
     lang = check_lang(lang)
-    m = methodology_from(methodology)
+    given = methodology_from(methodology) if methodology else None  # else the workbook's 参数设置
     day = _as_of(as_of)
     target = _target(workbook, output, "evaluation", lang)
     book = _load(workbook, lang)
     config = default_config().with_partial(partial) if partial is not None else None
-    sheet = read_evaluation(book, as_of=day, file=str(workbook), methodology=m, config=config)
+    sheet = read_evaluation(book, as_of=day, file=str(workbook), methodology=given, config=config)
     if sheet.result is None:
         fail(sheet.problems, lang)
         return
+    m = sheet.methodology
     _save(workbook, target, lang, evaluation=sheet.result, problems=sheet.problems, methodology=m, config=sheet.config)
     _print_evaluation(sheet.result, sheet.config, m, lang)
     _say(lang, f"输出：{target}", f"Output: {target}")
