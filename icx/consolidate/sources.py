@@ -18,6 +18,7 @@ from icx.core.methodology import Methodology
 from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid
+from icx.io.settings_sheet import read_settings_from
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.table import match_header, sheet_names, text_of
 
@@ -44,6 +45,11 @@ class UnitContents:
 
 def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -> UnitContents:
     unit = UnitContents(methodology=fallback)
+    settings = read_settings_from(book, fallback, file=file)
+    if settings is not None:
+        unit.problems.extend(settings.problems)
+        unit.methodology = settings.methodology
+        unit.methodology_custom = settings.methodology != fallback
     _unit_info(book, unit)
     grid = find_register_sheet(book)
     if grid is None:
