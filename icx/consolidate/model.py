@@ -101,6 +101,8 @@ def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
     duplicates = {code: group for code, group in by_code.items() if len(group) > 1}
     for code, group in duplicates.items():
         for unit in group:
+            if any(p.code == "consolidate_duplicate_unit" for p in unit.problems):
+                continue  # already flagged (build called again on the same results)
             others = "、".join(Path(o.file).name for o in group if o is not unit)
             unit.problems.append(Problem.of("consolidate_duplicate_unit", _code=code, _others=others, file=unit.file))
     return duplicates
@@ -109,7 +111,8 @@ def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
 def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
     codes = roster.codes()
     for unit in units:
-        if unit.unit_code and unit.unit_code not in codes:
+        if unit.unit_code and unit.unit_code not in codes and not any(
+                p.code == "consolidate_not_in_roster" for p in unit.problems):
             unit.problems.append(Problem.of("consolidate_not_in_roster", _code=unit.unit_code, severity="warning",
                                             file=unit.file))
 

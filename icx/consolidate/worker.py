@@ -28,6 +28,9 @@ from icx.io.safety import sha256_of
 from icx.io.table import text_of
 
 
+MAX_PROBLEMS_PER_FILE = 1000
+
+
 @dataclass(frozen=True)
 class WorkerOptions:
     """What every worker needs besides the file; small and picklable."""
@@ -66,8 +69,20 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
             result.problems.append(_internal(exc, name))
         del book  # grids are large; only the compact result leaves this function
     _check_period(result, options)
+    _cap_problems(result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cap_problems(result: UnitResult) -> None:
+    """Keep memory bounded when one file is broken in every row: the first problems (errors
+    first) are kept, the rest counted in one more problem."""
+    if len(result.problems) <= MAX_PROBLEMS_PER_FILE:
+        return
+    ordered = sorted(result.problems, key=lambda p: p.severity != "error")  # stable: file order kept
+    kept, dropped = ordered[:MAX_PROBLEMS_PER_FILE], len(ordered) - MAX_PROBLEMS_PER_FILE
+    result.problems = kept + [Problem.of("consolidate_problems_truncated", _count=dropped, severity="warning",
+                                         file=result.file)]
 
 
 def _internal(exc: BaseException, file: str) -> Problem:

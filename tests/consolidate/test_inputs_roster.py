@@ -58,3 +58,21 @@ def test_unreadable_roster_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "roster.xlsx").write_text("not a zip")
     roster = read_roster(tmp_path / "roster.xlsx")
     assert roster.entries == [] and roster.problems[0].code == "file_not_xlsx"
+
+
+def test_a_file_broken_in_every_row_keeps_memory_bounded(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from icx.consolidate.worker import MAX_PROBLEMS_PER_FILE, WorkerOptions, read_unit
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "风险清单"
+    ws.append(["风险编号", "业务领域", "风险描述", "评估人1可能性", "评估人1影响程度"])
+    for i in range(1500):
+        ws.append([f"R{i}", "火星", "x", "很高吧", "巨大"])
+    wb.save(tmp_path / "bad.xlsx")
+    result = read_unit(tmp_path / "bad.xlsx", WorkerOptions(as_of=dt.date(2026, 1, 1)))
+    assert len(result.problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert result.problems[-1].code == "consolidate_problems_truncated"
+    assert all(p.severity == "error" for p in result.problems[:-1])
