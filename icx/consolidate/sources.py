@@ -1,9 +1,9 @@
 """The seam between consolidation and the workbook readers of ``icx.io``.
 
 One function, ``read``, turns a loaded unit workbook into ``UnitContents``: unit info, the
-methodology it is scored with, the scored register, conflicts, evaluation and deficiencies.
-Everything here calls the readers and checkers that own those sheets; consolidation adds no
-rules of its own.
+methodology it is scored with (its own 参数设置), the scored register, the conflicts and the
+self-evaluation. Everything here calls the readers and checkers that own those sheets
+(``unit_workbook``, ``duties``, ``evaluation_sheet``); consolidation adds no rules of its own.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from icx.core.methodology import Methodology
 from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid
-from icx.io.settings_sheet import read_settings_from
-from icx.io.register import RegisterResult, find_register_sheet, read_register
-from icx.io.table import match_header, sheet_names, text_of
+from icx.io.register import RegisterResult
+from icx.io.unit_workbook import UnitWorkbook, read_unit_workbook
 
 
 @dataclass
@@ -44,22 +43,20 @@ class UnitContents:
 
 
 def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -> UnitContents:
-    unit = UnitContents(methodology=fallback)
-    settings = read_settings_from(book, fallback, file=file)
-    if settings is not None:
-        unit.problems.extend(settings.problems)
-        unit.methodology = settings.methodology
-        unit.methodology_custom = settings.methodology != fallback
-    _unit_info(book, unit)
-    grid = find_register_sheet(book)
-    if grid is None:
-        zh, en = sheet_names("register")
-        unit.problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file))
-    else:
-        unit.register = read_register(grid, unit.methodology, file=file, unit_code=unit.code, unit_name=unit.name)
-        unit.problems.extend(unit.register.problems)
+    """Everything consolidation needs from one workbook; ``fallback`` is the methodology for a
+    workbook without its own 参数设置."""
+    workbook = read_unit_workbook(book, fallback)
+    info = workbook.unit
+    unit = UnitContents(
+        code=info.get("unit_code", ""), name=info.get("unit_name", ""), period=info.get("period", ""),
+        preparer=info.get("preparer", ""), contact=info.get("contact", ""), email=info.get("email", ""),
+        methodology=workbook.methodology, methodology_custom=workbook.methodology != fallback,
+        register=workbook.register, problems=list(workbook.problems),
+    )
+    if not unit.code and not any(p.field == "unit_code" for p in unit.problems):
+        unit.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
     _conflicts(book, file, unit)
-    _evaluation(book, file, as_of, unit)
+    _evaluation(book, file, as_of, workbook, unit)
     return unit
 
 
@@ -71,27 +68,13 @@ def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> None:
     unit.problems.extend(check.problems)
 
 
-def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, unit: UnitContents) -> None:
-    """The 自我评价 sheet scored by ``icx.io.evaluation_sheet`` (deadlines checked against as_of)."""
-    sheet = read_evaluation(book, as_of=as_of, file=file, methodology=unit.methodology)
+def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, workbook: UnitWorkbook, unit: UnitContents) -> None:
+    """The 自我评价 sheet scored by ``icx.io.evaluation_sheet`` (deadlines checked against as_of),
+    with the shares of the workbook's own 参数设置 (already read: no second read, no repeats)."""
+    sheet = read_evaluation(book, as_of=as_of, file=file, methodology=unit.methodology, settings=workbook.settings)
     unit.problems.extend(sheet.problems)
     if sheet.result is not None:
         unit.evaluation_areas = list(sheet.result.areas)
         unit.evaluation_overall = sheet.result.overall
         unit.partial_factor = sheet.result.partial_factor
         unit.deficiencies = list(sheet.result.deficiencies)
-
-
-def _unit_info(book: WorkbookGrid, unit: UnitContents) -> None:
-    """Label/value pairs of the 单位信息 sheet (labels matched like column headers)."""
-    grid = book.sheet(*sheet_names("unit_info"))
-    if grid is None:
-        return
-    for row in grid.rows[:40]:
-        for c in range(len(row) - 1):
-            key = match_header(row[c], "unit_info")
-            if key and key in ("unit_code", "unit_name", "period", "preparer", "contact", "email"):
-                value = text_of(row[c + 1])
-                attr = {"unit_code": "code", "unit_name": "name"}.get(key, key)
-                if value and not getattr(unit, attr):
-                    setattr(unit, attr, value)

@@ -21,6 +21,7 @@ import pandas as pd
 from icx.core import scoring
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
+from icx.consolidate import sources
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.io.grid import WorkbookGrid, load_grid
 from icx.io.register import RegisterResult
@@ -96,8 +97,6 @@ def _check_period(result: UnitResult, options: WorkerOptions) -> None:
 
 
 def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> None:
-    from icx.consolidate import sources
-
     unit = sources.read(book, file, fallback_methodology(options.methodology_file), options.as_of)
     result.unit_code, result.unit_name = unit.code, unit.name
     result.period, result.preparer, result.contact, result.email = unit.period, unit.preparer, unit.contact, unit.email
@@ -110,8 +109,6 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     result.evaluation_areas, result.evaluation_overall = unit.evaluation_areas, unit.evaluation_overall
     result.partial_factor = unit.partial_factor
     result.deficiencies = unit.deficiencies
-    if not result.unit_code:
-        result.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
