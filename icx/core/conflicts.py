@@ -24,7 +24,7 @@ import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import combinations
 from typing import Any, Iterable, Mapping
@@ -113,31 +113,17 @@ class RuleLibrary:
         """What one side of a rule matches: a canonical duty matches only itself; a broader term
         in a unit's rule ('内部审计') matches every duty it stands for."""
         key = normalize_duty(duty)
-        canonical = self._canonical()
-        if key in canonical:
+        if key in self.canonical:
             return frozenset({key})
         return self.duties_of(duty)
 
-    def _canonical(self) -> frozenset[str]:
-        # Asked once per duty of every post and person: computed once per library (not a field,
-        # so equality, hashing and replace() are unaffected).
-        found = self.__dict__.get("_canonical_cache")
-        if found is None:
-            found = _canonical_duties(self)
-            object.__setattr__(self, "_canonical_cache", found)
-        return found
+    @cached_property
+    def canonical(self) -> frozenset[str]:
+        """The duties the built-in rules name (normalised)."""
+        return frozenset(normalize_duty(d) for r in self.rules if r.source == "default" for d in (r.duty_a, r.duty_b))
 
     def with_rules(self, rules: Iterable[DutyRule]) -> "RuleLibrary":
-        return replace(self, rules=tuple(rules))
-
-
-@cache
-def _canonical_for(rules: tuple[DutyRule, ...]) -> frozenset[str]:
-    return frozenset(normalize_duty(d) for r in rules for d in (r.duty_a, r.duty_b))
-
-
-def _canonical_duties(library: RuleLibrary) -> frozenset[str]:
-    return _canonical_for(tuple(r for r in library.rules if r.source == "default"))
+        return RuleLibrary(rules=tuple(rules), matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
 
 
 @cache
