@@ -299,3 +299,22 @@ def test_eval_score_equals_the_core_item_score() -> None:
             assert got == ("" if want is None else want)
     assert ICX_EVAL_SCORE([["基本符合"], ["符合"]], [[4]], 0.75) == [[3.0], [4.0]]
     assert ICX_EVAL_SCORE([["基本符合"]], [[4]], 2)[0][0].startswith(ZH_ERROR)
+
+
+def test_level_reads_the_matrix_block_of_the_standard_settings_sheet() -> None:
+    """The 参数设置 matrix as the template lays it out (headers, 极高 on top, level names)."""
+    layout = pytest.importorskip("icx.templates.layout")
+    from icx.io.table import match_header
+    from icx.templates.settings import write_settings
+
+    strict = default_methodology().override({"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1],
+                                                                    [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}})
+    book = layout.new_book("zh", strict)
+    write_settings(book)
+    ws = book.wb["参数设置"]
+    corner = next(c for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and match_header(c.value, "settings_matrix") == "corner")
+    block = [[ws.cell(row=corner.row + r, column=corner.column + c).value for c in range(6)] for r in range(6)]
+    lk = [[l] for l in range(1, 6) for _ in range(1, 6)]
+    im = [[i] for _ in range(1, 6) for i in range(1, 6)]
+    assert ICX_LEVEL(lk, im, block) == [[scoring.risk_level(l[0], i[0], strict)] for l, i in zip(lk, im)]
