@@ -36,6 +36,21 @@ def _batches(cells: Iterable[str]) -> Iterable[str]:
         yield ",".join(batch)
 
 
+def _runs(rows: list[int]) -> Iterable[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) runs: each run is written in one call."""
+    start = prev = None
+    for row in rows:
+        if start is None:
+            start = prev = row
+        elif row == prev + 1:
+            prev = row
+        else:
+            yield start, prev
+            start = prev = row
+    if start is not None:
+        yield start, prev
+
+
 def _rows_of(formula: Any) -> list[list[Any]]:
     """Range.formula as rows: xlwings gives a string for one cell, tuples of tuples for more."""
     if isinstance(formula, str):
@@ -85,25 +100,18 @@ class XlwingsPort:
             cell.value = header[1]
             cell.font.bold = True
             cell.color = rgb(HEADER_FILL.fgColor.rgb)
-        if not values:
-            return
-        first, last = min(values), max(values)
-        block = sh.range((first, col + 1), (last, col + 1))
-        formulas = _rows_of(block.formula)
-        current = block.options(ndim=2).value
-        out = []
-        for offset in range(last - first + 1):
-            row = first + offset
-            formula = formulas[offset][0]
-            if isinstance(formula, str) and formula.startswith("="):
-                out.append([formula])  # the workbook's own formula stays
-            elif row in values:
-                out.append([as_text_safe(values[row])])
-            else:
-                out.append([as_text_safe(current[offset][0])])
-        block.formula = out
-        if number_format:
-            block.number_format = number_format
+        for first, last in _runs(sorted(values)):
+            block = sh.range((first, col + 1), (last, col + 1))
+            formulas = _rows_of(block.formula)
+            out = []
+            for offset, row in enumerate(range(first, last + 1)):
+                formula = formulas[offset][0]
+                # The workbook's own formula stays (written back as it is); the rest gets our value.
+                keep = isinstance(formula, str) and formula.startswith("=")
+                out.append([formula if keep else as_text_safe(values[row])])
+            block.formula = out
+            if number_format:
+                block.number_format = number_format
 
     def put_sheet(self, title: str, render: Render) -> None:
         import openpyxl

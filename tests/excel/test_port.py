@@ -1,0 +1,72 @@
+"""The workbook port: the openpyxl adapter, and the pure parts of the xlwings adapter (what it
+would write into Excel is computed here and checked; only the xlwings calls themselves need
+Excel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import PatternFill
+
+from icx.core.methodology import default_methodology
+from icx.excel.port import plan_of, read_book, rgb, write_table
+from icx.excel.port_openpyxl import OpenpyxlPort
+from icx.excel.port_xlwings import _batches, _runs, as_text_safe
+from icx.io.grid import load_grid
+from icx.io.register import find_register_sheet, read_register
+from icx.io.scored_copy import write_ranking
+
+from .unitbooks import demo_unit_workbook
+
+
+def test_reads_like_the_cli_until_a_sheet_is_written(tmp_path: Path) -> None:
+    path = demo_unit_workbook(tmp_path, index=0)
+    port = OpenpyxlPort.open(path)
+    cli = load_grid(path)
+    assert read_book(port).sheets.keys() == cli.sheets.keys()
+    assert port.read_sheet("风险清单").rows == cli.sheets["风险清单"].rows
+    port.write_column("风险清单", 0, {2: "=SUM(1,2)"})  # text that looks like a formula stays text
+    assert port.wb["风险清单"]["A2"].data_type == "s"
+    assert port.read_sheet("风险清单").rows[1][0] == "=SUM(1,2)"
+
+
+def test_write_table_and_highlights(tmp_path: Path) -> None:
+    port = OpenpyxlPort(openpyxl.Workbook())
+    write_table(port, "表", ["编号", "说明"], [["A-1", "=1+1"], ["A-2", "好"]], widths=[8, 30])
+    ws = port.wb["表"]
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [["编号", "说明"], ["A-1", "=1+1"], ["A-2", "好"]]
+    assert ws["B2"].data_type == "s" and ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 30
+    ws["A3"].fill = PatternFill("solid", fgColor="00B0F0")
+    port.highlight("表", ["A2", "B3"], "FFC7CE")
+    port.clear_highlight("表", ["A2", "A3", "B3"], "FFC7CE")
+    assert ws["A2"].fill.fill_type is None and ws["B3"].fill.fill_type is None
+    assert ws["A3"].fill.fgColor.rgb.endswith("00B0F0")  # not ours: kept
+    port.put_sheet("表", lambda wb: None)
+    assert "表" not in port.wb.sheetnames
+
+
+def test_the_plan_the_xlwings_adapter_follows(tmp_path: Path) -> None:
+    path = demo_unit_workbook(tmp_path, index=2)
+    m = default_methodology()
+    result = read_register(find_register_sheet(load_grid(path)), m, file=str(path))
+    wb = openpyxl.Workbook()
+    ws = write_ranking(wb, result, m)
+    plan = plan_of(ws)
+    assert plan.values[0][0] == "排序" and len(plan.values) == len(result.register.risks) + 1
+    assert set(plan.bold) >= {f"{letter}1" for letter in "ABCDEFGHIJKLM"}
+    level_colors = {lv.color.upper() for lv in m.risk_levels}
+    assert level_colors & set(plan.fills)
+    level_cells = {c for color in level_colors for c in plan.fills.get(color, [])}
+    assert level_cells and all(c.startswith("I") for c in level_cells)
+    assert plan.widths["E"] == 48 and plan.freeze == "A2" and plan.autofilter.startswith("A1:M")
+
+
+def test_xlwings_adapter_helpers() -> None:
+    assert list(_runs([2, 3, 4, 7, 9, 10])) == [(2, 4), (7, 7), (9, 10)]
+    assert list(_runs([])) == []
+    cells = [f"A{i}" for i in range(1, 200)]
+    batches = list(_batches(cells))
+    assert all(len(b) <= 200 for b in batches) and ",".join(batches).split(",") == cells
+    assert as_text_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and as_text_safe("一级") == "一级" and as_text_safe(3) == 3
+    assert rgb("FFC7CE") == (255, 199, 206) and rgb("FF00B0F0") == (0, 176, 240)
