@@ -35,8 +35,9 @@ SEVERITY_FILLS = {"high": "F8CBAD", "medium": "FFE699", "low": "E2EFDA"}
 OVERDUE_FILL = "F8CBAD"
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
-CONFLICT_WIDTHS = {"person": 12, "employee_id": 10, "posts": 22, "duty_a": 16, "duty_b": 16, "rule_id": 10, "area": 10,
-                   "basis": 40, "kind": 16, "severity": 8, "fix": 50, "reference": 14, "period": 22, "source": 22}
+CONFLICT_WIDTHS = {"person": 10, "employee_id": 8, "posts": 18, "duty_a": 12, "duty_b": 12, "rule_id": 9, "area": 8,
+                   "basis": 30, "kind": 12, "severity": 6, "fix": 36, "reference": 12, "period": 13, "source": 16}
+LINE_HEIGHT = 15  # points per line of wrapped text
 DEFICIENCY_WIDTHS = {"item_id": 10, "area": 12, "focus": 24, "result": 10, "deficiency": 36, "grade": 10,
                      "rectification": 30, "owner": 10, "owner_email": 22, "deadline": 12, "status": 10, "overdue": 8,
                      "days_overdue": 8, "source": 16}
@@ -61,6 +62,36 @@ def _header_row(ws: Worksheet, row: int, first_col: int, headers: Sequence[str])
         cell = ws.cell(row=row, column=c, value=text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[row].height = 2 * LINE_HEIGHT  # room for headers that wrap
+
+
+def _print_setup(ws: Worksheet, repeat_rows: str | None = None) -> None:
+    """A4 landscape, one page wide, as many pages tall as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def _text_width(text: str) -> int:
+    """Display width in Excel column units: a Chinese character takes about two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _fit_heights(ws: Worksheet, first_row: int, last_row: int) -> None:
+    """Row heights for wrapped text (spreadsheet programs do not always grow rows they did not
+    write themselves, and a PDF of the sheet would show text running over the next row)."""
+    for r in range(first_row, last_row + 1):
+        lines = 1
+        for cell in ws[r]:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            width = ws.column_dimensions[cell.column_letter].width or 10
+            lines = max(lines, -(-_text_width(cell.value) // max(int(width) - 1, 1)))
+        ws.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
 def _rows(ws: Worksheet, first_row: int, first_col: int, rows: Iterable[Sequence[Any]]) -> int:
@@ -104,6 +135,9 @@ def write_conflicts_sheet(wb: openpyxl.Workbook, report: ConflictReport, lang: i
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{max(last, 1)}"
     _conflict_counts(ws, report, len(keys) + 2, m, lang)
+    _fit_heights(ws, 2, last)
+    _print_setup(ws, "1:1")
+    ws.print_area = f"A1:{get_column_letter(len(keys))}{max(last, 1)}"  # the counts stay on screen only
     return ws
 
 
@@ -137,11 +171,14 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
     ws = replace_sheet(wb, sheet_names("evaluation_results")[0 if lang == "zh" else 1])
     label = lambda key: i18n.label(key, lang)  # noqa: E731
     ws.cell(row=1, column=1, value=label("evaluation_title")).font = TITLE_FONT
-    ws.cell(row=2, column=1, value=label("evaluation_as_of"))
-    as_of = ws.cell(row=2, column=2, value=result.as_of)
-    as_of.number_format = "yyyy-mm-dd"
-    ws.cell(row=3, column=1, value=label("evaluation_partial_note"))
-    ws.cell(row=3, column=2, value=result.partial_factor)
+    # label in A:C (merged: the labels are long), value in D
+    for row, key, value in ((2, "evaluation_as_of", result.as_of), (3, "evaluation_partial_note", result.partial_factor)):
+        ws.cell(row=row, column=1, value=label(key))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        cell = ws.cell(row=row, column=4, value=value)
+        cell.alignment = Alignment(horizontal="left")
+        if key == "evaluation_as_of":
+            cell.number_format = "yyyy-mm-dd"
 
     row = 5
     ws.cell(row=row, column=1, value=label("evaluation_areas_title")).font = SECTION_FONT
@@ -205,6 +242,8 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
     for c, key in enumerate(keys, start=1):
         ws.column_dimensions[get_column_letter(c)].width = DEFICIENCY_WIDTHS.get(key, 12)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 14)
+    _fit_heights(ws, first, last)
+    _print_setup(ws)
     return ws
 
 
