@@ -19,11 +19,20 @@ from typing import Iterator
 import pytest
 import xlwings as xw
 
+import icx.excel.macros as plain_macros
 import icx.excel.udfs as plain_udfs
 
 UDFS_FILE = Path(plain_udfs.__file__)
 RANGE_ARGS = {"values", "amounts", "scores", "likelihood", "impact", "matrix", "levels", "ids", "duties", "headers",
               "results", "weights"}
+
+
+def load_as(path: Path, name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
@@ -41,11 +50,8 @@ def windows_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[types.Module
         monkeypatch.setattr(xw, "func", xl_udfs.xlfunc)
         monkeypatch.setattr(xw, "arg", xl_udfs.xlarg)
         monkeypatch.setattr(xw, "ret", xl_udfs.xlret)
-        spec = importlib.util.spec_from_file_location("icx_udfs_as_on_windows", UDFS_FILE)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        yield module, xl_udfs
+        monkeypatch.setattr(xw, "sub", xl_udfs.xlsub)
+        yield load_as(UDFS_FILE, "icx_udfs_as_on_windows"), xl_udfs
     finally:
         if not had_udfs:
             sys.modules.pop("xlwings.udfs", None)
@@ -88,3 +94,13 @@ def test_the_generated_vba_wrappers(windows_udfs) -> None:
 def test_registered_functions_still_compute(windows_udfs) -> None:
     module, _ = windows_udfs
     assert module.ICX_LEVEL([[5], [1]], [[5], [1]]) == [[1], [3]]
+
+
+def test_macros_register_as_subs_on_windows(windows_udfs) -> None:
+    """xlwings' Windows @xw.sub reads each macro's signature and type hints when the module is
+    imported; every ribbon macro must survive that and be marked a sub."""
+    module = load_as(Path(plain_macros.__file__), "icx_macros_as_on_windows")
+    for name in plain_macros.MACROS:
+        info = getattr(module, name).__xlfunc__
+        assert info["sub"] is True and info["name"] == name
+        assert all("optional" in arg for arg in info["args"]), f"{name}: RunPython calls it without arguments"
