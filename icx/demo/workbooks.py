@@ -1,20 +1,112 @@
-"""Write demo units as workbooks (a plain register: 单位信息 + 风险清单)."""
+"""Write demo units as workbooks.
+
+``write_unit_workbook``: the full unit workbook, built from the standard template
+(``icx.templates``) and filled with the unit's data — what ``icx demo`` writes.
+``write_plain_register``: just 单位信息 + 风险清单 as a plain table (a hand-made register).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
-from icx.core.methodology import default_methodology
+from icx import i18n
+from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.demo.data import ASSESSORS, DemoUnit
+from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import write_rows
 from icx.io.table import columns, sheet_names
 
+SPARE_ROWS = 20  # blank prepared rows under the demo data, as a unit would receive the template
+# Columns whose values are dropdown choices, translated for an English workbook.
+CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "frequency": "frequency", "key_control": "yes_no",
+                  "enabled": "yes_no", "acting": "yes_no", "result": "result", "grade": "grade", "status": "status",
+                  "effectiveness": "effectiveness"}
+
 
 def _header(key: str, n: int | None = None) -> str:
     return next(s for s in columns("register") if s.key == key).header("zh", n)
+
+
+def _in_language(key: str, value: Any, lang: i18n.Lang) -> Any:
+    choice = CHOICE_COLUMNS.get(key)
+    if lang == "zh" or choice is None or not isinstance(value, str):
+        return value
+    for entry in i18n.section("choices")[choice]:
+        if normalize_word(value) in (normalize_word(entry["zh"]), normalize_word(entry.get("short_zh", entry["zh"]))):
+            return entry["en"]
+    return value
+
+
+def _named(m: Methodology, kind: str, value: str, lang: i18n.Lang) -> str:
+    entry = getattr(m, kind)(value) if value else None
+    if entry is None:
+        return value
+    if kind == "area":
+        return (entry.short_zh or entry.name_zh) if lang == "zh" else entry.name_en
+    return entry.name_zh if lang == "zh" else entry.name_en
+
+
+def register_records(unit: DemoUnit, m: Methodology, lang: i18n.Lang = "zh") -> list[dict[str, Any]]:
+    """The unit's risks as rows keyed by the register's column keys."""
+    rows = []
+    for r in unit.risks:
+        row: dict[str, Any] = {
+            "id": r.id, "area": _named(m, "area", r.area, lang), "process_step": r.step, "description": r.description,
+            "category": _named(m, "category", r.category, lang), "cause": r.cause,
+            "response": _named(m, "response", r.response, lang), "controls": "；".join(r.controls),
+            "owner_department": r.department, "owner": r.owner,
+        }
+        row.update({f"likelihood_{n}": v for n, v in enumerate(r.likelihood, start=1)})
+        row.update({f"impact_{n}": v for n, v in enumerate(r.impact, start=1)})
+        rows.append(row)
+    return rows
+
+
+def write_unit_workbook(unit: DemoUnit, path: str | Path, lang: i18n.Lang = "zh",
+                        methodology: Methodology | None = None) -> Path:
+    """The full unit workbook for ``unit``: the standard template, its tables filled in."""
+    from icx.templates import Sizes, build
+    from icx.templates.layout import fill_rows
+
+    m = methodology or default_methodology()
+    per_area: dict[str, list[dict[str, Any]]] = {}
+    for control in unit.controls:
+        per_area.setdefault(control.get("area", "unit"), []).append(control)
+    sizes = Sizes(
+        assessors=max(ASSESSORS, max((len(r.likelihood) for r in unit.risks), default=0)),
+        register_rows=len(unit.risks) + SPARE_ROWS,
+        control_rows=max((len(v) for v in per_area.values()), default=0) + SPARE_ROWS,
+        duty_rule_rows=len(unit.duty_rules) + SPARE_ROWS,
+        duty_rows=max(len(unit.post_duties), len(unit.person_posts)) + SPARE_ROWS,
+        evaluation_rows=len(unit.evaluation) + SPARE_ROWS,
+        transaction_rows=len(unit.transactions) + SPARE_ROWS,
+    )
+    translate = lambda rows: [{k: _in_language(k, v, lang) for k, v in row.items()} for row in rows]  # noqa: E731
+    built = build("unit", lang, m, sizes, checklist=translate(unit.evaluation) if unit.evaluation else None)
+    wb = built.wb
+
+    info = wb[built.sheets["unit_info"]]
+    values = {"unit_name": unit.name, "unit_code": unit.code, "period": unit.period, "preparer": unit.preparer,
+              "contact": unit.contact, "email": unit.email}
+    for key, cell in built.unit_cells.items():
+        put_value(info[cell], values.get(key))
+
+    def fill(key: str, rows: list[dict[str, Any]]) -> None:
+        if key in built.placements and rows:
+            fill_rows(wb[built.sheets[key]], built.placements[key], translate(rows))
+
+    fill("register", register_records(unit, m, lang))
+    for area, rows in per_area.items():
+        fill(f"controls:{area}", rows)
+    fill("duty_rules", unit.duty_rules)
+    fill("post_duties", unit.post_duties)
+    fill("person_posts", unit.person_posts)
+    fill("transaction_log", unit.transactions)
+    return save_workbook(wb, path)
 
 
 def write_plain_register(unit: DemoUnit, path: str | Path) -> Path:
