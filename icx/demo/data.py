@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from icx.demo.controls import make_controls
 from icx.demo.people import attach_to_unit
 
 AREA_PREFIX = {
@@ -125,6 +126,7 @@ def make_unit(index: int, seed: int = 2026, risks: int | None = None, period: st
         )
     unit = DemoUnit(code=code, name=name, period=period, preparer=preparer, contact=f"0531-8{index:03d}66{index % 10}",
                     email=f"{code.lower()}@example.gov.cn", risks=out)
+    unit.controls = make_controls(out, f"{seed}-{code}")  # one control per risk (icx/demo/controls.py)
     attach_to_unit(unit, seed)  # posts, people, payment log, self-evaluation (own seeded rng)
     return unit
 
