@@ -11,7 +11,7 @@ from rich.table import Table
 from icx.cli.common import LangOption, check_lang, console
 from icx.core.methodology import default_methodology
 from icx.demo.data import make_units
-from icx.demo.workbooks import write_plain_register
+from icx.demo.workbooks import write_unit_workbook
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.scored_copy import write_scored_copy
@@ -25,9 +25,10 @@ def demo(
 ) -> None:
     """Build realistic sample data and run the whole job on it (演示).
 
-    Writes one workbook per sample unit (a few dozen risks across the unit level and the six
-    business areas, five assessors each) into DIR/units/, scores every one into DIR/scored/,
-    consolidates them into the committee summary DIR/committee.xlsx with one feedback workbook
+    Writes one full unit workbook per sample unit (the standard template filled in: a few
+    dozen risks across the unit level and the six business areas, five assessors each, control
+    matrices, posts and people, payment approvals, the self-evaluation) into DIR/units/, scores
+    every one into DIR/scored/, consolidates them into the committee summary DIR/committee.xlsx with one feedback workbook
     per unit in DIR/feedback/, and prints where everything is.
 
     Example:  icx demo ./icx-demo --units 6
@@ -44,7 +45,7 @@ def demo(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("生成并评分 / building and scoring", total=len(sample))
         for unit in sample:
-            source = write_plain_register(unit, unit_dir / f"{unit.code}-{unit.name}.xlsx")
+            source = write_unit_workbook(unit, unit_dir / f"{unit.code}-{unit.name}.xlsx")
             book = load_grid(source)
             result = read_register(find_register_sheet(book), m, file=str(source), unit_code=unit.code, unit_name=unit.name)
             target = write_scored_copy(source, scored_dir / source.name, result, m, lang)  # type: ignore[arg-type]
