@@ -13,6 +13,7 @@ import os
 import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -45,40 +46,73 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int = 1) -> Iterator[UnitResult]:
-    """Yield one ``UnitResult`` per path, in the order of ``paths``."""
+    """Yield one ``UnitResult`` per path, in the order of ``paths``.
+
+    A file that kills its worker process (a parser crash, out of memory) breaks the pool: a new
+    pool is started and the files that were in flight are read again one at a time, so the one
+    to blame is reported and the others are read normally.
+    """
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             yield read_unit(path, options)
         return
     workers = min(jobs, len(paths))
-    window = workers * IN_FLIGHT_PER_WORKER
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        pending: deque[tuple[str, Future[UnitResult]]] = deque()
-        items = iter(paths)
-        for path in items:
-            pending.append((str(path), pool.submit(read_unit, str(path), options)))
-            if len(pending) >= window:
-                break
-        while pending:
-            path, future = pending.popleft()
-            yield _outcome(path, future)
-            nxt = next(items, None)
-            if nxt is not None:
-                pending.append((str(nxt), pool.submit(read_unit, str(nxt), options)))
+    queue: deque[int] = deque(range(len(paths)))
+    suspects: set[int] = set()  # in flight when a worker died; re-read alone
+    ready: dict[int, UnitResult] = {}
+    next_out = 0
+    while queue:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            pending: deque[tuple[int, Future[UnitResult]]] = deque()
+            while queue or pending:
+                window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
+                broken = False
+                while queue and len(pending) < window and not (pending and queue[0] in suspects):
+                    try:
+                        pending.append((queue[0], pool.submit(read_unit, str(paths[queue[0]]), options)))
+                    except BrokenProcessPool:
+                        broken = True
+                        break
+                    queue.popleft()
+                if broken and not pending:
+                    break  # died between two files: start a new pool, nothing was lost
+                i, future = pending.popleft()
+                try:
+                    ready[i] = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                except Exception as exc:  # noqa: BLE001 — never stop the batch
+                    ready[i] = _failed(str(paths[i]), exc)
+                if broken:
+                    in_flight = [i] + [j for j, _ in pending]
+                    pending.clear()
+                    if i in suspects and len(in_flight) == 1:
+                        ready[i] = _crashed(str(paths[i]))  # it was read alone: it is the one
+                        in_flight = []
+                    suspects.update(in_flight)
+                    queue.extendleft(reversed(in_flight))  # read again, in order, one at a time
+                while next_out in ready:
+                    yield ready.pop(next_out)
+                    next_out += 1
+                if broken:
+                    break  # this pool is dead; start a new one
+    while next_out in ready:
+        yield ready.pop(next_out)
+        next_out += 1
+
+
+def _failed(path: str, exc: BaseException) -> UnitResult:
+    return UnitResult(file=path, problems=[Problem.of(
+        "consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)])
+
+
+def _crashed(path: str) -> UnitResult:
+    return UnitResult(file=path, problems=[Problem.of("consolidate_worker_crashed", file=path)])
 
 
 def _without(paths: list[Path], exclude: Iterable[str | Path]) -> list[Path]:
     skip = [Path(e).resolve() for e in exclude]
     return [p for p in paths if not any(p.resolve() == s or s in p.resolve().parents for s in skip)]
-
-
-def _outcome(path: str, future: Future[UnitResult]) -> UnitResult:
-    """The worker's result; a crashed worker becomes a problem on that file, not a stop."""
-    try:
-        return future.result()
-    except Exception as exc:  # noqa: BLE001 — e.g. BrokenProcessPool after a worker was killed
-        return UnitResult(file=path, problems=[Problem.of(
-            "consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)])
 
 
 def consolidate(
