@@ -155,26 +155,21 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
 
 # --- 数据校验 -----------------------------------------------------------------------------------
 def workbook_problems(port: WorkbookPort, methodology: Methodology | None, as_of: dt.date) -> list[Problem]:
-    """Every problem the readers find in the workbook: its 参数设置 sheet, the register, and the
-    duties and self-evaluation sheets when the workbook has them. The same problem found twice
-    is listed once."""
-    from icx.io.register import find_register_sheet, read_register
+    """Every problem the readers find in the workbook: the unit workbook reader's (参数设置, 单位信息,
+    风险清单, control matrices), and the duty and self-evaluation checks' when the workbook has
+    those sheets. The same problem found twice is listed once."""
+    from icx.io.duties import check_conflicts as run_conflicts, find_duties_sheet
+    from icx.io.evaluation_sheet import find_evaluation_sheet, read_evaluation
+    from icx.io.unit_workbook import read_unit_workbook
 
     book = read_book(port)
     file = file_label(port)
-    methodology, problems = workbook_methodology(book, methodology, file)
-    grid = find_register_sheet(book)
-    if grid is not None:
-        problems += read_register(grid, methodology, file=file).problems
-    try:
-        from icx.io.duties import check_conflicts as run_conflicts, find_duties_sheet
-        from icx.io.evaluation_sheet import find_evaluation_sheet, read_evaluation
-    except ImportError:  # pragma: no cover - the duty and evaluation readers ship with icx
-        run_conflicts = find_duties_sheet = find_evaluation_sheet = read_evaluation = None  # type: ignore[assignment]
-    if find_duties_sheet is not None and find_duties_sheet(book) is not None:
-        problems += run_conflicts(book, file=file, methodology=methodology).problems
-    if find_evaluation_sheet is not None and find_evaluation_sheet(book) is not None:
-        problems += read_evaluation(book, as_of=as_of, file=file, methodology=methodology).problems
+    unit = read_unit_workbook(book, methodology, sheet_methodology=methodology is None)
+    problems = list(unit.problems)
+    if find_duties_sheet(book) is not None:
+        problems += run_conflicts(book, file=file, methodology=unit.methodology).problems
+    if find_evaluation_sheet(book) is not None:
+        problems += read_evaluation(book, as_of=as_of, file=file, methodology=unit.methodology).problems
     unique: dict[tuple[Any, ...], Problem] = {}
     for p in problems:
         unique.setdefault((p.sheet, p.cell, p.row, p.code, p.message_zh), p)
