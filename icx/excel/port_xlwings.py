@@ -166,7 +166,9 @@ class XlwingsPort:
             return None
 
     def tell(self, message: str) -> None:
-        self.book.app.alert(message, title="icx 内部控制")
+        from icx import i18n
+
+        self.book.app.alert(message, title=i18n.label("excel_title"))
 
     def open_file(self, path: Path) -> None:
         self.book.app.books.open(str(path))
