@@ -1,6 +1,6 @@
 """The register's native formulas, recalculated by LibreOffice, agree with the Python core.
 
-Three filled unit workbooks go through ONE soffice call: the Chinese template with the default
+Three filled unit workbooks go through the session's one soffice call (conftest.py): the Chinese template with the default
 methodology, the same data with a changed 参数设置 (matrix, probability and loss bounds, an
 added wording), and the English template. For every row the core scores, LibreOffice's score,
 level and rank must equal the core's (the core reading the sheet's own methodology); rows the
@@ -10,92 +10,22 @@ core refuses must get no rank; errors may appear only on the refused rows.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from icx.core.methodology import Methodology
 from icx.io import libreoffice
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.settings_sheet import read_settings_from
-from icx.templates import Built, build, save_template
-from icx.templates.layout import fill_rows
 
-from .fill import edge_risks, random_risks, refused_risks, risk
+from .agreement import Case
 
 pytestmark = pytest.mark.libreoffice
 
-RANDOM_RISKS = 320
-NEW_WORD = "偶尔发生"
-
-
-@dataclass
-class Case:
-    name: str
-    lang: str
-    built: Built
-    source: Path
-    rows: dict[int, dict]  # sheet row → record written
-    recalculated: Path | None = None
-
-
-def _records(m: Methodology) -> list[dict]:
-    records: list[dict] = []
-    for i, row in enumerate(random_risks(m, RANDOM_RISKS)):
-        records.append(row)
-        if i % 60 == 59:
-            records.append({})  # blank rows between entries
-    records += edge_risks()
-    records.append(risk("W-01", [NEW_WORD, 4], [2]))  # a wording only the changed settings know
-    records += refused_risks()
-    return records
-
-
-def _fill(built: Built, records: list[dict]) -> dict[int, dict]:
-    placement = built.placements["register"]
-    ws = built.wb[built.sheets["register"]]
-    fill_rows(ws, placement, records)
-    return {placement.first_row + i: rec for i, rec in enumerate(records) if rec}
-
-
-def _cells(built: Built, name: str):
-    sheet, ref = next(iter(built.wb.defined_names[name].destinations))
-    return built.wb[sheet][ref.replace("$", "")]
-
-
-def _change_settings(built: Built) -> None:
-    """One level more severe everywhere (still monotone), new bounds, one more wording."""
-    m = built.book.methodology
-    for row in _cells(built, "icx_matrix"):
-        for cell in row:
-            level = m.risk_levels[[lv.name_zh for lv in m.risk_levels].index(cell.value)].level
-            cell.value = m.level_name(max(1, level - 1))
-    for cell, value in zip((c for (c,) in _cells(built, "icx_lk_edges")), (0.05, 0.25, 0.6, 0.95)):
-        cell.value = value
-    for cell, value in zip((c for (c,) in _cells(built, "icx_im_edges")), (50, 1000, 20000, 500000)):
-        cell.value = value
-    words, scores = _cells(built, "icx_lk_words"), _cells(built, "icx_lk_word_scores")
-    blank = next(i for i, (c,) in enumerate(words) if c.value is None)
-    words[blank][0].value, scores[blank][0].value = NEW_WORD, 2
-
-
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    folder = tmp_path_factory.mktemp("agreement")
-    out = []
-    for name, lang, change in (("default", "zh", False), ("changed", "zh", True), ("english", "en", False)):
-        built = build("unit", lang)  # type: ignore[arg-type]
-        rows = _fill(built, _records(built.book.methodology))
-        if change:
-            _change_settings(built)
-        out.append(Case(name, lang, built, save_template(built, folder / f"{name}.xlsx"), rows))
-    recalculated = libreoffice.recalculate([c.source for c in out], folder / "recalculated")
-    for case, path in zip(out, recalculated):
-        case.recalculated = path
-    return out
+def cases(engine) -> list[Case]:
+    return engine.cases
 
 
 def _compare(case: Case) -> set[str]:
