@@ -17,7 +17,7 @@ import pandas as pd
 
 from icx.core import vectorized as vec
 from icx.core.errors import Problem
-from icx.core.methodology import Methodology, default_methodology
+from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
 from icx.io.grid import Grid, WorkbookGrid
@@ -45,14 +45,21 @@ class RegisterResult:
 
 
 def find_register_sheet(book: WorkbookGrid) -> Grid | None:
-    """The 风险清单 sheet, or the only/first sheet of a plain one-table workbook."""
+    """The 风险清单 sheet, or the first sheet of a plain workbook whose header holds every required
+    register column. Sheets icx writes from a register (风险识别排序表) never stand in for it, nor
+    do sheets that only share a column or two (a control matrix's 业务环节, 风险等级)."""
     zh, en = sheet_names("register")
     grid = book.sheet(zh, en, "register", "risks")
     if grid is None and book.sheets:
-        from icx.io.table import find_header
+        from icx.io.table import columns, find_header
 
-        for candidate in book.sheets.values():
-            if find_header(candidate, "register") is not None:
+        required = {s.key for s in columns("register") if s.required}
+        derived = {normalize_word(n) for n in sheet_names("ranking")}
+        for name, candidate in book.sheets.items():
+            if normalize_word(name) in derived:
+                continue
+            found = find_header(candidate, "register")
+            if found is not None and required <= found[1].keys():
                 return candidate
     return grid
 

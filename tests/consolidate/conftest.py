@@ -15,8 +15,8 @@ from icx.consolidate import consolidate, write_summary
 from icx.consolidate.feedback import write_feedback
 from icx.consolidate.model import Consolidation
 from icx.demo.data import DemoUnit, make_unit, make_units
-from icx.demo.workbooks import write_plain_register
-from icx.io.table import columns, sheet_names
+from icx.demo.workbooks import write_unit_workbook
+from icx.io.table import match_header, sheet_names
 
 AS_OF = dt.date(2026, 12, 31)
 PERIOD = "2026"
@@ -25,31 +25,8 @@ BAD_SCORE = "很高吧"
 
 
 def write_unit(unit: DemoUnit, path: Path) -> Path:
-    """A unit workbook for ``unit``: the demo writer's 单位信息 + 风险清单, plus the sheets the
-    conflict and evaluation checks read, laid out as the templates lay them out."""
-    write_plain_register(unit, path)
-    wb = openpyxl.load_workbook(path)
-    duties = wb.create_sheet(sheet_names("duties")[0])
-    left = 1
-    for table, rows in (("duty_rules", unit.duty_rules), ("post_duties", unit.post_duties),
-                        ("person_posts", unit.person_posts)):
-        left = _put_table(duties, table, rows, top=2, left=left) + 2  # an empty column between tables
-    if unit.transactions:
-        _put_table(wb.create_sheet(sheet_names("transaction_log")[0]), "transaction_log", unit.transactions, top=1, left=1)
-    _put_table(wb.create_sheet(sheet_names("evaluation")[0]), "evaluation", unit.evaluation, top=1, left=1)
-    wb.save(path)
-    return path
-
-
-def _put_table(ws, table: str, rows: list[dict], *, top: int, left: int) -> int:
-    """Header (catalogue zh) and rows from (top, left), 1-based; returns the last column used."""
-    used = {k for row in rows for k in row}
-    specs = [s for s in columns(table) if not s.numbered and (s.key in used or s.required)]
-    for c, spec in enumerate(specs):
-        ws.cell(row=top, column=left + c, value=spec.zh)
-        for r, row in enumerate(rows, start=top + 1):
-            ws.cell(row=r, column=left + c, value=row.get(spec.key))
-    return left + len(specs) - 1
+    """The demo writer's full unit workbook for ``unit`` (the standard template, filled in)."""
+    return write_unit_workbook(unit, path)
 
 
 def sha(path: Path) -> str:
@@ -105,8 +82,10 @@ def build_batch(folder: Path) -> Batch:
     path = write_unit(wrong, units_dir / "BAD02-表头错误.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet_names("register")[0]]
-    for cell in ws[1]:
-        cell.value = f"栏目{cell.column}"
+    for row in ws.iter_rows(max_row=30):
+        for cell in row:
+            if isinstance(cell.value, str) and match_header(cell.value, "register"):
+                cell.value = f"栏目{cell.column}"
     wb.save(path)
     batch.files["wrong_headers"] = path
     batch.register_broken.append(wrong)

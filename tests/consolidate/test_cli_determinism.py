@@ -81,7 +81,7 @@ def clean_unit(index: int) -> DemoUnit:
     duties = sorted({row["duty"] for row in unit.post_duties})
     keep = ("item_id", "area", "focus", "criterion", "method", "effectiveness", "weight")
     return dataclasses.replace(
-        unit, duty_rules=[], transactions=[],
+        unit, duty_rules=[], transactions=[], controls=[],
         post_duties=[{"post": f"岗位{i}", "duty": duty} for i, duty in enumerate(duties)],
         person_posts=[{"person": f"人员{i}", "employee_id": f"{i:04d}", "post": f"岗位{i}"} for i in range(len(duties))],
         evaluation=[{**{k: row[k] for k in keep if k in row}, "result": "符合"} for row in unit.evaluation])

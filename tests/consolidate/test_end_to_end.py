@@ -41,6 +41,7 @@ def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
     for unit in units:
         frame = lambda rows: pd.DataFrame(rows, dtype=object)  # noqa: E731
         report = check_frames(frame(unit.post_duties), frame(unit.person_posts), duty_rules=frame(unit.duty_rules),
+                              controls=frame(unit.controls) if unit.controls else None,
                               transactions=frame(unit.transactions) if unit.transactions else None)
         conflicts += len(report.conflicts)
         result = evaluate(pd.DataFrame(unit.evaluation, dtype=object), AS_OF)
