@@ -34,9 +34,8 @@ RUN_PYTHON = re.compile(r'RunPython\s+"import\s+icx\.excel\.macros\s+as\s+m;\s*m
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> addin.BuildResult:
-    folder = tmp_path_factory.mktemp("addin")
-    template = write_plain_register(make_unit(0), folder / "template.xlsx")
-    return addin.build(folder / "dist", template=template)
+    """What `icx addin build` makes: icx.xlam and the standard unit workbook as .xlsm."""
+    return addin.build(tmp_path_factory.mktemp("addin") / "dist")
 
 
 @pytest.fixture(scope="module", params=["addin", "workbook"])
@@ -139,13 +138,24 @@ def test_addin_reads_xlwings_settings_and_has_no_sample_left(built: addin.BuildR
     assert f'name="{addin.CONFIG_SHEET}"' in workbook and "myaddin" not in workbook
 
 
-def test_workbook_keeps_the_template_sheets_and_gets_document_modules(built: addin.BuildResult) -> None:
-    assert built.workbook is not None
+def test_workbook_is_the_standard_template_with_document_modules(built: addin.BuildResult, tmp_path: Path) -> None:
+    from icx.templates.build import build as build_template
+
+    assert built.workbook is not None and built.workbook.name == "单位工作簿.xlsm"
     wb = openpyxl.load_workbook(built.workbook, keep_vba=True)
-    assert wb.sheetnames == ["单位信息", "风险清单"]
+    assert wb.sheetnames == build_template("unit", "zh").wb.sheetnames
     assert wb.code_name == "ThisWorkbook"
     modules = vba_modules(built.workbook)
     assert {"ThisWorkbook", "Dictionary", "xlwings", addin.RIBBON_MODULE} <= set(modules)
+    sheet_modules = {m for m in modules if m.startswith("Sheet")}
+    assert len(sheet_modules) == len(wb.sheetnames)  # one document module per sheet, as Excel makes them
+
+
+def test_any_xlsx_can_be_made_macro_enabled(tmp_path: Path) -> None:
+    template = write_plain_register(make_unit(0), tmp_path / "plain.xlsx")
+    target = addin.build_macro_workbook(template, tmp_path / "plain.xlsm")
+    assert openpyxl.load_workbook(target, keep_vba=True).sheetnames == ["单位信息", "风险清单"]
+    assert addin.check_package(target) == [] and ribbon_relationships(target) == {RIBBON_PART: UI_RELATIONSHIP_2010}
 
 
 def test_openpyxl_round_trip_through_save_workbook_keeps_the_ribbon(built: addin.BuildResult, tmp_path: Path) -> None:
@@ -166,7 +176,7 @@ def test_a_macro_run_on_the_macro_workbook_keeps_its_ribbon(built: addin.BuildRe
 
     assert built.workbook is not None
     port = OpenpyxlPort.open(built.workbook)
-    assert score_workbook(port) is not None
+    assert score_workbook(port) is not None  # the empty template: nothing to score, no failure
     scored = port.save(tmp_path / "scored.xlsm")
     assert ribbon_relationships(scored) == {RIBBON_PART: UI_RELATIONSHIP_2010}
 

@@ -21,7 +21,7 @@ from icx.excel.port_openpyxl import OpenpyxlPort
 from icx.io.safety import sha256_of
 from icx.io.table import sheet_names
 
-from .unitbooks import demo_unit_workbook
+from .unitbooks import demo_unit_workbook, plain_register_workbook, register_table
 
 AS_OF = dt.date(2026, 12, 31)
 runner = CliRunner()
@@ -79,9 +79,13 @@ def test_score_macro_writes_what_icx_score_writes(unit: Path, tmp_path: Path) ->
 
 
 def test_score_macro_with_bad_cells_lists_them_like_the_cli(tmp_path: Path, unit: Path) -> None:
+    table = register_table(unit)
+    rows = list(table.frame.index)
+    bad = {table.cell(rows[0], "likelihood_1"): "很高吧", table.cell(rows[2], "impact_2"): "-3"}
     wb = openpyxl.load_workbook(unit)
-    ws = wb[sheet_names("register")[0]]
-    ws["G3"], ws["H5"] = "很高吧", "-3"
+    ws = wb[table.sheet]
+    for ref, value in bad.items():
+        ws[ref] = value
     broken = tmp_path / "broken.xlsx"
     wb.save(broken)
     cli_out = tmp_path / "cli.xlsx"
@@ -90,7 +94,7 @@ def test_score_macro_with_bad_cells_lists_them_like_the_cli(tmp_path: Path, unit
     assert_same_workbook(cli_out, tmp_path / "macro.xlsx")
     problems = openpyxl.load_workbook(tmp_path / "macro.xlsx")[sheet_names("problems")[0]]
     cells = {(r[1], r[2]) for r in problems.iter_rows(min_row=2, values_only=True)}
-    assert {("风险清单", "G3"), ("风险清单", "H5")} <= cells
+    assert {(table.sheet, ref) for ref in bad} <= cells
     assert "问题清单" in port.messages[-1]
 
 
@@ -120,11 +124,7 @@ def test_evaluation_macro_writes_what_icx_check_evaluation_writes(unit: Path, tm
 
 
 def test_check_macros_on_a_workbook_without_those_sheets_tell_and_write_nothing(tmp_path: Path) -> None:
-    from icx.demo.data import make_unit
-
-    from .unitbooks import write_unit_workbook
-
-    plain = write_unit_workbook(make_unit(2), tmp_path / "plain.xlsx", suffix_sheets=False)
+    plain = plain_register_workbook(tmp_path, 2)
     port = OpenpyxlPort.open(plain)
     assert macros.check_conflicts(port) is None
     assert macros.evaluate_checklist(port, as_of=AS_OF) is None
@@ -134,50 +134,48 @@ def test_check_macros_on_a_workbook_without_those_sheets_tell_and_write_nothing(
 
 
 def test_validate_lists_and_highlights_then_clears_when_fixed(unit: Path, tmp_path: Path) -> None:
+    table = register_table(unit)
+    rows = list(table.frame.index)
+    score_cell, id_cell, own_cell = (table.cell(rows[0], "likelihood_1"), table.cell(rows[3], "id"),
+                                     table.cell(rows[5], "description"))
     wb = openpyxl.load_workbook(unit)
-    ws = wb[sheet_names("register")[0]]
-    ws["G3"] = "很高吧"
-    ws["A6"] = ws["A5"].value  # a repeated risk id
+    ws = wb[table.sheet]
+    ws[score_cell] = "很高吧"
+    ws[id_cell] = ws[table.cell(rows[2], "id")].value  # a repeated risk id
     broken = tmp_path / "broken.xlsx"
     wb.save(broken)
 
     port = OpenpyxlPort.open(broken)
     problems = macros.validate_workbook(port, as_of=AS_OF)
-    from icx.core.methodology import default_methodology
-
     expected = macros.workbook_problems(OpenpyxlPort.open(broken), None, AS_OF)
     assert [p.render() for p in problems] == [p.render() for p in expected]
-    assert {("风险清单", "G3"), ("风险清单", "A6")} <= {(p.sheet, p.cell) for p in problems}
-    reg = port.wb[sheet_names("register")[0]]
-    assert reg["G3"].fill.fgColor.rgb.endswith(macros.ERROR_FILL)
-    assert reg["A6"].fill.fgColor.rgb.endswith(macros.ERROR_FILL)
+    assert {(table.sheet, score_cell), (table.sheet, id_cell)} <= {(p.sheet, p.cell) for p in problems}
+    reg = port.wb[table.sheet]
+    assert reg[score_cell].fill.fgColor.rgb.endswith(macros.ERROR_FILL)
+    assert reg[id_cell].fill.fgColor.rgb.endswith(macros.ERROR_FILL)
     listed = [r for r in port.wb[sheet_names("problems")[0]].iter_rows(min_row=2, values_only=True)]
     assert len(listed) == len(problems)
     assert port.messages[-1].startswith("发现")
     checked = port.save(tmp_path / "checked.xlsx")
 
-    # The unit fixes the cells in the checked copy; validating again clears the old colours.
+    # The unit fixes the cells in the checked copy; validating again clears the colours icx set.
     wb = openpyxl.load_workbook(checked)
-    ws = wb[sheet_names("register")[0]]
-    ws["G3"] = 3
-    ws["A6"] = "ZZ-99"
-    ws["B2"].fill = openpyxl.styles.PatternFill("solid", fgColor="00B0F0")  # the unit's own colour stays
+    ws = wb[table.sheet]
+    ws[score_cell] = 3
+    ws[id_cell] = "ZZ-99"
+    ws[own_cell].fill = openpyxl.styles.PatternFill("solid", fgColor="00B0F0")  # the unit's own colour stays
     fixed = tmp_path / "fixed.xlsx"
     wb.save(fixed)
     port = OpenpyxlPort.open(fixed)
     problems = macros.validate_workbook(port, as_of=AS_OF)
-    reg = port.wb[sheet_names("register")[0]]
-    assert (reg["G3"].fill.fill_type, reg["A6"].fill.fill_type) == (None, None)
-    assert reg["B2"].fill.fgColor.rgb.endswith("00B0F0")
-    assert all(p.cell not in ("G3", "A6") for p in problems)
+    reg = port.wb[table.sheet]
+    assert reg[score_cell].fill.fill_type is None and reg[id_cell].fill.fill_type is None
+    assert reg[own_cell].fill.fgColor.rgb.endswith("00B0F0")
+    assert all(p.cell not in (score_cell, id_cell) for p in problems)
 
 
 def test_validate_a_clean_workbook(tmp_path: Path) -> None:
-    from icx.demo.data import make_unit
-
-    from .unitbooks import write_unit_workbook
-
-    plain = write_unit_workbook(make_unit(0), tmp_path / "plain.xlsx", suffix_sheets=False)
+    plain = plain_register_workbook(tmp_path, 0)
     port = OpenpyxlPort.open(plain)
     assert macros.validate_workbook(port, as_of=AS_OF) == []
     assert port.messages == ["数据校验通过，未发现问题。"]
@@ -303,30 +301,17 @@ def test_help_names_the_version_and_the_interpreter_setting(unit: Path) -> None:
     assert macros.show_help(port, lang="en").startswith("icx internal-control toolkit")
 
 
-def test_score_macro_on_the_standard_template_uses_its_settings_sheet_like_the_cli(tmp_path: Path) -> None:
-    """The unit workbook template, filled with a demo unit's risks and given a stricter 5×5 matrix
-    on its 参数设置 sheet: the macro grades with that matrix, exactly as `icx score` does, and the
-    template's formulas stay."""
-    build = pytest.importorskip("icx.templates.build")
+def test_score_macro_on_a_unit_workbook_uses_its_settings_sheet_like_the_cli(tmp_path: Path) -> None:
+    """A demo unit workbook whose 参数设置 sheet holds a stricter 5×5 matrix: the macro grades
+    with that matrix, exactly as `icx score` does, and the template's formulas stay."""
     from icx.core import scoring
     from icx.core.methodology import default_methodology
     from icx.demo.data import make_unit
-    from icx.templates.layout import fill_rows
+    from icx.demo.workbooks import write_unit_workbook
 
     strict = default_methodology().override({"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1],
                                                                     [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}})
-    built = build.build("unit", "zh", strict)
-    unit = make_unit(4)
-    records = []
-    for r in unit.risks:
-        row = {"id": r.id, "area": strict.area(r.area).short_zh, "process_step": r.step, "description": r.description}
-        row.update({f"likelihood_{n}": v for n, v in enumerate(r.likelihood, start=1)})
-        row.update({f"impact_{n}": v for n, v in enumerate(r.impact, start=1)})
-        records.append(row)
-    placement = built.placements["register"]
-    fill_rows(built.wb[built.sheets["register"]], placement, records)
-    source = build.save_template(built, tmp_path / "unit.xlsx")
-
+    source = write_unit_workbook(make_unit(4), tmp_path / "unit.xlsx", methodology=strict)
     cli_out = tmp_path / "cli.xlsx"
     result = runner.invoke(app, ["score", str(source), "-o", str(cli_out)])
     assert result.exit_code in (0, 1), result.output
@@ -340,6 +325,7 @@ def test_score_macro_on_the_standard_template_uses_its_settings_sheet_like_the_c
     graded = [(row[lk], row[im], row[lv]) for row in rows]
     assert all(level == strict.level_name(scoring.risk_level(l, i, strict)) for l, i, level in graded)
     assert any(scoring.risk_level(l, i, strict) != scoring.risk_level(l, i) for l, i, _ in graded)  # the matrix mattered
-    register = openpyxl.load_workbook(tmp_path / "macro.xlsx")[built.sheets["register"]]
-    score_letter = placement.letters["score"]
-    assert str(register[f"{score_letter}{placement.first_row}"].value).startswith("=")  # the formula stays
+    table = register_table(source)
+    first = table.frame.index[0]
+    register = openpyxl.load_workbook(tmp_path / "macro.xlsx")[table.sheet]
+    assert str(register[table.cell(first, "score")].value).startswith("=")  # the template's formula stays
