@@ -332,6 +332,9 @@ def _reconcile_words(scale: dict[str, Any], base_scale: Any, words: tuple[list[t
         if not hits:
             continue  # no longer listed: the formulas would not accept it, so icx must not either
         score = hits[0][0]
+        for n in ("name_zh", "name_en"):  # one name kept, the other dropped: icx still reads both
+            if normalize_word(entry[n]) not in wanted:
+                reader.problem("settings_word_not_listed", header_cell, severity="warning", given=entry[n], _score=str(score))
         entry["score"] = score
         entry["scores"] = tuple(sorted(set(entry["scores"]) | {score}))
         new_coarse.append(entry)
