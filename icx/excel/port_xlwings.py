@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from icx.excel.port import Render, SheetPlan, plan_of, rgb
-from icx.io.grid import Grid
+from icx.io.grid import Grid, fill_merged
 from icx.io.safety import FORMULA_LEADERS
 from icx.io.scored_copy import HEADER_FILL
 
@@ -87,7 +87,25 @@ class XlwingsPort:
         sh = self.book.sheets[sheet]
         last = sh.used_range.last_cell
         values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
-        return Grid(sheet, [list(row) for row in values])
+        rows = [list(row) for row in values]
+        fill_merged(rows, self._merged_ranges(sheet))
+        return Grid(sheet, rows)
+
+    def _merged_ranges(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Merged ranges as the saved file has them (Excel offers no cheap way to list them), so
+        a merged area cell reads on every row it spans, as the command line reads it."""
+        if self.path is None:
+            return []
+        try:
+            import python_calamine
+
+            book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            try:
+                return list(book.get_sheet_by_name(sheet).merged_cell_ranges or [])
+            finally:
+                book.close()
+        except Exception:  # a sheet added since the last save, or an unreadable file: no merges known
+            return []
 
     def used_width(self, sheet: str) -> int:
         return int(self.book.sheets[sheet].used_range.last_cell.column)

@@ -83,6 +83,14 @@ class WorkbookGrid:
         return [g for n, g in self.sheets.items() if any(normalize_word(n).startswith(k) for k in keys)]
 
 
+def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give every cell of each merged range ((r0, c0), (r1, c1), 0-based) its top-left value.
+
+    Public so that other readers of a sheet (the Excel ribbon's live workbook) fill merges alike.
+    """
+    _fill_merged(rows, merged)
+
+
 def _fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):

@@ -70,3 +70,26 @@ def test_xlwings_adapter_helpers() -> None:
     assert all(len(b) <= 200 for b in batches) and ",".join(batches).split(",") == cells
     assert as_text_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and as_text_safe("一级") == "一级" and as_text_safe(3) == 3
     assert rgb("FFC7CE") == (255, 199, 206) and rgb("FF00B0F0") == (0, 176, 240)
+
+
+def test_xlwings_adapter_knows_the_saved_files_merged_ranges(tmp_path: Path) -> None:
+    """Excel lists merged ranges only cell by cell; the adapter reads them from the saved file."""
+    from types import SimpleNamespace
+
+    from icx.excel.port_xlwings import XlwingsPort
+    from icx.io.grid import fill_merged
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "风险清单"
+    ws["A2"] = "预算"
+    ws.merge_cells("A2:A4")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    port = XlwingsPort(SimpleNamespace(fullname=str(path), name=path.name))
+    merged = port._merged_ranges("风险清单")
+    assert merged == [((1, 0), (3, 0))]
+    rows = [[None], ["预算"], [None], [None]]
+    fill_merged(rows, merged)
+    assert rows == [[None], ["预算"], ["预算"], ["预算"]]
+    assert XlwingsPort(SimpleNamespace(fullname="Book1", name="Book1"))._merged_ranges("x") == []  # never saved
