@@ -350,7 +350,7 @@ def email_summary(summary: str | Path | None = None, port: WorkbookPort | None =
         chosen = Path(summary) if summary else None
         if chosen is None:
             here = port.path
-            if here is not None and sheet_names("overview")[0] in port.sheet_names():
+            if here is not None and set(sheet_names("overview")) & set(port.sheet_names()):
                 chosen = here
             elif here is not None and (here.parent / SUMMARY_NAME).is_file():
                 chosen = here.parent / SUMMARY_NAME
