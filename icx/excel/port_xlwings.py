@@ -5,8 +5,9 @@ applying the formatting a ``SheetPlan`` lists. xlwings is imported lazily, when 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from icx.excel.port import Render, SheetPlan, plan_of, rgb
 from icx.io.grid import Grid, fill_merged
@@ -56,6 +57,32 @@ def _rows_of(formula: Any) -> list[list[Any]]:
     if isinstance(formula, str):
         return [[formula]]
     return [list(row) for row in formula]
+
+
+# What a protected sheet allows, as Excel's Protection object names it (kept when icx re-protects).
+PROTECTION_FLAGS = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
+                    "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
+                    "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
+
+
+@contextlib.contextmanager
+def _unprotected(sheet: Any) -> Iterator[None]:
+    """Lift a password-less sheet protection (the templates lock their formula cells) while icx
+    colours or fills cells, then put it back with the same permissions. Windows Excel only; where
+    it cannot (a password, Excel for Mac), the sheet is left as it is."""
+    api = getattr(sheet, "api", None)
+    try:
+        protected = bool(api.ProtectContents)
+        allowed = {flag: bool(getattr(api.Protection, flag)) for flag in PROTECTION_FLAGS} if protected else {}
+        if protected:
+            api.Unprotect()
+    except Exception:  # not Windows COM, or a password: work on the sheet as it is
+        protected = False
+    try:
+        yield
+    finally:
+        if protected:
+            api.Protect(DrawingObjects=True, Contents=True, Scenarios=True, **allowed)
 
 
 class XlwingsPort:
@@ -113,23 +140,22 @@ class XlwingsPort:
     def write_column(self, sheet: str, col: int, values: Mapping[int, Any], *,
                      header: tuple[int, str] | None = None, number_format: str | None = None) -> None:
         sh = self.book.sheets[sheet]
-        if header is not None:
-            cell = sh.range((header[0], col + 1))
-            cell.value = header[1]
-            cell.font.bold = True
-            cell.color = rgb(HEADER_FILL.fgColor.rgb)
-        for first, last in _runs(sorted(values)):
-            block = sh.range((first, col + 1), (last, col + 1))
-            formulas = _rows_of(block.formula)
-            out = []
-            for offset, row in enumerate(range(first, last + 1)):
-                formula = formulas[offset][0]
-                # The workbook's own formula stays (written back as it is); the rest gets our value.
-                keep = isinstance(formula, str) and formula.startswith("=")
-                out.append([formula if keep else as_text_safe(values[row])])
-            block.formula = out
-            if number_format:
-                block.number_format = number_format
+        with _unprotected(sh):
+            if header is not None:
+                cell = sh.range((header[0], col + 1))
+                cell.value = header[1]
+                cell.font.bold = True
+                cell.color = rgb(HEADER_FILL.fgColor.rgb)
+            for first, last in _runs(sorted(values)):
+                formulas = _rows_of(sh.range((first, col + 1), (last, col + 1)).formula)
+                # The workbook's own formulas stay untouched: only the other cells are written.
+                mine = [row for row in range(first, last + 1)
+                        if not (isinstance(formulas[row - first][0], str) and formulas[row - first][0].startswith("="))]
+                for start, end in _runs(mine):
+                    block = sh.range((start, col + 1), (end, col + 1))
+                    block.value = [[as_text_safe(values[row])] for row in range(start, end + 1)]
+                    if number_format:
+                        block.number_format = number_format
 
     def put_sheet(self, title: str, render: Render) -> None:
         import openpyxl
@@ -164,15 +190,17 @@ class XlwingsPort:
 
     def highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
         sh = self.book.sheets[sheet]
-        for batch in _batches(cells):
-            sh.range(batch).color = rgb(color)
+        with _unprotected(sh):
+            for batch in _batches(cells):
+                sh.range(batch).color = rgb(color)
 
     def clear_highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
         sh = self.book.sheets[sheet]
-        for ref in cells:
-            cell = sh.range(ref)
-            if cell.color == rgb(color):
-                cell.color = None
+        with _unprotected(sh):
+            for ref in cells:
+                cell = sh.range(ref)
+                if cell.color == rgb(color):
+                    cell.color = None
 
     def ask_folder(self, prompt: str) -> str | None:
         """A folder picked in Excel's folder dialog; '' when cancelled, None where there is none."""

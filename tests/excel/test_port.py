@@ -93,3 +93,28 @@ def test_xlwings_adapter_knows_the_saved_files_merged_ranges(tmp_path: Path) -> 
     fill_merged(rows, merged)
     assert rows == [[None], ["预算"], ["预算"], ["预算"]]
     assert XlwingsPort(SimpleNamespace(fullname="Book1", name="Book1"))._merged_ranges("x") == []  # never saved
+
+
+def test_a_protected_sheet_is_unprotected_for_the_write_and_protected_again() -> None:
+    """The templates protect their sheets (no password); colouring a cell there needs the
+    protection lifted. The helper restores it with the same permissions."""
+    from types import SimpleNamespace
+
+    from icx.excel.port_xlwings import PROTECTION_FLAGS, _unprotected
+
+    calls: list[tuple] = []
+    protection = SimpleNamespace(**{flag: flag == "AllowFormattingColumns" for flag in PROTECTION_FLAGS})
+    api = SimpleNamespace(ProtectContents=True, Protection=protection,
+                          Unprotect=lambda: calls.append(("unprotect",)),
+                          Protect=lambda **kw: calls.append(("protect", kw)))
+    with _unprotected(SimpleNamespace(api=api)):
+        calls.append(("write",))
+    assert [c[0] for c in calls] == ["unprotect", "write", "protect"]
+    assert calls[2][1]["AllowFormattingColumns"] is True and calls[2][1]["AllowFormattingCells"] is False
+    assert calls[2][1]["Contents"] is True
+    calls.clear()
+    with _unprotected(SimpleNamespace(api=SimpleNamespace(ProtectContents=False))):
+        calls.append(("write",))
+    assert calls == [("write",)]
+    with _unprotected(SimpleNamespace()):  # no COM object (Excel for Mac): nothing to lift
+        pass
