@@ -32,6 +32,15 @@ OWN_WORDINGS = ("name_zh", "name_en", "description_zh", "description_en", "reput
 HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
 
+def _rows(frame: Any) -> Any:
+    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
+    return frame.to_dict(orient="index").items()
+
+
+def _text(value: Any) -> str:
+    return "" if is_blank(value) else text_of(value)
+
+
 @dataclass
 class SettingsResult:
     """The methodology a 参数设置 sheet describes, with every problem found in it."""
@@ -152,7 +161,7 @@ class _Reader:
                 r = rows[level["score"]]
                 for key in ("name_zh", "name_en"):
                     if key in table.frame and not is_blank(table.frame.at[r, key]):
-                        level[key] = text_of(table.frame.at[r, key])
+                        level[key] = _text(table.frame.at[r, key])
             changes["levels"] = base_levels
         return changes
 
@@ -168,9 +177,9 @@ class _Reader:
             r = rows[entry["level"]]
             for key in ("name_zh", "name_en"):
                 if key in table.frame and not is_blank(table.frame.at[r, key]):
-                    entry[key] = text_of(table.frame.at[r, key])
+                    entry[key] = _text(table.frame.at[r, key])
             color = table.frame.at[r, "color"]
-            found = HEX.match(text_of(color))
+            found = HEX.match(_text(color))
             if found:
                 entry["color"] = found.group(1).upper()
             else:
@@ -230,7 +239,7 @@ class _Reader:
             return None
         out: list[tuple[str, int, str]] = []
         seen: dict[str, tuple[int, str]] = {}
-        for r, row in table.frame.iterrows():
+        for r, row in _rows(table.frame):
             word, raw = row.get("word"), row.get("score")
             if is_blank(word):
                 self.problem("settings_word_missing", self.cell(table, r, "word"), given=raw)
@@ -239,7 +248,7 @@ class _Reader:
             if number is None or number not in SCALE:
                 self.problem("settings_number_invalid", self.cell(table, r, "score"), given=raw, _accepted="1、2、3、4、5")
                 continue
-            text, key = text_of(word), normalize_word(text_of(word))
+            text, key = _text(word), normalize_word(_text(word))
             if key in seen and seen[key][0] != int(number):
                 self.problem("settings_word_twice", self.cell(table, r, "word"), given=text, _first=seen[key][1])
                 continue
@@ -252,8 +261,8 @@ class _Reader:
         if table is None or table.frame.empty:
             return None
         out = []
-        for r, row in table.frame.iterrows():
-            entry = {f: text_of(row.get(f)) for f in fields}
+        for r, row in _rows(table.frame):
+            entry = {f: _text(row.get(f)) for f in fields}
             if not entry["code"] or not entry["name_zh"]:
                 key = "code" if not entry["code"] else "name_zh"
                 self.problem("settings_entry_blank", self.cell(table, r, key), _column=columns(table_name)[0].zh)
@@ -268,8 +277,8 @@ class _Reader:
         if table is None:
             return factors
         canonical = {normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")["result"] for lang in ("zh", "en")}
-        for r, row in table.frame.iterrows():
-            name = canonical.get(normalize_word(text_of(row.get("result"))))
+        for r, row in _rows(table.frame):
+            name = canonical.get(normalize_word(_text(row.get("result"))))
             if name is None:
                 self.problem("settings_result_unknown", self.cell(table, r, "result"), given=row.get("result"),
                              _accepted="、".join(factors))

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
+from icx.core.parsing import is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
@@ -24,6 +27,15 @@ from icx.io.table import columns, match_header, read_table, sheet_names, text_of
 
 SHEET_SEPARATORS = r"\s*[-－—–_·]\s*"
 CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
+
+
+def _rows(frame: Any) -> Any:
+    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
+    return frame.to_dict(orient="index").items()
+
+
+def _text(value: Any) -> str:
+    return "" if is_blank(value) else text_of(value)
 
 
 @dataclass
@@ -126,7 +138,7 @@ def read_unit_info(book: WorkbookGrid, file: str | None, problems: list[Problem]
             key = match_header(value, "unit_info") if isinstance(value, str) else None
             if key and key not in where:
                 where[key] = cell_ref(r, c + 1)
-                unit[key] = text_of(row[c + 1])
+                unit[key] = _text(row[c + 1])
                 break
     for key in ("unit_name", "unit_code"):
         spec = next(s for s in columns("unit_info") if s.key == key)
@@ -182,8 +194,8 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
         for key in keys:
             if key not in frame:
                 frame[key] = None
-        for r, row in frame.iterrows():
-            control_id = text_of(row["control_id"])
+        for r, row in _rows(frame):
+            control_id = _text(row["control_id"])
             if not control_id:
                 problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=int(r), field="control_id"), file))
             elif control_id in first_seen:
@@ -191,23 +203,23 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
                                                         row=int(r), field="control_id"), file))
             else:
                 first_seen[control_id] = f"{grid.name}!{table.cell(int(r), 'control_id')}"
-            risk_id = text_of(row["risk_id"])
+            risk_id = _text(row["risk_id"])
             if risk_id and register is not None and risk_id not in known_ids:
                 problems.append(table.locate(Problem.of("control_risk_unknown", given=risk_id, row=int(r), field="risk_id"), file))
             for key, choice in CHOICE_COLUMNS.items():
                 value = row[key]
-                if value is None or key not in table.columns:
+                if is_blank(value) or key not in table.columns:
                     continue
-                canonical = _choice_names(choice).get(normalize_word(text_of(value)))
+                canonical = _choice_names(choice).get(normalize_word(_text(value)))
                 if canonical is None:
                     accepted = "、".join(c["zh"] for c in i18n.section("choices")[choice])
                     problems.append(table.locate(Problem.of("choice_invalid", given=value, _accepted=accepted,
                                                             row=int(r), field=key), file))
-                frame.at[r, key] = canonical if canonical is not None else text_of(value)
+                frame.at[r, key] = canonical if canonical is not None else _text(value)
         for key in keys:
             if key not in CHOICE_COLUMNS and key != "risk_level":
-                frame[key] = frame[key].map(lambda v: text_of(v) if v is not None else None)
-        frame["risk_level"] = pd.array([risk_levels.get(text_of(v)) for v in frame["risk_id"]], dtype="Int64")
+                frame[key] = frame[key].map(lambda v: None if is_blank(v) else _text(v))
+        frame["risk_level"] = pd.array([risk_levels.get(_text(v)) for v in frame["risk_id"]], dtype="Int64")
         frame["area"] = area
         frame["sheet"] = grid.name
         frame["row"] = frame.index.astype(int)
