@@ -79,13 +79,13 @@ def convert(
     since soffice names each output after its source. Raises ``LibreOfficeError`` when soffice
     is missing, times out, or leaves an expected output missing or empty.
     """
-    exe = soffice_path()
-    if exe is None:
-        raise LibreOfficeError("LibreOffice (soffice) is not installed")
     paths = [Path(s).resolve() for s in sources]
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
         raise LibreOfficeError(f"source names must be unique, got {stems}")
+    exe = soffice_path()
+    if exe is None:
+        raise LibreOfficeError("LibreOffice (soffice) is not installed")
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     expected = [Conversion(p, outdir / f"{p.stem}.{to}") for p in paths]
