@@ -182,6 +182,16 @@ class XlwingsPort:
             sh.range(batch).font.bold = True
         for letter, width in plan.widths.items():
             sh.range(f"{letter}1").column_width = width
+        if plan.freeze and plan.freeze != "A1":
+            try:  # Windows: freezing needs the sheet's window
+                sh.activate()
+                window = self.book.app.api.ActiveWindow
+                top_left = sh.range(plan.freeze)
+                window.FreezePanes = False
+                window.SplitColumn, window.SplitRow = top_left.column - 1, top_left.row - 1
+                window.FreezePanes = True
+            except Exception:  # frozen headers are a convenience, never a reason to fail the macro
+                pass
         if plan.autofilter:
             try:
                 sh.range(plan.autofilter).api.AutoFilter(1)  # Windows; Excel for Mac skips it
