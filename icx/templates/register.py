@@ -87,7 +87,7 @@ def money_score_formula(cell: str) -> str:
     return f'=IF({t}="","",IF(ISNUMBER({cell}),{score(cell)},IF(ISNUMBER(VALUE({t})),{score(f"VALUE({t})")},NA())))'
 
 
-def register_columns(book: Book, assessors: int) -> list[Column]:
+def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
     """Every column of the register, in order, visible ones first, helpers hidden at the end."""
     L = range(1, assessors + 1)
     g_basic, g_lk, g_im = book.label("tpl_group_basic"), book.label("tpl_group_likelihood"), book.label("tpl_group_impact")
@@ -128,11 +128,11 @@ def register_columns(book: Book, assessors: int) -> list[Column]:
                 ("c_iband", book.label("tpl_helper_iband")), ("c_level", book.label("tpl_helper_level")),
                 ("c_rankable", book.label("tpl_helper_rankable"))]
     cols += [Column(key, text, 10, formula=lambda r: "", hidden=True, group=g_help) for key, text in helpers]
-    _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1)
+    _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1, last_row=HEADER_ROW + rows)
     return cols
 
 
-def _bind_formulas(cols: list[Column], assessors: int, first_row: int) -> None:
+def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row: int) -> None:
     X = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
     lk_first, lk_last = X["c_likelihood_1"], X[f"c_likelihood_{assessors}"]
     im_first, im_last = X["c_impact_1"], X[f"c_impact_{assessors}"]
@@ -168,7 +168,7 @@ def _bind_formulas(cols: list[Column], assessors: int, first_row: int) -> None:
         return f'=IF(AND({valid}),{X["score"]}{r},"")'
 
     col("c_rankable").formula = rankable
-    col("rank").formula = lambda r: "RANK"  # bound in write_register, where the last row is known
+    col("rank").formula = lambda r: _rank_formula(X, r, first_row, last_row)
 
 
 def _rank_formula(X: dict[str, str], r: int, first: int, last: int) -> str:
@@ -182,10 +182,9 @@ def _rank_formula(X: dict[str, str], r: int, first: int, last: int) -> str:
 
 def write_register(book: Book, *, assessors: int = 5, rows: int = 500) -> tuple[Worksheet, TablePlacement]:
     ws = book.wb.create_sheet(book.sheet_name("register"))
-    cols = register_columns(book, assessors)
+    cols = register_columns(book, assessors, rows)
     first, last = HEADER_ROW + 1, HEADER_ROW + rows
     X = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
-    next(c for c in cols if c.key == "rank").formula = lambda r: _rank_formula(X, r, first, last)
     layout.title_rows(ws, book.label("tpl_title_register"), book.label("tpl_note_register"), layout.width_of(cols))
     placement = layout.write_table(book, ws, cols, header_row=HEADER_ROW, rows=rows, group_row=HEADER_ROW - 1)
 
