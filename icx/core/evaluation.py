@@ -289,7 +289,8 @@ def evaluate(frame: pd.DataFrame, as_of: dt.date, config: EvaluationConfig | Non
     cfg = config or default_config()
     m = methodology or default_methodology()
     problems: list[Problem] = []
-    get = lambda r, k: frame.at[r, k] if k in frame.columns else None  # noqa: E731
+    records = frame.to_dict(orient="index")  # plain dicts: one lookup per cell, not a pandas .at
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     rows: list[dict[str, Any]] = []
     deficiencies: list[Deficiency] = []
     first_row_of: dict[str, Any] = {}
@@ -359,27 +360,30 @@ def evaluate(frame: pd.DataFrame, as_of: dt.date, config: EvaluationConfig | Non
     items = pd.DataFrame(rows, columns=["row", "item_id", "area", "weight", "result", "score", "applicable", "evaluated",
                                         "effectiveness"]).set_index("row")
     area_order = [a.code for a in m.areas]
-    present = [code for code in area_order if code in set(items["area"])]
-    scores = [_area_score(items, deficiencies, code, cfg) for code in present]
-    overall = _area_score(items, deficiencies, None, cfg)
+    present = [code for code in area_order if code in {row["area"] for row in rows}]
+    scores = [_area_score(rows, deficiencies, code, cfg) for code in present]
+    overall = _area_score(rows, deficiencies, None, cfg)
     return EvaluationResult(items, scores, overall, deficiencies, problems, as_of, cfg.partial_factor)
 
 
-def _area_score(items: pd.DataFrame, deficiencies: list[Deficiency], area: str | None, cfg: EvaluationConfig) -> AreaScore:
-    part = items if area is None else items[items["area"] == area]
-    evaluated = part[part["evaluated"].astype(bool)]
-    applicable = evaluated[evaluated["applicable"].astype(bool)]
-    weight = float(applicable["weight"].sum()) if len(applicable) else 0.0
-    score = float(applicable["score"].sum()) if len(applicable) else 0.0
+def _area_score(rows: list[dict[str, Any]], deficiencies: list[Deficiency], area: str | None,
+                cfg: EvaluationConfig) -> AreaScore:
+    # Plain lists (a checklist has a few dozen rows); sums run in row order, like the sheet's SUM.
+    evaluated = [r for r in rows if (area is None or r["area"] == area) and r["evaluated"]]
+    applicable = [r for r in evaluated if r["applicable"]]
+    weight = float(sum(r["weight"] for r in applicable)) if applicable else 0.0
+    score = float(sum(r["score"] for r in applicable)) if applicable else 0.0
 
     def share(kind: str) -> float | None:
-        chosen = applicable[applicable["effectiveness"] == kind]
-        return percent(float(chosen["score"].sum()), float(chosen["weight"].sum()), cfg.percent_digits) if len(chosen) else None
+        chosen = [r for r in applicable if r["effectiveness"] == kind]
+        if not chosen:
+            return None
+        return percent(float(sum(r["score"] for r in chosen)), float(sum(r["weight"] for r in chosen)), cfg.percent_digits)
 
     return AreaScore(
         area=area or "", items=len(evaluated), applicable=len(applicable), weight=weight, score=score,
         percent=percent(score, weight, cfg.percent_digits), design_percent=share("design"),
-        operating_percent=share("operating"), not_compliant=int((evaluated["result"] == "none").sum()),
+        operating_percent=share("operating"), not_compliant=sum(1 for r in evaluated if r["result"] == "none"),
         deficiencies=sum(1 for d in deficiencies if area is None or d.area == area),
     )
 
