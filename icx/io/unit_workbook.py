@@ -190,11 +190,9 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
         problems += table.problems
         if table.header_row < 0:
             continue
-        frame = table.frame.copy()
-        for key in keys:
-            if key not in frame:
-                frame[key] = None
-        for r, row in _rows(frame):
+        out: list[dict[str, Any]] = []
+        for r, row in _rows(table.frame):
+            row = {key: row.get(key) for key in keys}  # every key, missing columns as None
             control_id = _text(row["control_id"])
             if not control_id:
                 problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=int(r), field="control_id"), file))
@@ -215,15 +213,27 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
                     accepted = "、".join(c["zh"] for c in i18n.section("choices")[choice])
                     problems.append(table.locate(Problem.of("choice_invalid", given=value, _accepted=accepted,
                                                             row=int(r), field=key), file))
-                frame.at[r, key] = canonical if canonical is not None else _text(value)
+                row[key] = canonical if canonical is not None else _text(value)
+            # Plain dicts, one frame per sheet at the end: per-cell pandas writes cost more than
+            # the rest of the reading.
+            for key in keys:
+                if key not in CHOICE_COLUMNS and key != "risk_level":
+                    row[key] = None if is_blank(row[key]) else _text(row[key])
+            row["risk_level"] = risk_levels.get(_text(row["risk_id"]))
+            row["row"] = int(r)
+            out.append(row)
+        data: dict[str, Any] = {}
         for key in keys:
-            if key not in CHOICE_COLUMNS and key != "risk_level":
-                frame[key] = frame[key].map(lambda v: None if is_blank(v) else _text(v))
-        frame["risk_level"] = pd.array([risk_levels.get(_text(v)) for v in frame["risk_id"]], dtype="Int64")
+            values = [row[key] for row in out]
+            if key == "risk_level":
+                data[key] = pd.array(values, dtype="Int64")
+            else:  # choice columns stay object; text columns get pandas' inferred text dtype
+                data[key] = pd.Series(values, dtype=object if key in CHOICE_COLUMNS else None)
+        frame = pd.DataFrame(data, index=range(len(out)))
         frame["area"] = area
         frame["sheet"] = grid.name
-        frame["row"] = frame.index.astype(int)
-        frames.append(frame[keys + ["area", "sheet", "row"]])
+        frame["row"] = pd.Series([row["row"] for row in out], dtype=int)
+        frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=keys + ["area", "sheet", "row"])
     return pd.concat(frames, ignore_index=True)
