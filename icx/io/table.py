@@ -153,10 +153,12 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
     first, last = window or (0, 10**9)
     for r in range(min(search_rows, grid.height)):
         found: dict[str, int] = {}
-        for c, value in enumerate(grid.rows[r]):
-            if not first <= c <= last:
-                continue
-            key = match_header(value, table)
+        row = grid.rows[r]
+        for c in range(first, min(last + 1, len(row))):
+            value = row[c]
+            if value.__class__ is not str or not value:
+                continue  # headers are text; most cells looked at are blank or numbers
+            key = _match_text(value, table)
             if key and key not in found:
                 found[key] = c
         if not found:
