@@ -73,9 +73,6 @@ class Book:
         self.names[name] = target
         return name
 
-    def has(self, name: str) -> bool:
-        return name in self.names
-
     def choices(self, key: str) -> list[str]:
         """The values of a dropdown list in this book's language."""
         return [entry[self.lang] for entry in i18n.section("choices")[key]]

@@ -271,7 +271,8 @@ def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
     col = words_table("settings_lk_words", wordings(m.likelihood), "lk", col)
     col = words_table("settings_im_words", wordings(m.impact), "im", col)
 
-    def coded_table(table: str, entries, fields: list[str], name: str, list_field: str) -> int:
+    def coded_table(table: str, entries, fields: list[str], name: str, list_field: str) -> str:
+        """A code/name table at the current column; returns the range it fills."""
         nonlocal col
         cols = _headers(book, ws, table, head, col)
         for i, entry in enumerate(entries):
@@ -283,12 +284,11 @@ def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
         letter = get_column_letter(cols[list_field])
         book.define(name, ws, f"${letter}${first}:${letter}${last}")
         block = f"${get_column_letter(cols[fields[0]])}${first}:${get_column_letter(cols[fields[-1]])}${last}"
-        start = col
         col += len(fields) + 1
-        return start, block
+        return block
 
     area_fields = ["code", "name_zh", "short_zh", "name_en", "short_en"]
-    _, area_block = coded_table("settings_areas", m.areas, area_fields, "icx_areas", "short_zh" if lang == "zh" else "name_en")
+    area_block = coded_table("settings_areas", m.areas, area_fields, "icx_areas", "short_zh" if lang == "zh" else "name_en")
     book.define("icx_area_table", ws, area_block)
     coded_table("settings_categories", m.categories, ["code", "name_zh", "name_en"], "icx_categories",
                 "name_zh" if lang == "zh" else "name_en")
