@@ -170,7 +170,8 @@ def apply_unit_rules(library: RuleLibrary, frame: pd.DataFrame, methodology: Met
     rules = {r.id.upper(): r for r in library.rules}
     order = [r.id.upper() for r in library.rules]
     seen: dict[str, Any] = {}
-    get = lambda r, k: frame.at[r, k] if k in frame.columns else None  # noqa: E731
+    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         rule_id = cell_text(get(r, "rule_id"))
         duty_a, duty_b = cell_text(get(r, "duty_a")), cell_text(get(r, "duty_b"))
@@ -248,7 +249,8 @@ def read_post_duties(frame: pd.DataFrame) -> tuple[PostDuties, list[Problem]]:
     """The post → duty table (catalogue keys ``post_duties``); a cell may list several duties."""
     out = PostDuties()
     problems: list[Problem] = []
-    get = lambda r, k: frame.at[r, k] if k in frame.columns else None  # noqa: E731
+    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         post_text, duty_value = cell_text(get(r, "post")), get(r, "duty")
         duties = split_cell(duty_value)
@@ -280,7 +282,8 @@ class Control:
 def read_controls(frame: pd.DataFrame) -> list[Control]:
     """Controls from control-matrix rows (keys ``control_matrix`` plus optional 'area', 'source')."""
     out = []
-    get = lambda r, k: frame.at[r, k] if k in frame.columns else None  # noqa: E731
+    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         roles = {k: tuple(split_cell(get(r, k))) for k in ("prepare_post", "review_post", "approve_post")}
         if sum(1 for posts in roles.values() if posts) < 2:
@@ -307,7 +310,8 @@ def read_transactions(frame: pd.DataFrame) -> tuple[list[Transaction], list[Prob
     """Transaction-log rows (keys ``transaction_log``). A person cell may carry an id: 张伟（0012）."""
     out: list[Transaction] = []
     problems: list[Problem] = []
-    get = lambda r, k: frame.at[r, k] if k in frame.columns else None  # noqa: E731
+    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         voucher = cell_text(get(r, "voucher"))
         if not voucher:

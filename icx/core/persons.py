@@ -256,10 +256,10 @@ def _date(get: Any, r: Any, key: str, problems: list[Problem]) -> dt.date | None
 
 
 def _getter(frame: pd.DataFrame) -> Any:
-    columns = set(frame.columns)
+    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
 
     def get(r: Any, key: str) -> Any:
-        return frame.at[r, key] if key in columns else None
+        return records[r].get(key)
 
     return get
 
