@@ -115,8 +115,8 @@ class XlwingsPort:
         last = sh.used_range.last_cell
         values = sh.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
         rows = [list(row) for row in values]
-        fill_merged(rows, self._merged_ranges(sheet))
-        return Grid(sheet, rows)
+        filled = fill_merged(rows, self._merged_ranges(sheet))
+        return Grid(sheet, rows, filled)
 
     def _merged_ranges(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Merged ranges as the saved file has them (Excel offers no cheap way to list them), so

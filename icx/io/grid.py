@@ -42,6 +42,9 @@ class Grid:
 
     name: str
     rows: list[list[Any]] = field(default_factory=list)
+    # Cells that got their value from a merged range's top-left cell. A row holding nothing else
+    # is blank: a merged area cell spanning empty rows must not invent data rows.
+    filled: frozenset[tuple[int, int]] = frozenset()
 
     def value(self, row: int, col: int) -> Any:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
@@ -83,15 +86,13 @@ class WorkbookGrid:
         return [g for n, g in self.sheets.items() if any(normalize_word(n).startswith(k) for k in keys)]
 
 
-def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """Give every cell of each merged range ((r0, c0), (r1, c1), 0-based) its top-left value.
+def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> frozenset[tuple[int, int]]:
+    """Give every cell of each merged range ((r0, c0), (r1, c1), 0-based) its top-left value;
+    returns the cells so filled (for ``Grid.filled``).
 
     Public so that other readers of a sheet (the Excel ribbon's live workbook) fill merges alike.
     """
-    _fill_merged(rows, merged)
-
-
-def _fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    filled: set[tuple[int, int]] = set()
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
@@ -101,6 +102,8 @@ def _fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tupl
             for c in range(c0, min(c1, len(row) - 1) + 1):
                 if (r, c) != (r0, c0) and row[c] in ("", None):
                     row[c] = top_left
+                    filled.add((r, c))
+    return frozenset(filled)
 
 
 def load_grid(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid:
@@ -115,13 +118,16 @@ def load_grid(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid
         raise IcxError(Problem.of("file_not_xlsx", file=str(path))) from exc
     grids: dict[str, Grid] = {}
     try:
+        kinds = {meta.name: str(meta.typ).rsplit(".", 1)[-1].lower() for meta in book.sheets_metadata}
         for name in book.sheet_names:
             if sheets is not None and name not in sheets:
                 continue
+            if kinds.get(name, "worksheet") != "worksheet":
+                continue  # chart and dialog sheets hold no cells
             try:
                 sheet = book.get_sheet_by_name(name)
-            except Exception:  # chart sheets and the like hold no cells
-                continue
+            except Exception as exc:  # malformed or hostile XML in this sheet: say so, never skip it
+                raise IcxError(Problem.of("sheet_unreadable", _detail=type(exc).__name__, file=str(path), sheet=name)) from exc
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
                 raise IcxError(
                     Problem.of(
@@ -132,8 +138,8 @@ def load_grid(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid
                     )
                 )
             rows = sheet.to_python(skip_empty_area=False)
-            _fill_merged(rows, list(sheet.merged_cell_ranges or []))
-            grids[name] = Grid(name, rows)
+            filled = fill_merged(rows, list(sheet.merged_cell_ranges or []))
+            grids[name] = Grid(name, rows, filled)
     except IcxError:
         raise
     except Exception as exc:

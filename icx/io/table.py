@@ -209,7 +209,7 @@ def read_table(grid: Grid, table: str, *, file: str | None = None, window: Windo
     for r in range(header_row + 1, grid.height):
         row = grid.rows[r]
         values = [row[mapping[k]] if mapping[k] < len(row) else None for k in keys]
-        if all(_blank(v) for v in values):
+        if all(_blank(v) or (r, mapping[k]) in grid.filled for k, v in zip(keys, values)):
             continue  # blank rows between entries are allowed
         records.append([None if _blank(v) else _tidy(v) for v in values])
         row_numbers.append(r + 1)
