@@ -29,6 +29,19 @@ def write_unit(unit: DemoUnit, path: Path) -> Path:
     return write_unit_workbook(unit, path)
 
 
+def _override_score(path: Path, risk_id: str) -> str:
+    """Type 1 over the score formula of ``risk_id`` (a hand override); returns the cell."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet_names("register")[0]]
+    header = next(r for r in ws.iter_rows(max_row=30) if any(match_header(c.value, "register") == "score" for c in r))
+    score_col = next(c.column_letter for c in header if match_header(c.value, "register") == "score")
+    id_col = next(c.column for c in header if match_header(c.value, "register") == "id")
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1, min_col=id_col, max_col=id_col) if r[0].value == risk_id)
+    ws[f"{score_col}{row}"] = 1
+    wb.save(path)
+    return f"{score_col}{row}"
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -41,6 +54,7 @@ class Batch:
     formula: DemoUnit  # a description starting with "=": counted, written as text
     duplicate: DemoUnit  # a second file claiming good[0]'s code
     register_broken: list[DemoUnit] = field(default_factory=list)  # register unreadable, other sheets fine
+    override_cell: str = ""  # a 风险评分 cell typed over by hand (a finding for the committee)
     files: dict[str, Path] = field(default_factory=dict)  # role → file
     hashes: dict[Path, str] = field(default_factory=dict)
     roster: Path | None = None
@@ -65,6 +79,7 @@ def build_batch(folder: Path) -> Batch:
         sub = units_dir / ("nested/deeper" if i == 3 else "nested" if i == 2 else "")
         batch.files[f"good{i}"] = write_unit(unit, sub / f"{unit.code}-{unit.name}.xlsx")
     batch.files["text_score"] = write_unit(text_score, units_dir / "BAD03-打分有误.xlsx")
+    batch.override_cell = _override_score(batch.files["text_score"], text_score.risks[0].id)
     batch.files["formula"] = write_unit(formula, units_dir / "EQ001-公式文本.xlsx")
     batch.files["duplicate"] = write_unit(duplicate, units_dir / "nested" / "重复编码.xlsx")
 

@@ -217,3 +217,13 @@ def test_email_reads_the_overview_and_deficiencies_back(batch_run: Run) -> None:
     assert figures.period == "2026"
     deficiencies = read_deficiencies(batch_run.summary)
     assert not [p for p in deficiencies.problems if p.severity == "error"]
+
+
+def test_a_hand_typed_score_is_a_finding_and_the_recomputed_one_is_used(batch_run: Run) -> None:
+    rows = sheet_rows(batch_run.summary, sheet_names("summary_findings")[0])
+    header = rows[2]
+    found = [r for r in rows[3:] if r[header.index("单元格")] == batch_run.batch.override_cell]
+    assert len(found) == 1 and found[0][0] == "BAD03" and found[0][header.index("表中原值")] == 1
+    unit = next(u for u in batch_run.result.units if u.unit_code == "BAD03")
+    risk = next(r for r in unit.risks if r.id == batch_run.batch.text_score.risks[0].id)
+    assert risk.score != 1 and risk.score == round(risk.likelihood * risk.impact, 6)
