@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,12 @@ import python_calamine
 
 from icx.consolidate.run import default_jobs
 from icx.demo.data import make_unit
+
+
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def _write(args: tuple[int, str]) -> str:
@@ -102,10 +109,14 @@ def main() -> None:
         print(f"naive  pandas.read_excel(openpyxl) loop : {t_naive:7.2f} s", flush=True)
         icx = [sys.executable, "-m", "icx.cli.app", "consolidate", str(folder), "-o", str(work / "committee.xlsx"),
                "--jobs", str(jobs)]
-        done, t_icx = timed(lambda: subprocess.run(icx, capture_output=True, text=True))
+        # A small wrapper process runs icx and reports the peak memory of the largest process
+        # below it (icx or one of its workers), apart from the generator's processes.
+        wrapper = [sys.executable, "-c", PEAK_WRAPPER, *icx]
+        done, t_icx = timed(lambda: subprocess.run(wrapper, capture_output=True, text=True))
         if not (work / "committee.xlsx").exists():
             raise SystemExit(f"icx consolidate failed (exit {done.returncode}):\n{done.stderr}")
-        print(f"icx    consolidate (read, score, write) : {t_icx:7.2f} s", flush=True)
+        peak = int(done.stdout.strip().splitlines()[-1]) / 1024  # KiB on Linux
+        print(f"icx    consolidate (read, score, write) : {t_icx:7.2f} s  (largest process {peak:.0f} MB)", flush=True)
         print(f"icx / floor = {t_icx / t_floor:.2f}×  (target ≤ 1.5×)")
         print(f"naive / icx = {t_naive / t_icx:.1f}×  (target ≥ 5×)")
     finally:
