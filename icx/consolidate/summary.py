@@ -213,6 +213,10 @@ class _Summary:
             counts[item.risk.likelihood_band - 1][item.risk.impact_band - 1] += 1
         ws.set_column(0, 0, 22)
         ws.set_column(1, 6, 12)
+        ws.set_row(1, 30)  # row heights before the rows: rows may be streamed to disk as written
+        for r in range(2, 7):
+            ws.set_row(r, 36)
+        ws.set_row(8, 30)
         ws.write_string(0, 0, sheet_names("summary_heatmap")[0 if lang == "zh" else 1], s.title)
         ws.write_string(1, 0, self.L("likelihood_axis"), s.header)
         for i in range(5):
@@ -227,11 +231,7 @@ class _Summary:
         for ib in range(1, 6):
             ws.write_number(7, ib, sum(counts[lb][ib - 1] for lb in range(5)), s.integer)
         ws.write_number(7, 6, sum(map(sum, counts)), s.integer)
-        ws.set_row(1, 30)
-        for r in range(2, 7):
-            ws.set_row(r, 36)
         ws.merge_range(8, 0, 8, 6, self.L("heatmap_note"), s.note)
-        ws.set_row(8, 30)
         row = 10
         for lv in m.risk_levels:
             ws.write_string(row, 0, lv.name_zh if lang == "zh" else lv.name_en, s.levels[lv.level])
