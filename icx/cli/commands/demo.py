@@ -73,6 +73,11 @@ def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path
     committee = write_summary(result, directory / "committee.xlsx", lang)  # type: ignore[arg-type]
     feedback = directory / "feedback"
     write_feedback(result, feedback, lang, jobs=default_jobs())  # type: ignore[arg-type]
+    from icx import i18n
+
+    shown = ("units_received", "risks_total", "risks_level1", "conflicts", "evaluation_score", "deficiencies_overdue")
+    console.print("；".join(f"{i18n.section('figures')[k][lang]} {result.figures[k]:g}" for k in shown  # type: ignore[index]
+                           if result.figures[k] is not None), soft_wrap=True)
     return committee, feedback
 
 
