@@ -158,13 +158,13 @@ def _combine(table: Table, per_assessor: pd.DataFrame, key: str, parse: Any, m: 
     """Assessors' mean where they scored, else the single column; missing → one problem."""
     frame = table.frame
     mean = per_assessor.mean(axis=1, skipna=True) if not per_assessor.empty else pd.Series(np.nan, index=frame.index)
-    if key in frame:
-        single = parse(frame[key], m, blank="skip")
-        # The single column is a formula in the template (the mean); only use it when no
-        # assessor scored, and only report its problems then.
-        use_single = mean.isna()
-        mean = mean.where(~use_single, single.values)
-        relevant = [p for p in single.problems if p.row is not None and use_single.get(p.row, False)]
+    use_single = mean.isna()
+    if key in frame and use_single.any():
+        # The single column is a formula in the template (the mean); it is only read, and its
+        # problems only reported, on rows where no assessor scored.
+        single = parse(frame.loc[use_single, key], m, blank="skip")
+        mean = mean.where(~use_single, single.values.reindex(mean.index))
+        relevant = [p for p in single.problems if p.row is not None]
         problems += _located(table, relevant, file, key)
         bad |= {int(p.row) for p in relevant}
     missing = mean.isna() & ~frame.index.isin(list(bad))
