@@ -30,8 +30,12 @@ CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
 
 
 def _rows(frame: Any) -> Any:
-    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
-    return frame.to_dict(orient="index").items()
+    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does).
+
+    Read through one object array: to_dict goes column by column per row, slow on small frames.
+    """
+    keys = list(frame.columns)
+    return [(r, dict(zip(keys, values))) for r, values in zip(frame.index, frame.to_numpy(dtype=object))]
 
 
 def _text(value: Any) -> str:
