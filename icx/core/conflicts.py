@@ -35,7 +35,7 @@ from icx import i18n
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import is_blank
+from icx.core.parsing import is_blank, row_records
 from icx.core.persons import (
     Assignment, Roster, as_flag, cell_text, normalize_id, normalize_name, normalize_post, overlap,
     read_roster, show_period, split_cell, split_name_id, tidy_name,
@@ -170,7 +170,7 @@ def apply_unit_rules(library: RuleLibrary, frame: pd.DataFrame, methodology: Met
     rules = {r.id.upper(): r for r in library.rules}
     order = [r.id.upper() for r in library.rules]
     seen: dict[str, Any] = {}
-    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
     get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         rule_id = cell_text(get(r, "rule_id"))
@@ -249,7 +249,7 @@ def read_post_duties(frame: pd.DataFrame) -> tuple[PostDuties, list[Problem]]:
     """The post → duty table (catalogue keys ``post_duties``); a cell may list several duties."""
     out = PostDuties()
     problems: list[Problem] = []
-    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
     get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         post_text, duty_value = cell_text(get(r, "post")), get(r, "duty")
@@ -282,7 +282,7 @@ class Control:
 def read_controls(frame: pd.DataFrame) -> list[Control]:
     """Controls from control-matrix rows (keys ``control_matrix`` plus optional 'area', 'source')."""
     out = []
-    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
     get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         roles = {k: tuple(split_cell(get(r, k))) for k in ("prepare_post", "review_post", "approve_post")}
@@ -310,7 +310,7 @@ def read_transactions(frame: pd.DataFrame) -> tuple[list[Transaction], list[Prob
     """Transaction-log rows (keys ``transaction_log``). A person cell may carry an id: 张伟（0012）."""
     out: list[Transaction] = []
     problems: list[Problem] = []
-    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
     get = lambda r, k: records[r].get(k)  # noqa: E731
     for r in frame.index:
         voucher = cell_text(get(r, "voucher"))

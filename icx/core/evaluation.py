@@ -36,7 +36,7 @@ from icx import i18n
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_number, is_blank, round_half_up
+from icx.core.parsing import as_number, is_blank, round_half_up, row_records
 
 EMAIL = re.compile(r"^[^@\s;,；，]+@[^@\s;,；，]+\.[^@\s;,；，]+$")
 METHOD_SEPARATORS = re.compile(r"[、,，;；/+\n]+")
@@ -289,7 +289,7 @@ def evaluate(frame: pd.DataFrame, as_of: dt.date, config: EvaluationConfig | Non
     cfg = config or default_config()
     m = methodology or default_methodology()
     problems: list[Problem] = []
-    records = frame.to_dict(orient="index")  # plain dicts: one lookup per cell, not a pandas .at
+    records = row_records(frame)  # plain dicts: one lookup per cell, not a pandas .at
     get = lambda r, k: records[r].get(k)  # noqa: E731
     rows: list[dict[str, Any]] = []
     deficiencies: list[Deficiency] = []

@@ -25,7 +25,7 @@ import pandas as pd
 
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
-from icx.core.parsing import is_blank
+from icx.core.parsing import is_blank, row_records
 
 DOTS = re.compile(r"[·•・･‧∙⋅.]")
 SEPARATORS = re.compile(r"[、,，;；/\n]+")
@@ -256,7 +256,7 @@ def _date(get: Any, r: Any, key: str, problems: list[Problem]) -> dt.date | None
 
 
 def _getter(frame: pd.DataFrame) -> Any:
-    records = frame.to_dict(orient="index")  # one dict lookup per cell, not a pandas .at
+    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
 
     def get(r: Any, key: str) -> Any:
         return records[r].get(key)

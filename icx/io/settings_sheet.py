@@ -21,7 +21,7 @@ from typing import Any, Callable
 from icx import i18n
 from icx.core.errors import InvalidMethodology, Problem
 from icx.core.methodology import LEVELS, SCALE, Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_amount, as_number, as_percent, is_blank
+from icx.core.parsing import as_amount, as_number, as_percent, is_blank, row_records
 from icx.io.grid import Grid, WorkbookGrid, cell_ref
 from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
 
@@ -34,7 +34,7 @@ HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
 def _rows(frame: Any) -> Any:
     """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
-    return frame.to_dict(orient="index").items()
+    return row_records(frame).items()
 
 
 def _text(value: Any) -> str:

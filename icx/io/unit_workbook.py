@@ -19,7 +19,7 @@ import pandas as pd
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import is_blank
+from icx.core.parsing import is_blank, row_records
 from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
@@ -30,12 +30,8 @@ CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
 
 
 def _rows(frame: Any) -> Any:
-    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does).
-
-    Read through one object array: to_dict goes column by column per row, slow on small frames.
-    """
-    keys = list(frame.columns)
-    return [(r, dict(zip(keys, values))) for r, values in zip(frame.index, frame.to_numpy(dtype=object))]
+    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
+    return row_records(frame).items()
 
 
 def _text(value: Any) -> str:
