@@ -2,7 +2,8 @@
 
 ``read_unit`` never raises: an unreadable file, a missing sheet, a bad cell or even a bug in a
 reader becomes a ``Problem`` naming the file (and sheet and cell when known), so the batch goes
-on past it. The file is opened read-only, read once, and hashed (SHA-256) for the 说明 sheet.
+on past it. The file is opened read-only, parsed once (python-calamine) and hashed (SHA-256)
+for the 说明 sheet.
 """
 
 from __future__ import annotations
