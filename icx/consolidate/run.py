@@ -137,7 +137,9 @@ def consolidate(
     """
     as_of = as_of or dt.date.today()
     paths, problems = expand_inputs(inputs)
-    paths = _without(paths, exclude)
+    # The roster often sits in the folder of unit workbooks; it is not one of them.
+    roster_file = [roster] if isinstance(roster, (str, Path)) else []
+    paths = _without(paths, [*exclude, *roster_file])
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     options = WorkerOptions(as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None)

@@ -131,3 +131,24 @@ def test_streamed_rows_for_big_batches_give_the_same_cells(batch_run: Run, tmp_p
     monkeypatch.setattr(summary, "BIG_BATCH_RISKS", 0)  # constant-memory mode for this small batch
     streamed = write_summary(batch_run.result, tmp_path / "streamed.xlsx")
     assert all_values(streamed) == all_values(batch_run.summary)
+
+
+def test_roster_inside_the_input_folder_is_not_read_as_a_unit(tmp_path: Path) -> None:
+    for i in range(2):
+        unit = clean_unit(i)
+        write_unit(unit, tmp_path / f"{unit.code}.xlsx")
+    roster = openpyxl.Workbook()
+    ws = roster.active
+    ws.append([columns("unit_info")[1].zh, columns("unit_info")[0].zh])
+    for i in range(2):
+        unit = clean_unit(i)
+        ws.append([unit.code, unit.name])
+    roster.save(tmp_path / "单位名单.xlsx")
+    result = CliRunner().invoke(app, ["consolidate", str(tmp_path), "-o", str(tmp_path / "out" / "c.xlsx"), "-j", "1",
+                                      "--roster", str(tmp_path / "单位名单.xlsx")])
+    assert result.exit_code == 0, result.output
+    overview = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "out" / "c.xlsx")[sheet_names("overview")[0]]
+                .iter_rows(values_only=True)}
+    figures = i18n.section("figures")
+    assert overview[figures["units_received"]["zh"]] == 2
+    assert overview[figures["units_with_errors"]["zh"]] == 0
