@@ -16,7 +16,7 @@ import pandas as pd
 
 from icx.core.errors import InvalidValues, Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import AMOUNT_PATTERN, MONEY_MARK, NUMBER_PATTERN, PERCENT_PATTERN, SPREADSHEET_DIGITS
+from icx.core.parsing import AMOUNT_PATTERN, MONEY_MARK, MULTIPLIERS, NUMBER_PATTERN, PERCENT_PATTERN, SPREADSHEET_DIGITS
 from icx.core.scoring import BAND_DIGITS, SCORE_DIGITS
 
 Blank = Literal["error", "skip"]
@@ -179,6 +179,14 @@ def _wording(text: pd.Series, table: dict[str, int]) -> np.ndarray:
     return text.map(table).to_numpy(dtype=float)
 
 
+def _from_words(values: Any, table: dict[str, int], scale: str, blank: Blank) -> Checked:
+    """Scores from wordings only (the *_from_wording functions of both scales)."""
+    cells = _Cells.of(values)
+    scores = _wording(cells.text, table)
+    bad = ~cells.blank & np.isnan(scores)
+    return _result(cells, scores, bad, f"{scale}_invalid", scale, blank)
+
+
 # --- likelihood ---------------------------------------------------------------------------------
 @_on_uniques
 def likelihood_from_probability(
@@ -195,10 +203,7 @@ def likelihood_from_probability(
 def likelihood_from_wording(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
-    cells = _Cells.of(values)
-    scores = _wording(cells.text, _m(methodology).likelihood_words)
-    bad = ~cells.blank & np.isnan(scores)
-    return _result(cells, scores, bad, "likelihood_invalid", "likelihood", blank)
+    return _from_words(values, _m(methodology).likelihood_words, "likelihood", blank)
 
 
 @_on_uniques
@@ -228,7 +233,7 @@ def likelihood(
 # --- impact -------------------------------------------------------------------------------------
 def _amounts(cells: _Cells) -> np.ndarray:
     found = cells.text.str.extract(AMOUNT_PATTERN.pattern)
-    mult = found["mult"].map({"千": 1e3, "k": 1e3, "万": 1e4, "w": 1e4, "亿": 1e8}).fillna(1.0)
+    mult = found["mult"].map(MULTIPLIERS).fillna(1.0)
     parsed = pd.to_numeric(found["num"], errors="coerce").to_numpy(dtype=float) * mult.to_numpy(
         dtype=float
     )
@@ -250,10 +255,7 @@ def impact_from_amount(
 def impact_from_wording(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
-    cells = _Cells.of(values)
-    scores = _wording(cells.text, _m(methodology).impact_words)
-    bad = ~cells.blank & np.isnan(scores)
-    return _result(cells, scores, bad, "impact_invalid", "impact", blank)
+    return _from_words(values, _m(methodology).impact_words, "impact", blank)
 
 
 @_on_uniques
