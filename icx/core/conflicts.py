@@ -1,6 +1,7 @@
 """Incompatible duties (不相容岗位分离): find who — or which post — holds duties that must be apart.
 
-Pure: tables in (pandas frames keyed by the catalogue's column keys, indexed by sheet row),
+Pure: tables in (keyed by the catalogue's column keys, indexed by sheet row: pandas frames or
+``icx.core.rows.Rows``),
 conflict records and problems out. The default rules live in ``icx/data/duty_rules.toml``; a
 unit's own rules (its 不相容岗位 sheet) add to them or switch them off.
 
@@ -36,6 +37,7 @@ from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.parsing import is_blank, row_records
+from icx.core.rows import Rows
 from icx.core.persons import (
     Assignment, Roster, as_flag, cell_text, normalize_id, normalize_name, normalize_post, overlap,
     read_roster, show_period, split_cell, split_name_id, tidy_name,
@@ -158,7 +160,7 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
     return RuleLibrary(rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms)
 
 
-def apply_unit_rules(library: RuleLibrary, frame: pd.DataFrame, methodology: Methodology | None = None
+def apply_unit_rules(library: RuleLibrary, frame: "pd.DataFrame | Rows", methodology: Methodology | None = None
                      ) -> tuple[RuleLibrary, list[Problem]]:
     """Add a unit's rules (catalogue keys ``duty_rules``) to ``library``.
 
@@ -245,7 +247,7 @@ class PostDuties:
         return frozenset(out)
 
 
-def read_post_duties(frame: pd.DataFrame) -> tuple[PostDuties, list[Problem]]:
+def read_post_duties(frame: "pd.DataFrame | Rows") -> tuple[PostDuties, list[Problem]]:
     """The post → duty table (catalogue keys ``post_duties``); a cell may list several duties."""
     out = PostDuties()
     problems: list[Problem] = []
@@ -279,7 +281,7 @@ class Control:
     row: Any = None
 
 
-def read_controls(frame: pd.DataFrame) -> list[Control]:
+def read_controls(frame: "pd.DataFrame | Rows") -> list[Control]:
     """Controls from control-matrix rows (keys ``control_matrix`` plus optional 'area', 'source')."""
     out = []
     records = row_records(frame)  # one dict lookup per cell, not a pandas .at
@@ -306,7 +308,7 @@ class Transaction:
 LOG_ROLES = ("applicant", "approver", "payer", "bookkeeper")
 
 
-def read_transactions(frame: pd.DataFrame) -> tuple[list[Transaction], list[Problem]]:
+def read_transactions(frame: "pd.DataFrame | Rows") -> tuple[list[Transaction], list[Problem]]:
     """Transaction-log rows (keys ``transaction_log``). A person cell may carry an id: 张伟（0012）."""
     out: list[Transaction] = []
     problems: list[Problem] = []

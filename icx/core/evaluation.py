@@ -1,7 +1,7 @@
 """Self-evaluation (内部控制自我评价): score a filled checklist and track its deficiencies.
 
-Pure: a frame keyed by the catalogue's ``evaluation`` column keys (indexed by sheet row) in, an
-``EvaluationResult`` out. Wordings, the partial factor and the default checklist live in
+Pure: a table keyed by the catalogue's ``evaluation`` column keys and indexed by sheet row (a
+DataFrame or ``icx.core.rows.Rows``) in, an ``EvaluationResult`` out. Wordings, the partial factor and the default checklist live in
 ``icx/data/checklist.toml``.
 
 Scoring: 符合 earns the item's full weight, 基本符合 ``partial_factor`` × weight (default 0.5),
@@ -33,6 +33,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from icx import i18n
+from icx.core.rows import Rows
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -283,7 +284,7 @@ class EvaluationResult:
         return next((a for a in self.areas if a.area == code), None)
 
 
-def evaluate(frame: pd.DataFrame, as_of: dt.date, config: EvaluationConfig | None = None,
+def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationConfig | None = None,
              methodology: Methodology | None = None) -> EvaluationResult:
     """Score a filled checklist, list its deficiencies and every problem (row + column key)."""
     cfg = config or default_config()

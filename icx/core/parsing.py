@@ -37,6 +37,8 @@ def clean_text(value: Any) -> str:
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
+    if value.__class__ is int:
+        return False
     if isinstance(value, float) and math.isnan(value):
         return True
     if isinstance(value, str) and not value.strip():
@@ -105,10 +107,12 @@ def round_half_up(x: float, digits: int) -> float:
 
 
 def row_records(frame: Any) -> dict[Any, dict[str, Any]]:
-    """Row label → {column: cell} of a (small) DataFrame, the cells as stored.
+    """Row label → {column: cell} of a small table (``icx.core.rows.Rows`` or a DataFrame).
 
-    What ``frame.to_dict(orient="index")`` gives, read through one object array: to_dict boxes
-    column by column for every row, which dominates on the small tables unit sheets hold.
+    For a DataFrame: what ``frame.to_dict(orient="index")`` gives, read through one object array;
+    to_dict boxes column by column for every row, which dominates on small tables.
     """
+    if hasattr(frame, "records"):
+        return frame.records()
     keys = list(frame.columns)
     return {r: dict(zip(keys, values)) for r, values in zip(frame.index, frame.to_numpy(dtype=object))}

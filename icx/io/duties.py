@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from icx import i18n
 from icx.core.conflicts import (
     ConflictInputs, ConflictReport, PostDuties, RuleLibrary, apply_unit_rules, default_library, find_conflicts,
@@ -28,7 +26,8 @@ from icx.core.conflicts import (
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.persons import Roster, read_roster
-from icx.io.grid import Grid, WorkbookGrid
+from icx.core.rows import Rows
+from icx.io.grid import Grid, WorkbookGrid, column_letter
 from icx.io.settings_sheet import read_settings_from
 from icx.io.table import HEADER_SEARCH_ROWS, Table, columns, match_header, read_table, sheet_names
 
@@ -132,12 +131,11 @@ def _table_missing(grid: Grid, table: str, file: str | None) -> Problem:
                       file=file, sheet=grid.name)
 
 
-def _with_source(table: Table, key: str) -> pd.DataFrame:
-    """The table's frame with a 'source' column naming each row's cell ('不相容岗位!J7')."""
-    frame = table.frame.copy()
+def _with_source(table: Table, key: str) -> Rows:
+    """The table's rows with a 'source' column naming each row's cell ('不相容岗位!J7')."""
     column = key if key in table.columns else next(iter(table.columns))
-    frame["source"] = [f"{table.sheet}!{table.cell(int(r), column)}" for r in frame.index]
-    return frame
+    letter = column_letter(table.columns[column])
+    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.index])
 
 
 def _located(table: Table, problems: list[Problem], file: str | None) -> list[Problem]:
@@ -159,11 +157,11 @@ def matrix_area(sheet_name: str, methodology: Methodology) -> str:
 
 
 def read_control_matrices(book: WorkbookGrid, file: str | None = None, methodology: Methodology | None = None
-                          ) -> tuple[pd.DataFrame, list[Problem]]:
+                          ) -> tuple[Rows, list[Problem]]:
     """Every control of every control-matrix sheet that names at least one post, with 'area' and
     'source'. Sheets without the post columns are skipped quietly (nothing to check there)."""
     m = methodology or default_methodology()
-    frames, problems = [], []
+    parts, problems = [], []
     for grid in control_matrix_sheets(book):
         table = read_table(grid, "control_matrix", file=file)
         if table.header_row < 0:
@@ -171,12 +169,11 @@ def read_control_matrices(book: WorkbookGrid, file: str | None = None, methodolo
             continue
         if not {"prepare_post", "review_post", "approve_post"} & table.columns.keys():
             continue
-        frame = _with_source(table, "control_id")
-        frame["area"] = matrix_area(grid.name, m)
-        frames.append(frame.reset_index(drop=True))
-    if not frames:
-        return pd.DataFrame(columns=["control_id", "prepare_post", "review_post", "approve_post", "area", "source"]), problems
-    return pd.concat(frames, ignore_index=True), problems
+        rows = _with_source(table, "control_id")
+        parts.append(rows.with_column("area", [matrix_area(grid.name, m)] * len(rows)))
+    rows = Rows.concat(parts, ["control_id", "prepare_post", "review_post", "approve_post", "area", "source"])
+    rows.index = list(range(len(rows)))  # sheet rows repeat across sheets; 'source' names each cell
+    return rows, problems
 
 
 @dataclass

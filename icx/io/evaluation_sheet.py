@@ -86,10 +86,9 @@ def read_evaluation(book: WorkbookGrid, *, as_of: dt.date, file: str | None = No
     problems += table.problems
     if table.header_row < 0:
         return EvaluationSheet(None, table, config, problems, source, m)
-    frame = table.frame.copy()
-    frame["source"] = [f"{table.sheet}!{table.cell(int(r), 'item_id')}" if "item_id" in table.columns else table.sheet
-                       for r in frame.index]
-    result = evaluate(frame, as_of, config, m)
+    rows = table.rows.with_column("source", [f"{table.sheet}!{table.cell(r, 'item_id')}" if "item_id" in table.columns
+                                             else table.sheet for r in table.rows.index])
+    result = evaluate(rows, as_of, config, m)
     located = [table.locate(p, file) for p in result.problems]
     result.problems = located
     return EvaluationSheet(result, table, config, problems + located, source, m)

@@ -45,6 +45,9 @@ class Grid:
     # Cells that got their value from a merged range's top-left cell. A row holding nothing else
     # is blank: a merged area cell spanning empty rows must not invent data rows.
     filled: frozenset[tuple[int, int]] = frozenset()
+    # Tables already read from this sheet (``icx.io.table.read_table``): the unit reader and the
+    # conflict checker both read the control matrices; the second read is free.
+    tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def value(self, row: int, col: int) -> Any:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):

@@ -1,4 +1,4 @@
-"""Find a table on a sheet by its headers and read it into a DataFrame keyed by column keys.
+"""Find a table on a sheet by its headers and read its rows, keyed by column keys.
 
 Tolerates what hand-edited sheets do: title rows above the header, columns reordered or added,
 English or alias headers, blank rows, numbers stored as text. Column specs come from the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
@@ -18,6 +18,7 @@ import pandas as pd
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import normalize_word
+from icx.core.rows import Rows
 from icx.io.grid import Grid, cell_ref, column_letter
 
 HEADER_SEARCH_ROWS = 30
@@ -119,13 +120,18 @@ def _match_text(text: str, table: str) -> str | None:
 
 @dataclass
 class Table:
-    """A table read from a sheet. ``frame`` is indexed by the sheet's 1-based row number."""
+    """A table read from a sheet: ``rows`` holds the cells, numbered by 1-based sheet row."""
 
     sheet: str
     header_row: int  # 0-based
     columns: dict[str, int]  # key → 0-based column index
-    frame: pd.DataFrame
+    rows: Rows
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame indexed by sheet row, built only when a caller asks for one."""
+        return self.rows.to_frame()
 
     def cell(self, row_number: int, key: str) -> str:
         """'H17' for the sheet row number and column key."""
@@ -178,12 +184,20 @@ def read_table(grid: Grid, table: str, *, file: str | None = None, window: Windo
     caller's job so it can say what a cell should have held. ``window`` (first, last column,
     0-based) reads one of several tables placed side by side on a sheet.
     """
+    memo = (table, window, file)
+    if memo in grid.tables:
+        return grid.tables[memo]
+    grid.tables[memo] = read = _read_table(grid, table, file, window)
+    return read
+
+
+def _read_table(grid: Grid, table: str, file: str | None, window: Window | None) -> Table:
     found = find_header(grid, table, window=window)
     specs = columns(table)
     if found is None:
         needed = "、".join(s.zh for s in specs if s.required) or specs[0].zh
         problem = Problem.of("header_not_found", _rows=HEADER_SEARCH_ROWS, _needed=needed, file=file, sheet=grid.name)
-        return Table(grid.name, -1, {}, pd.DataFrame(), [problem])
+        return Table(grid.name, -1, {}, Rows(), [problem])
     header_row, mapping = found
     problems: list[Problem] = []
     header_values = grid.rows[header_row]
@@ -206,26 +220,25 @@ def read_table(grid: Grid, table: str, *, file: str | None = None, window: Windo
     records: list[list[Any]] = []
     row_numbers: list[int] = []
     keys = list(mapping)
+    where = [mapping[k] for k in keys]
+    filled = grid.filled
     for r in range(header_row + 1, grid.height):
         row = grid.rows[r]
-        values = [row[mapping[k]] if mapping[k] < len(row) else None for k in keys]
-        if all(_blank(v) or (r, mapping[k]) in grid.filled for k, v in zip(keys, values)):
-            continue  # blank rows between entries are allowed
-        records.append([None if _blank(v) else _tidy(v) for v in values])
+        width = len(row)
+        values = [_tidy(row[c]) if c < width else None for c in where]
+        # Blank rows between entries are allowed; cells filled in from a merged range don't count.
+        if all(v is None or (filled and (r, c) in filled) for v, c in zip(values, where)):
+            continue
+        records.append(values)
         row_numbers.append(r + 1)
-    frame = pd.DataFrame(records, columns=keys, index=pd.Index(row_numbers, name="row"), dtype=object)
-    return Table(grid.name, header_row, mapping, frame, problems)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return Table(grid.name, header_row, mapping, Rows(keys, row_numbers, records), problems)
 
 
 def _tidy(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return value  # keep floats; ids are normalised by the caller
+    """A cell as the readers take it: text stripped, blank text → None; floats kept (ids are
+    normalised by the caller)."""
+    if value.__class__ is str:
+        return value.strip() or None
     return value
 
 

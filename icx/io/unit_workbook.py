@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import is_blank, row_records
+from icx.core.parsing import is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
@@ -27,11 +28,6 @@ from icx.io.table import columns, match_header, read_table, sheet_names, text_of
 
 SHEET_SEPARATORS = r"\s*[-－—–_·]\s*"
 CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
-
-
-def _rows(frame: Any) -> Any:
-    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
-    return row_records(frame).items()
 
 
 def _text(value: Any) -> str:
@@ -46,10 +42,15 @@ class UnitWorkbook:
     unit: dict[str, str]  # unit_info keys ('unit_name', 'unit_code', 'period', …) → text
     methodology: Methodology  # the one the register was scored with
     register: RegisterResult | None
-    controls: pd.DataFrame  # control_matrix keys + area (code), sheet, row; risk_level from the register
+    control_records: list[dict[str, Any]]  # control_matrix keys + area (code), sheet, row, risk_level
     grids: dict[str, Grid]  # the other sheets, raw, by sheet name
     settings: SettingsResult | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def controls(self) -> pd.DataFrame:
+        """The control matrices as one DataFrame (built on first use)."""
+        return controls_frame(self.control_records)
 
     @property
     def unit_code(self) -> str:
@@ -174,14 +175,18 @@ def _choice_names(key: str) -> dict[str, str]:
 
 
 def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: RegisterResult | None, file: str | None,
-                  problems: list[Problem]) -> pd.DataFrame:
+                  problems: list[Problem]) -> list[dict[str, Any]]:
+    """Every control row of the control-matrix sheets as a plain record (control_matrix keys plus
+    area, sheet, row and the risk's level), checking ids, risk references and choice cells."""
     keys = [s.key for s in columns("control_matrix")]
-    frames = []
+    out: list[dict[str, Any]] = []
     first_seen: dict[str, str] = {}
     risk_levels: dict[str, int] = {}
+    known_ids: set[Any] = set()
     if register is not None:
         risk_levels = {r.id: r.level for r in register.register.risks if r.level is not None}
-        known_ids = set(register.frame["id"]) if "id" in register.frame else set()
+        if "id" in register.table.rows:
+            known_ids = set(register.table.rows.column("id"))
     for grid, area in grids:
         if area == "" and re.search(SHEET_SEPARATORS, grid.name):
             problems.append(Problem.of("control_sheet_area", given=grid.name, severity="warning", file=file, sheet=grid.name,
@@ -190,20 +195,19 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
         problems += table.problems
         if table.header_row < 0:
             continue
-        out: list[dict[str, Any]] = []
-        for r, row in _rows(table.frame):
-            row = {key: row.get(key) for key in keys}  # every key, missing columns as None
+        for r, cells in table.rows.items():
+            row = {key: cells.get(key) for key in keys}  # every key, missing columns as None
             control_id = _text(row["control_id"])
             if not control_id:
-                problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=int(r), field="control_id"), file))
+                problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=r, field="control_id"), file))
             elif control_id in first_seen:
                 problems.append(table.locate(Problem.of("duplicate_id", given=control_id, _first=first_seen[control_id],
-                                                        row=int(r), field="control_id"), file))
+                                                        row=r, field="control_id"), file))
             else:
-                first_seen[control_id] = f"{grid.name}!{table.cell(int(r), 'control_id')}"
+                first_seen[control_id] = f"{grid.name}!{table.cell(r, 'control_id')}"
             risk_id = _text(row["risk_id"])
             if risk_id and register is not None and risk_id not in known_ids:
-                problems.append(table.locate(Problem.of("control_risk_unknown", given=risk_id, row=int(r), field="risk_id"), file))
+                problems.append(table.locate(Problem.of("control_risk_unknown", given=risk_id, row=r, field="risk_id"), file))
             for key, choice in CHOICE_COLUMNS.items():
                 value = row[key]
                 if is_blank(value) or key not in table.columns:
@@ -212,29 +216,28 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
                 if canonical is None:
                     accepted = "、".join(c["zh"] for c in i18n.section("choices")[choice])
                     problems.append(table.locate(Problem.of("choice_invalid", given=value, _accepted=accepted,
-                                                            row=int(r), field=key), file))
+                                                            row=r, field=key), file))
                 row[key] = canonical if canonical is not None else _text(value)
-            # Plain dicts, one frame per sheet at the end: per-cell pandas writes cost more than
-            # the rest of the reading.
             for key in keys:
                 if key not in CHOICE_COLUMNS and key != "risk_level":
                     row[key] = None if is_blank(row[key]) else _text(row[key])
-            row["risk_level"] = risk_levels.get(_text(row["risk_id"]))
-            row["row"] = int(r)
+            row["risk_level"] = risk_levels.get(risk_id)
+            row["area"], row["sheet"], row["row"] = area, grid.name, r
             out.append(row)
-        data: dict[str, Any] = {}
-        for key in keys:
-            values = [row[key] for row in out]
-            if key == "risk_level":
-                data[key] = pd.array(values, dtype="Int64")
-            else:  # choice columns stay object; text columns get pandas' inferred text dtype
-                data[key] = pd.Series(values, dtype=object if key in CHOICE_COLUMNS else None)
-        frame = pd.DataFrame(data, index=range(len(out)))
-        frame["area"] = area
-        frame["sheet"] = grid.name
-        frame["row"] = pd.Series([row["row"] for row in out], dtype=int)
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=keys + ["area", "sheet", "row"])
-    return pd.concat(frames, ignore_index=True)
+    return out
 
+
+def controls_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The control records as one DataFrame (risk_level nullable Int64, row int)."""
+    keys = [s.key for s in columns("control_matrix")]
+    data: dict[str, Any] = {}
+    for key in keys:
+        values = [row[key] for row in records]
+        if key == "risk_level":
+            data[key] = pd.array(values, dtype="Int64")
+        else:  # choice columns stay object; text columns get pandas' inferred text dtype
+            data[key] = pd.Series(values, dtype=object if key in CHOICE_COLUMNS else None)
+    data["area"] = pd.Series([row["area"] for row in records], dtype=object)
+    data["sheet"] = pd.Series([row["sheet"] for row in records], dtype=object)
+    data["row"] = pd.Series([row["row"] for row in records], dtype=int)
+    return pd.DataFrame(data, index=range(len(records)))
