@@ -17,8 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from icx.core import scoring
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
@@ -114,25 +112,18 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
     """The scored rows of a register as plain records, in the unit's rank order."""
-    frame = register.frame
-    if frame.empty or "score" not in frame:
-        return []
-    scored = frame[frame["score"].notna()]
     names = {a.code: (a.short_zh or a.name_zh, a.name_en) for a in m.areas}
-    columns = {key: scored[key].tolist() if key in scored else [None] * len(scored)
-               for key in ("id", "area", "area_code", "process_step", "description", "category", "likelihood", "impact",
-                           "score", "level", "rank", "response", "owner_department", "owner", "controls")}
     rows: list[RiskRow] = []
-    for i in range(len(scored)):
-        get = lambda key: _text(columns[key][i])  # noqa: E731
-        lk, im = float(columns["likelihood"][i]), float(columns["impact"][i])
+    for cells in register.scored_rows():
+        get = lambda key: _text(cells.get(key))  # noqa: E731
+        lk, im = float(cells["likelihood"]), float(cells["impact"])
         area = get("area_code")
         zh, en = names.get(area, (get("area"), get("area")))
         rows.append(RiskRow(
             id=get("id"), area=area, area_zh=zh, area_en=en, process_step=get("process_step"),
             description=get("description"), category=_named(m.category, get("category")), likelihood=lk, impact=im,
-            likelihood_band=scoring.band(lk), impact_band=scoring.band(im), score=float(columns["score"][i]),
-            level=int(columns["level"][i]), unit_rank=int(columns["rank"][i]),
+            likelihood_band=scoring.band(lk), impact_band=scoring.band(im), score=float(cells["score"]),
+            level=int(cells["level"]), unit_rank=int(cells["rank"]),
             response=_named(m.response, get("response")), owner_department=get("owner_department"),
             owner=get("owner"), controls=get("controls"),
         ))
@@ -147,6 +138,6 @@ def _named(lookup: Any, given: str) -> str:
 
 
 def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return text_of(value)

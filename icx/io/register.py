@@ -9,12 +9,15 @@ score or level that disagrees is reported as a warning (a finding for the commit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from icx.core import scoring
 from icx.core import vectorized as vec
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -24,16 +27,24 @@ from icx.io.grid import Grid, WorkbookGrid
 from icx.io.table import Table, assessor_numbers, read_table, sheet_names, text_of
 
 CONTROL_SEPARATORS = r"[;；,，、\n]+"
+NAN = float("nan")
+
+
+SCORED = ("likelihood", "impact", "score", "level", "rank")
 
 
 @dataclass
 class RegisterResult:
-    """What was read from one register sheet."""
+    """What was read from one register sheet.
+
+    ``scored`` holds, per table row (``table.rows`` order), the recomputed likelihood, impact,
+    score, level and rank (None where the row could not be scored) and the area code.
+    """
 
     register: RiskRegister
-    frame: pd.DataFrame  # indexed by sheet row: inputs plus likelihood, impact, score, level, rank
     table: Table
     problems: list[Problem] = field(default_factory=list)
+    scored: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,6 +53,33 @@ class RegisterResult:
     @property
     def bad_rows(self) -> set[int]:
         return {int(p.row) for p in self.errors if p.row is not None}
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Indexed by sheet row: the sheet's cells plus likelihood, impact, score, level, rank and
+        area_code (built on first use; the readers themselves work on plain rows)."""
+        frame = self.table.frame.copy()
+        if not self.scored:
+            return frame
+        for key in SCORED:
+            values = self.scored[key]
+            if key in ("level", "rank"):
+                frame[key] = pd.array(values, dtype="Int64")
+            else:
+                frame[key] = pd.Series([np.nan if v is None else v for v in values], index=frame.index, dtype=float)
+        frame["area_code"] = pd.Series(self.scored["area_code"], index=frame.index, dtype=object)
+        return frame
+
+    def scored_rows(self) -> list[dict[str, Any]]:
+        """The rows that got a score: the sheet's cells with the recomputed columns laid over."""
+        out = []
+        keys = list(self.scored)
+        for i, (r, cells) in enumerate(self.table.rows.items()):
+            if self.scored and self.scored["score"][i] is not None:
+                cells.update({k: self.scored[k][i] for k in keys})
+                cells["row"] = r
+                out.append(cells)
+        return out
 
 
 def find_register_sheet(book: WorkbookGrid) -> Grid | None:
@@ -73,26 +111,20 @@ def _located(table: Table, problems: Any, file: str | None, field_override: str 
     return out
 
 
-def _score_columns(table: Table, prefix: str, parse: Any, m: Methodology, file: str | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse every assessor column of one kind; returns rows × assessors and the problems.
-
-    The columns are parsed as one stacked column (one vectorized call instead of one per
-    assessor: a small sheet costs little more than its overhead), then split back.
-    """
-    frame = table.frame
-    numbers = assessor_numbers(table, prefix)
-    if not numbers:
-        return pd.DataFrame(index=frame.index), []
-    keys = [f"{prefix}{n}" for n in numbers]
-    height = len(frame)
-    stacked = pd.Series(np.concatenate([frame[k].to_numpy(dtype=object) for k in keys]), dtype=object)
-    checked = parse(stacked, m, blank="skip")
-    values = checked.values.to_numpy(dtype=float).reshape(len(keys), height).T
-    parsed = pd.DataFrame(values, index=frame.index, columns=numbers)
+def _assessor_columns(table: Table, prefix: str, parse: Any, m: Methodology, file: str | None
+                      ) -> tuple[dict[int, list[float]], list[Problem]]:
+    """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
+    parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
-    for p in checked.problems:
-        column, position = divmod(int(p.row), height)
-        problems.append(table.locate(p.model_copy(update={"row": int(frame.index[position]), "field": keys[column]}), file))
+    index = table.rows.index
+    for n in assessor_numbers(table, prefix):
+        key = f"{prefix}{n}"
+        cells = table.rows.column(key)
+        results = vec.parse_cells(parse, cells, m)
+        parsed[n] = [score for score, _ in results]
+        for r, value, (_, code) in zip(index, cells, results):
+            if code is not None:
+                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
     return parsed, problems
 
 
@@ -108,130 +140,148 @@ def read_register(
     m = methodology or default_methodology()
     table = read_table(grid, "register", file=file)
     problems = list(table.problems)
-    frame = table.frame
     if table.header_row < 0:
         empty = RiskRegister(risks=(), methodology=m, unit_code=unit_code, unit_name=unit_name)
-        return RegisterResult(empty, frame, table, problems)
+        return RegisterResult(empty, table, problems)
+    rows = table.rows
 
-    likelihoods, found = _score_columns(table, "likelihood_", vec.likelihood, m, file)
+    likelihoods, found = _assessor_columns(table, "likelihood_", vec.likelihood, m, file)
     problems += found
-    impacts, found = _score_columns(table, "impact_", vec.impact, m, file)
+    impacts, found = _assessor_columns(table, "impact_", vec.impact, m, file)
     problems += found
     bad = {int(p.row) for p in problems if p.row is not None and p.severity == "error"}
 
     lk = _combine(table, likelihoods, "likelihood", vec.likelihood, m, file, problems, bad)
     im = _combine(table, impacts, "impact", vec.impact, m, file, problems, bad)
-    if "loss_amount" in frame:
-        money = vec.impact_from_amount(frame["loss_amount"], m, blank="skip")
-        problems += _located(table, money.problems, file, "loss_amount")
-        bad |= {int(p.row) for p in money.problems}
-        im = pd.concat([im, money.values], axis=1).max(axis=1, skipna=True)
+    if "loss_amount" in rows:
+        cells = rows.column("loss_amount")
+        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, vec.parse_cells(vec.impact_from_amount, cells, m))):
+            if code is not None:
+                problems.append(table.locate(Problem.of(code, given=value, row=r, field="loss_amount"), file))
+                bad.add(r)
+            elif score == score and not score <= im[i]:  # the worse of the two; NaN never wins
+                im[i] = score
 
     areas = _areas(table, m, file, problems, bad)
     _required(table, file, problems, bad)
-    ids = frame["id"].map(text_of) if "id" in frame else pd.Series("", index=frame.index)
+    ids = [text_of(v) for v in rows.column("id")]
     _duplicates(table, ids, file, problems, bad)
 
-    ok = ~frame.index.isin(list(bad)) & lk.notna() & im.notna()
-    result = pd.DataFrame(index=frame.index)
-    result["id"] = ids
-    result["area"] = areas
-    result["likelihood"] = lk.where(ok)
-    result["impact"] = im.where(ok)
-    result["score"] = vec.risk_score(result["likelihood"], result["impact"])
-    result["level"] = vec.risk_level(result["likelihood"], result["impact"], m)
-    result["rank"] = vec.rank(result["id"], result["score"], result["level"])
-    problems += _stored_differences(table, result, m, file)
+    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.index)]
+    scored: dict[str, list[Any]] = {
+        "likelihood": [lk[i] if good else None for i, good in enumerate(ok)],
+        "impact": [im[i] if good else None for i, good in enumerate(ok)],
+    }
+    scored["score"] = [scoring.risk_score(a, b) if good else None
+                       for a, b, good in zip(scored["likelihood"], scored["impact"], ok)]
+    scored["level"] = [scoring.risk_level(a, b, m) if good else None
+                       for a, b, good in zip(scored["likelihood"], scored["impact"], ok)]
+    scored["rank"] = _ranks(ids, scored["score"], scored["level"])
+    scored["area_code"] = areas
+    problems += _stored_differences(table, scored, m, file)
 
-    risks = _risks(frame[ok], result[ok], likelihoods[ok] if len(likelihoods.columns) else likelihoods,
-                   impacts[ok] if len(impacts.columns) else impacts)
+    risks = _risks(table, scored, ok, likelihoods, impacts)
     register = RiskRegister(risks=risks, methodology=m, unit_code=unit_code, unit_name=unit_name)
-    merged = frame.copy()
-    for key in ("likelihood", "impact", "score", "level", "rank"):
-        merged[key] = result[key]
-    merged["area_code"] = result["area"]
-    return RegisterResult(register, merged, table, problems)
+    return RegisterResult(register, table, problems, scored)
 
 
-def _combine(table: Table, per_assessor: pd.DataFrame, key: str, parse: Any, m: Methodology,
-             file: str | None, problems: list[Problem], bad: set[int]) -> pd.Series:
+def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None]) -> list[int | None]:
+    """Competition ranks of the scored rows (``scoring.rank``); None for the others."""
+    scored = [i for i, s in enumerate(scores) if s is not None]
+    ranks = scoring.rank([ids[i] for i in scored], [scores[i] for i in scored], [levels[i] for i in scored])
+    out: list[int | None] = [None] * len(scores)
+    for i, rank in zip(scored, ranks):
+        out[i] = rank
+    return out
+
+
+def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, parse: Any, m: Methodology,
+             file: str | None, problems: list[Problem], bad: set[int]) -> list[float]:
     """Assessors' mean where they scored, else the single column; missing → one problem."""
-    frame = table.frame
-    mean = per_assessor.mean(axis=1, skipna=True) if not per_assessor.empty else pd.Series(np.nan, index=frame.index)
-    use_single = mean.isna()
-    if key in frame and use_single.any():
+    rows = table.rows
+    mean = []
+    for i in range(len(rows)):
+        given = [column[i] for column in per_assessor.values() if column[i] == column[i]]
+        total = 0.0
+        for value in given:  # in sheet order, as a spreadsheet's AVERAGE adds them
+            total += value
+        mean.append(total / len(given) if given else NAN)
+    use_single = [i for i, value in enumerate(mean) if value != value]
+    if key in rows and use_single:
         # The single column is a formula in the template (the mean); it is only read, and its
         # problems only reported, on rows where no assessor scored.
-        single = parse(frame.loc[use_single, key], m, blank="skip")
-        mean = mean.where(~use_single, single.values.reindex(mean.index))
-        relevant = [p for p in single.problems if p.row is not None]
-        problems += _located(table, relevant, file, key)
-        bad |= {int(p.row) for p in relevant}
-    missing = mean.isna() & ~frame.index.isin(list(bad))
-    where = f"{key}_{assessor_numbers(table, key + '_')[0]}" if assessor_numbers(table, key + "_") else key
-    for r in frame.index[missing]:
-        problems.append(table.locate(Problem.of("no_assessor_scores", row=int(r), field=where if where in table.columns else None), file))
-        bad.add(int(r))
-    return mean.astype(float)
+        cells = rows.column(key)
+        values = [cells[i] for i in use_single]
+        for i, value, (score, code) in zip(use_single, values, vec.parse_cells(parse, values, m)):
+            mean[i] = score
+            if code is not None:
+                r = rows.index[i]
+                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
+                bad.add(r)
+    numbers = assessor_numbers(table, key + "_")
+    where = f"{key}_{numbers[0]}" if numbers else key
+    for i, r in enumerate(rows.index):
+        if mean[i] != mean[i] and r not in bad:
+            problems.append(table.locate(Problem.of("no_assessor_scores", row=r, field=where if where in table.columns else None), file))
+            bad.add(r)
+    return mean
 
 
-def _areas(table: Table, m: Methodology, file: str | None, problems: list[Problem], bad: set[int]) -> pd.Series:
-    frame = table.frame
-    if "area" not in frame:
-        return pd.Series("", index=frame.index)
+def _areas(table: Table, m: Methodology, file: str | None, problems: list[Problem], bad: set[int]) -> list[str]:
+    rows = table.rows
+    if "area" not in rows:
+        return [""] * len(rows)
     accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
-    codes = {}
-    for r, value in frame["area"].items():
-        if value is None:
-            continue  # reported by the required check
-        area = m.area(str(value))
-        if area is None:
-            problems.append(table.locate(Problem.of("area_invalid", given=value, _accepted=accepted, row=int(r), field="area"), file))
-            bad.add(int(r))
-        else:
-            codes[r] = area.code
-    return pd.Series(codes, index=frame.index, dtype=object).fillna("")
+    codes = []
+    for r, value in zip(rows.index, rows.column("area")):
+        area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
+        if area is None and value is not None:
+            problems.append(table.locate(Problem.of("area_invalid", given=value, _accepted=accepted, row=r, field="area"), file))
+            bad.add(r)
+        codes.append(area.code if area is not None else "")
+    return codes
 
 
 def _required(table: Table, file: str | None, problems: list[Problem], bad: set[int]) -> None:
     from icx.io.table import columns
 
+    rows = table.rows
     for spec in columns("register"):
-        if spec.required and spec.key in table.frame:
-            for r in table.frame.index[table.frame[spec.key].isna()]:
-                problems.append(table.locate(Problem.of("required_blank", _column=spec.zh, row=int(r), field=spec.key), file))
-                bad.add(int(r))
+        if spec.required and spec.key in rows:
+            for r, value in zip(rows.index, rows.column(spec.key)):
+                if value is None:
+                    problems.append(table.locate(Problem.of("required_blank", _column=spec.zh, row=r, field=spec.key), file))
+                    bad.add(r)
 
 
-def _duplicates(table: Table, ids: pd.Series, file: str | None, problems: list[Problem], bad: set[int]) -> None:
+def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[Problem], bad: set[int]) -> None:
     first: dict[str, int] = {}
-    for r, risk_id in ids.items():
+    for r, risk_id in zip(table.rows.index, ids):
         if not risk_id:
             continue
         if risk_id in first:
             where = table.cell(first[risk_id], "id")
-            problems.append(table.locate(Problem.of("duplicate_id", given=risk_id, _first=where, row=int(r), field="id"), file))
-            bad.add(int(r))
+            problems.append(table.locate(Problem.of("duplicate_id", given=risk_id, _first=where, row=r, field="id"), file))
+            bad.add(r)
         else:
-            first[risk_id] = int(r)
+            first[risk_id] = r
 
 
-def _stored_differences(table: Table, result: pd.DataFrame, m: Methodology, file: str | None) -> list[Problem]:
+def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodology, file: str | None) -> list[Problem]:
     """Warnings where the sheet's own score/level disagree with the recomputed ones."""
     out: list[Problem] = []
-    frame = table.frame
+    rows = table.rows
     for key, what in (("score", "风险评分/score"), ("level", "风险等级/level")):
-        if key not in frame:
+        if key not in rows:
             continue
-        for r, stored in frame[key].items():
-            computed = result.at[r, key]
-            if stored is None or pd.isna(computed):
+        for r, stored, computed in zip(rows.index, rows.column(key), scored[key]):
+            if stored is None or computed is None:
                 continue
             value = _stored_level(stored, m) if key == "level" else as_number(stored)
             if value is None or abs(float(value) - float(computed)) > 1e-6:
                 shown = m.level_name(int(computed)) if key == "level" else f"{float(computed):g}"
                 out.append(table.locate(Problem.of("stored_differs", _what=what, _stored=text_of(stored), _computed=shown,
-                                                   severity="warning", row=int(r), field=key, given=stored), file))
+                                                   severity="warning", row=r, field=key, given=stored), file))
     return out
 
 
@@ -246,35 +296,34 @@ def _stored_level(value: Any, m: Methodology) -> int | None:
     return None
 
 
-def _risks(rows: pd.DataFrame, computed: pd.DataFrame, likelihoods: pd.DataFrame, impacts: pd.DataFrame) -> tuple[Risk, ...]:
-    """Risk models for the scored rows (plain records: iterrows would turn blanks into NaN)."""
-    import re
-
-    numbers = sorted(set(likelihoods.columns) | set(impacts.columns))
-    lk = {n: likelihoods[n].to_numpy(dtype=float) for n in likelihoods.columns}
-    im = {n: impacts[n].to_numpy(dtype=float) for n in impacts.columns}
+def _risks(table: Table, scored: dict[str, list[Any]], ok: list[bool], likelihoods: dict[int, list[float]],
+           impacts: dict[int, list[float]]) -> tuple[Risk, ...]:
+    """Risk models for the scored rows."""
+    numbers = sorted(set(likelihoods) | set(impacts))
     out = []
-    for i, (row, comp) in enumerate(zip(rows.to_dict("records"), computed.to_dict("records"))):
+    for i, (_, row) in enumerate(table.rows.items()):
+        if not ok[i]:
+            continue
         assessments = []
         for n in numbers:
-            l_value = _opt(lk[n][i]) if n in lk else None
-            i_value = _opt(im[n][i]) if n in im else None
+            l_value = _opt(likelihoods[n][i]) if n in likelihoods else None
+            i_value = _opt(impacts[n][i]) if n in impacts else None
             if l_value is not None or i_value is not None:
                 assessments.append(Assessment(assessor=str(n), likelihood=l_value, impact=i_value))
         get = lambda key: _text(row.get(key))  # noqa: E731
         controls = tuple(c for c in re.split(CONTROL_SEPARATORS, get("controls")) if c.strip())
         out.append(Risk(
-            id=comp["id"],
-            area=comp["area"],
+            id=text_of(row.get("id")),
+            area=scored["area_code"][i],
             process_step=get("process_step"),
             description=get("description"),
             category=get("category"),
             cause=get("cause"),
             assessments=tuple(assessments),
-            likelihood=float(comp["likelihood"]),
-            impact=float(comp["impact"]),
-            score=float(comp["score"]),
-            level=int(comp["level"]),
+            likelihood=float(scored["likelihood"][i]),
+            impact=float(scored["impact"][i]),
+            score=float(scored["score"][i]),
+            level=int(scored["level"][i]),
             response=get("response"),
             owner_department=get("owner_department"),
             owner=get("owner"),
@@ -287,11 +336,11 @@ def _risks(rows: pd.DataFrame, computed: pd.DataFrame, likelihoods: pd.DataFrame
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else text_of(value)
+    return "" if value is None or (isinstance(value, float) and value != value) else text_of(value)
 
 
-def _opt(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+def _opt(value: float) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def _residual(value: Any) -> float | None:

@@ -15,6 +15,7 @@ would still read it while the formulas would not).
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -90,7 +91,7 @@ class _Reader:
                     break
         sub = Grid(self.grid.name, self.grid.rows[header_row:end])
         read = read_table(sub, table, file=self.file, window=window)
-        read.frame.index = read.frame.index + header_row
+        read.rows = read.rows.shifted(header_row)  # numbered by the whole sheet's rows (frame not built yet)
         read.header_row += header_row
         read.problems = [p.located(cell=_shift(p.cell, header_row)) if p.cell else p for p in read.problems]
         self.problems += read.problems
@@ -356,9 +357,31 @@ def _reconcile_words(scale: dict[str, Any], base_scale: Any, words: tuple[list[t
     return {**scale, "levels": levels, "coarse": new_coarse}
 
 
+# Most units keep the template's 参数设置 as issued, so a batch meets the same sheet hundreds of
+# times: each distinct sheet (its cells, over the same base methodology) is read once per process.
+_MEMO: "OrderedDict[Any, tuple[Methodology, SettingsResult]]" = OrderedDict()
+MEMO_SIZE = 32
+
+
 def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | None = None) -> SettingsResult:
     """The methodology of a 参数设置 sheet laid over ``base`` (default: the built-in one)."""
     base = base or default_methodology()
+    key = (grid.name, tuple(map(tuple, grid.rows)), grid.filled)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is base:
+        _MEMO.move_to_end(key)
+        read = hit[1]
+    else:
+        read = _read_settings(grid, base)
+        _MEMO[key] = (base, read)
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return SettingsResult(read.methodology, [p.located(file=file) for p in read.problems], dict(read.evaluation_factors),
+                          read.found)
+
+
+def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
+    file = None  # problems are located in the file by the caller (the result is shared)
     reader = _Reader(grid, base, file)
     changes: dict[str, Any] = {}
     likelihood = reader.scale("settings_likelihood", "probability_from", "likelihood")
