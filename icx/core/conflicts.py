@@ -25,7 +25,7 @@ import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from itertools import combinations
 from typing import Any, Iterable, Mapping
@@ -51,7 +51,12 @@ DUTY_SUFFIXES = ("岗位", "工作", "岗")
 
 def normalize_duty(value: Any) -> str:
     """Canonical form of a duty: NFKC, no spaces, lower case, without a trailing 岗/岗位/工作."""
-    text = "".join(unicodedata.normalize("NFKC", cell_text(value)).split()).lower()
+    return _normalized_duty(cell_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalized_duty(written: str) -> str:
+    text = "".join(unicodedata.normalize("NFKC", written).split()).lower()
     for suffix in DUTY_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             return text[: -len(suffix)]
@@ -110,6 +115,26 @@ class RuleLibrary:
         if not key:
             return frozenset()
         return frozenset(self.terms.get(key, ())) | {key}
+
+    def hits(self, duties: frozenset[str]) -> dict[str, tuple[bool, bool]]:
+        """For each active rule (in rule order) that ``duties`` touch: (touches side A, side B)."""
+        found: dict[int, tuple[str, bool, bool]] = {}
+        for duty in duties:
+            for position, rule_id, in_a, in_b in self._rules_by_duty.get(duty, ()):
+                _, a, b = found.get(position, (rule_id, False, False))
+                found[position] = (rule_id, a or in_a, b or in_b)
+        return {rule_id: (a, b) for _, (rule_id, a, b) in sorted(found.items())}
+
+    @cached_property
+    def _rules_by_duty(self) -> dict[str, list[tuple[int, str, bool, bool]]]:
+        # duty → the active rules one of whose sides it matches: a post carries a handful of
+        # duties, the library a hundred rules, so each post looks up only its own duties.
+        index: dict[str, list[tuple[int, str, bool, bool]]] = defaultdict(list)
+        for position, rule in enumerate(self.active):
+            side_a, side_b = self.side(rule.duty_a), self.side(rule.duty_b)
+            for duty in side_a | side_b:
+                index[duty].append((position, rule.id, duty in side_a, duty in side_b))
+        return dict(index)
 
     def side(self, duty: str) -> frozenset[str]:
         """What one side of a rule matches: a canonical duty matches only itself; a broader term
@@ -418,24 +443,13 @@ def _role_label(role: str) -> tuple[str, str]:
     return i18n.label(f"conflicts_role_{role}", "zh"), i18n.label(f"conflicts_role_{role}", "en")
 
 
-def _hits(duties: frozenset[str], sides: dict[str, tuple[frozenset[str], frozenset[str]]]) -> dict[str, tuple[bool, bool]]:
-    """For each rule id, whether ``duties`` touch side A and side B."""
-    out = {}
-    for rule_id, (a, b) in sides.items():
-        hit = (bool(duties & a), bool(duties & b))
-        if hit != (False, False):
-            out[rule_id] = hit
-    return out
-
-
 def post_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Kind 'post': a post whose duties include both sides of a rule."""
     lib = inputs.library
-    sides = {r.id: (lib.side(r.duty_a), lib.side(r.duty_b)) for r in lib.active}
     rules = {r.id: r for r in lib.active}
     out = []
     for post, name in inputs.post_duties.names.items():
-        for rule_id, (a, b) in _hits(inputs.post_duties.canonical(post, lib), sides).items():
+        for rule_id, (a, b) in lib.hits(inputs.post_duties.canonical(post, lib)).items():
             if not (a and b):
                 continue
             rule = rules[rule_id]
@@ -456,9 +470,8 @@ def person_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Kind 'person': one person holding, at overlapping dates, two different posts that
     between them carry both sides of a rule."""
     lib = inputs.library
-    sides = {r.id: (lib.side(r.duty_a), lib.side(r.duty_b)) for r in lib.active}
     rules = {r.id: r for r in lib.active}
-    hits_of = {post: _hits(inputs.post_duties.canonical(post, lib), sides) for post in inputs.roster.posts()}
+    hits_of = {post: lib.hits(inputs.post_duties.canonical(post, lib)) for post in inputs.roster.posts()}
     found: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for person, assignments in inputs.roster.by_person().items():
         for first, second in combinations(assignments, 2):

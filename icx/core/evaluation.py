@@ -62,11 +62,24 @@ class Wording:
 
 
 def _lookup(entries: tuple[Wording, ...], given: Any) -> Wording | None:
-    key = normalize_word(str(given))
-    for entry in entries:
-        if key in {normalize_word(n) for n in entry.names()}:
-            return entry
-    return None
+    return _index(entries).get(normalize_word(str(given)))
+
+
+_INDEXES: dict[int, tuple[tuple[Wording, ...], dict[str, Wording]]] = {}
+
+
+def _index(entries: tuple[Wording, ...]) -> dict[str, Wording]:
+    """Normalised name → entry (the first entry naming it wins), built once per wording table."""
+    found = _INDEXES.get(id(entries))
+    if found is None or found[0] is not entries:
+        if len(_INDEXES) > 256:  # one per wording table in use; a long batch must not grow it
+            _INDEXES.clear()
+        index: dict[str, Wording] = {}
+        for entry in entries:
+            for name in entry.names():
+                index.setdefault(normalize_word(name), entry)
+        found = _INDEXES[id(entries)] = (entries, index)
+    return found[1]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,10 @@ SCALE = (1, 2, 3, 4, 5)
 LEVELS = (1, 2, 3)
 
 
+@lru_cache(maxsize=65536)
 def normalize_word(text: str) -> str:
-    """Canonical form of a wording for lookup: NFKC, no spaces, lower case."""
+    """Canonical form of a wording for lookup: NFKC, no spaces, lower case (cached: unit sheets
+    repeat the same few hundred wordings)."""
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 

@@ -37,6 +37,8 @@ def clean_text(value: Any) -> str:
 def is_blank(value: Any) -> bool:
     if value is None:
         return True
+    if value.__class__ is str:  # the common cases first: this runs for every cell read
+        return not value.strip()
     if value.__class__ is int:
         return False
     if isinstance(value, float) and math.isnan(value):
