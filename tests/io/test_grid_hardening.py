@@ -62,3 +62,25 @@ def test_merged_cell_over_blank_rows_does_not_invent_rows(tmp_path: Path) -> Non
     assert [r.id for r in result.register.risks] == ["YS-01", "YS-02"]
     assert [r.area for r in result.register.risks] == ["budget", "budget"]
     assert result.errors == []
+
+
+def test_a_flipped_digit_is_caught_by_the_zip_checksum(tmp_path: Path) -> None:
+    """python-calamine does not check CRC-32: a corrupted byte that still makes valid XML would
+    be read as a different number. The file check must refuse it."""
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 4
+    wb.save(good)
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+    assert load_grid(stored).sheets["Sheet"].rows[0][0] == 4
+    data = bytearray(stored.read_bytes())
+    where = data.index(b"<v>4</v>") + 3
+    data[where] = ord("9")
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(bytes(data))
+    with pytest.raises(IcxError) as caught:
+        load_grid(corrupt)
+    assert caught.value.problem.code == "file_not_xlsx" and caught.value.problem.file == str(corrupt)
