@@ -18,17 +18,19 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from icx.core.methodology import Methodology
+from icx.consolidate.xlsx_rows import RowsWorkbook
 
 A4 = 9
 MAX_SHEET_NAME = 31
 
 
-def new_workbook(path: str | Path, *, big: bool = False) -> xlsxwriter.Workbook:
-    """A workbook that never turns text into formulas, links or numbers.
+def new_workbook(path: str | Path, *, big: bool = False) -> RowsWorkbook:
+    """A workbook that never turns text into formulas, links or numbers; ``table`` spools its
+    data rows straight to the sheet XML (``icx.consolidate.xlsx_rows``).
 
-    ``big`` streams rows to disk as they are written (constant memory) for very large batches.
+    ``big`` streams XlsxWriter's own rows to disk as they are written (constant memory).
     """
-    return xlsxwriter.Workbook(str(path), {
+    return RowsWorkbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "constant_memory": big, "default_date_format": "yyyy-mm-dd",
     })
@@ -52,6 +54,7 @@ class Styles:
     level_text: dict[int, Format]  # same fill, for cells holding the level's name
     bad: Format
     muted: Format
+    book: xlsxwriter.Workbook | None = None  # the workbook they belong to (``table`` spools into it)
 
     @classmethod
     def of(cls, wb: xlsxwriter.Workbook, m: Methodology) -> "Styles":
@@ -76,6 +79,7 @@ class Styles:
             level_text={lv.level: wb.add_format({"bg_color": f"#{lv.color}"}) for lv in m.risk_levels},
             bad=wb.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"}),
             muted=fmt(font_color="#808080"),
+            book=wb,
         )
 
 
@@ -130,11 +134,14 @@ def table(ws: Worksheet, styles: Styles, top: int, columns: Sequence[Column], ro
         ws.write_string(top, c, col.header, styles.header)
         ws.set_column(c, c, col.width)
     formats = [getattr(styles, col.fmt) for col in columns]
-    r = top
-    for r, row in enumerate(rows, start=top + 1):
-        for c, value in enumerate(row):
-            put(ws, r, c, value, formats[c])
-    last = max(r, top)
+    if isinstance(styles.book, RowsWorkbook):
+        last = max(styles.book.write_rows(ws, top + 1, rows, formats), top)
+    else:
+        r = top
+        for r, row in enumerate(rows, start=top + 1):
+            for c, value in enumerate(row):
+                put(ws, r, c, value, formats[c])
+        last = max(r, top)
     ws.autofilter(top, 0, last, len(columns) - 1)
     if freeze:
         ws.freeze_panes(top + 1, 0)

@@ -1,0 +1,219 @@
+"""Data rows of big tables written straight into the sheet XML, beside XlsxWriter.
+
+XlsxWriter spends several microseconds on every cell (a cell record, a format lookup, then an
+XML element built at close). A committee summary of 2,000 units holds about two million cells,
+so the data rows of ``xlsx.table`` are rendered here to ``<row>`` XML as they are produced
+(inline strings, with the escapes XlsxWriter uses for shared strings) and spooled to a temp file.
+``RowsWorkbook.close`` lets XlsxWriter write the package, then splices each sheet's spooled rows
+into its ``<sheetData>`` in row order and widens its ``<dimension>``. XlsxWriter still writes
+everything else: headers, column widths, formats, filters, conditional formats, charts, print
+setup. Charts over spooled rows carry no cached values (as in XlsxWriter's constant-memory
+mode); Excel, WPS and LibreOffice draw them from the cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterable, Sequence
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+MAX_STRING = 32767  # Excel's limit for one cell; XlsxWriter truncates alike
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_ESCAPED = re.compile(r"[&<>]")
+_ROW_TAG = re.compile(rb'<row r="(\d+)"')
+
+
+def _string_cell(ref: str, value: str, shared: Any) -> str:
+    """A text cell: inline, or through the shared-string table when it needs Excel's _xHHHH_
+    escapes (control characters, or text that looks like one), which readers undo only there."""
+    if len(value) > MAX_STRING:
+        value = value[:MAX_STRING]
+    if not _SPECIAL.search(value):  # most cells: plain text, nothing to escape
+        return f'<c r="{ref} t="inlineStr"><is><t>{value}</t></is></c>'
+    if _CONTROL.search(value):
+        return f'<c r="{ref} t="s"><v>{shared._get_shared_string_index(value)}</v></c>'
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+    if _ESCAPED.search(value):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{ref} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
+
+def _serial(value: dt.date) -> float:
+    """Excel's serial number of a date or date-time (1900 date system)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    delta = value.replace(tzinfo=None) - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+
+
+@dataclass
+class _Block:
+    first: int  # 0-based sheet row of the block's first row
+    last: int
+    start: int  # byte offsets of the block in the spool
+    end: int
+
+
+@dataclass
+class SpooledRows:
+    """The rows spooled for one worksheet, in blocks of consecutive rows."""
+
+    spool: IO[bytes]
+    blocks: list[_Block] = field(default_factory=list)
+    last_col: int = 0
+
+
+class RowsWorkbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook whose tables' data rows can be spooled (see ``write_rows``)."""
+
+    def __init__(self, filename: str, options: dict[str, Any] | None = None):
+        super().__init__(filename, options)
+        self.spooled: dict[str, SpooledRows] = {}
+
+    def write_rows(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
+                   formats: Sequence[Format | None]) -> int:
+        """Spool ``rows`` from 0-based row ``first_row`` down, cell c with ``formats[c]``; returns
+        the last row written (``first_row - 1`` when there were none). Values by type as
+        ``xlsx.put`` writes them: text stays text, None/NaN are blank (formatted) cells."""
+        spooled = self.spooled.get(ws.name)
+        if spooled is None:
+            spooled = self.spooled[ws.name] = SpooledRows(tempfile.TemporaryFile(dir=self.tmpdir))
+        styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else "" for fmt in formats]
+        letters = [xl_col_to_name(c) for c in range(len(formats))]
+        start = spooled.spool.tell()
+        write = spooled.spool.write
+        number = first_row  # 1-based number of the previous row
+        width = 0
+        for number, values in enumerate(rows, start=first_row + 1):
+            cells = [f'<row r="{number}">']
+            for c, value in enumerate(values):
+                ref = f'{letters[c]}{number}"{styles[c]}'
+                kind = value.__class__
+                if kind is str:
+                    cells.append(_string_cell(ref, value, self.str_table))
+                elif (kind is int or kind is float) and value == value:
+                    cells.append(f'<c r="{ref}><v>{value:.16G}</v></c>')
+                elif value is None or kind is float:  # blank, or NaN
+                    cells.append(f'<c r="{ref}/>')
+                elif kind is bool:
+                    cells.append(f'<c r="{ref} t="inlineStr"><is><t>{"TRUE" if value else "FALSE"}</t></is></c>')
+                elif isinstance(value, (dt.date, dt.datetime)):
+                    cells.append(f'<c r="{ref}><v>{_serial(value):.16G}</v></c>')
+                elif isinstance(value, (int, float)):  # numpy numbers and the like
+                    number = float(value)
+                    cells.append(f'<c r="{ref}><v>{number:.16G}</v></c>' if number == number else f'<c r="{ref}/>')
+                else:
+                    cells.append(_string_cell(ref, str(value), self.str_table))
+            cells.append("</row>")
+            width = max(width, len(values))
+            write("".join(cells).encode("utf-8"))
+        if number > first_row:
+            spooled.blocks.append(_Block(first_row, number - 1, start, spooled.spool.tell()))
+            spooled.last_col = max(spooled.last_col, width - 1)
+        return number - 1
+
+    def close(self) -> None:
+        super().close()
+        if not self.spooled:
+            return
+        try:
+            _splice(self.filename, self._sheet_parts())
+        finally:
+            for spooled in self.spooled.values():
+                spooled.spool.close()
+
+    def _sheet_parts(self) -> dict[str, SpooledRows]:
+        """Zip part of each worksheet with spooled rows (XlsxWriter numbers worksheets in order)."""
+        parts = {}
+        index = 0
+        for sheet in self.worksheets():
+            if getattr(sheet, "is_chartsheet", False):
+                continue
+            index += 1
+            if sheet.name in self.spooled and self.spooled[sheet.name].blocks:
+                parts[f"xl/worksheets/sheet{index}.xml"] = self.spooled[sheet.name]
+        return parts
+
+
+def _splice(path: str, parts: dict[str, SpooledRows]) -> None:
+    """Rewrite the package at ``path`` with the spooled rows merged into their sheets."""
+    if not parts:
+        return
+    spliced = f"{path}.rows"
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                target.compress_type = zipfile.ZIP_DEFLATED
+                target.external_attr = info.external_attr
+                if info.filename not in parts:
+                    dst.writestr(target, data)
+                    continue
+                with dst.open(target, "w", force_zip64=True) as out:
+                    _write_sheet(data, parts[info.filename], out)
+        os.replace(spliced, path)
+    finally:
+        if os.path.exists(spliced):
+            os.unlink(spliced)
+
+
+def _write_sheet(xml: bytes, spooled: SpooledRows, out: IO[bytes]) -> None:
+    """The sheet XML with each spooled block placed before the first XlsxWriter row below it."""
+    open_at = xml.index(b"<sheetData")
+    body_at = xml.index(b">", open_at) + 1
+    if xml[body_at - 2:body_at] == b"/>":  # <sheetData/>: no rows of XlsxWriter's own
+        head, rows, tail = xml[:body_at - 2] + b">", b"", b"</sheetData>" + xml[body_at:]
+    else:
+        close_at = xml.index(b"</sheetData>", body_at)
+        head, rows, tail = xml[:body_at], xml[body_at:close_at], xml[close_at:]
+    head = _widen_dimension(head, spooled)
+    out.write(head)
+    position = 0
+    for block in sorted(spooled.blocks, key=lambda b: b.first):
+        below = [m for m in _ROW_TAG.finditer(rows, position) if int(m.group(1)) > block.last + 1]
+        cut = below[0].start() if below else len(rows)
+        out.write(rows[position:cut])
+        position = cut
+        spooled.spool.seek(block.start)
+        remaining = block.end - block.start
+        while remaining:
+            chunk = spooled.spool.read(min(remaining, 1 << 20))
+            out.write(chunk)
+            remaining -= len(chunk)
+    out.write(rows[position:])
+    out.write(tail)
+
+
+def _widen_dimension(head: bytes, spooled: SpooledRows) -> bytes:
+    """``<dimension ref="A1:K1"/>`` grown to hold the spooled rows and columns."""
+    found = re.search(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>', head)
+    if found is None:
+        return head
+    first_col, first_row = found.group(1).decode(), int(found.group(2))
+    last_col = (found.group(3) or found.group(1)).decode()
+    last_row = int(found.group(4) or found.group(2))
+    top = min(first_row, min(b.first for b in spooled.blocks) + 1)
+    bottom = max(last_row, max(b.last for b in spooled.blocks) + 1)
+    right = max(_column_index(last_col), spooled.last_col)
+    left = min(_column_index(first_col), 0)
+    ref = f'<dimension ref="{xl_col_to_name(left)}{top}:{xl_col_to_name(right)}{bottom}"/>'.encode()
+    return head[:found.start()] + ref + head[found.end():]
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
