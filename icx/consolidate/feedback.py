@@ -109,7 +109,7 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
     write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
     if unit.evaluated:
-        result = EvaluationResult(items=pd.DataFrame(), areas=list(unit.evaluation_areas),
+        result = EvaluationResult(item_rows=[], areas=list(unit.evaluation_areas),
                                   overall=unit.evaluation_overall, deficiencies=list(unit.deficiencies), problems=[],
                                   as_of=c.as_of, partial_factor=unit.partial_factor or 0.0)  # type: ignore[arg-type]
         write_evaluation_sheet(wb, result, lang, m)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 
 from icx.core.errors import IcxError, Problem
+from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
 from icx.io.safety import sha256_of
 from icx.io.table import find_header, read_table, text_of
@@ -82,4 +85,4 @@ def read_roster(path: str | Path) -> Roster:
 
 def _text(row: dict[str, Any], key: str) -> str:
     value = row.get(key)
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else text_of(value)
+    return "" if is_blank(value) else text_of(value)

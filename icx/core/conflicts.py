@@ -28,9 +28,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from itertools import combinations
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 
 from icx import i18n
 from icx.core.dates import as_date, show
@@ -431,6 +433,8 @@ class ConflictReport:
         return {v: counts.get(v, 0) for v in values}
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([c.__dict__ for c in self.conflicts], columns=list(Conflict.__dataclass_fields__))
 
 

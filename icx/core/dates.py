@@ -19,11 +19,6 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers a real date in a unit workbook can have (1950 … 2100); anything else is not a date.
 SERIAL_RANGE = (18264, 73051)
 
-try:  # pandas' missing datetime is not a date (and not a datetime subclass)
-    from pandas import NaT as _NAT
-except ImportError:  # pragma: no cover - pandas is a dependency
-    _NAT = object()
-
 _SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -31,7 +26,9 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 def as_date(value: Any) -> dt.date | None:
     """The date a cell holds, or None when it holds no recognisable date. Blank gives None too;
     callers tell blank from bad with ``icx.core.parsing.is_blank``."""
-    if isinstance(value, bool) or value is None or value is _NAT:
+    # pandas' missing datetime (NaT) is a datetime subclass but no date; known by its type's name
+    # so that reading dates needs no pandas.
+    if isinstance(value, bool) or value is None or value.__class__.__name__ == "NaTType":
         return None
     if isinstance(value, dt.datetime):
         return value.date()

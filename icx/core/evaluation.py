@@ -26,11 +26,13 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 
 from icx import i18n
 from icx.core.rows import Rows
@@ -260,15 +262,25 @@ class AreaScore:
     deficiencies: int
 
 
+ITEM_COLUMNS = ["row", "item_id", "area", "weight", "result", "score", "applicable", "evaluated", "effectiveness"]
+
+
 @dataclass
 class EvaluationResult:
-    items: pd.DataFrame  # by row: item_id, area, weight, result, score, applicable, effectiveness
+    item_rows: list[dict[str, Any]]  # one per checklist row: ITEM_COLUMNS
     areas: list[AreaScore]
     overall: AreaScore
     deficiencies: list[Deficiency]
     problems: list[Problem]
     as_of: dt.date
     partial_factor: float
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The scored checklist by sheet row: item_id, area, weight, result, score, applicable…"""
+        import pandas as pd
+
+        return pd.DataFrame(self.item_rows, columns=ITEM_COLUMNS).set_index("row")
 
     @property
     def errors(self) -> list[Problem]:
@@ -371,13 +383,11 @@ def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationCon
             if deficiency is not None:
                 deficiencies.append(deficiency)
 
-    items = pd.DataFrame(rows, columns=["row", "item_id", "area", "weight", "result", "score", "applicable", "evaluated",
-                                        "effectiveness"]).set_index("row")
     area_order = [a.code for a in m.areas]
     present = [code for code in area_order if code in {row["area"] for row in rows}]
     scores = [_area_score(rows, deficiencies, code, cfg) for code in present]
     overall = _area_score(rows, deficiencies, None, cfg)
-    return EvaluationResult(items, scores, overall, deficiencies, problems, as_of, cfg.partial_factor)
+    return EvaluationResult(rows, scores, overall, deficiencies, problems, as_of, cfg.partial_factor)
 
 
 def _area_score(rows: list[dict[str, Any]], deficiencies: list[Deficiency], area: str | None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from icx.core import scoring, vectorized
+from icx.core import scoring
 from icx.core.methodology import Methodology, default_methodology
 
 Score = float
@@ -111,10 +113,14 @@ class RiskRegister(BaseModel):
             rows.append(row)
         columns = list(Risk.model_fields) + ["residual_score", "assessors"]
         columns.remove("assessments")
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=columns)
 
     def ranked(self) -> pd.DataFrame:
         """The ranking table: score desc, then level (一级 first), then id; ties share a rank."""
+        from icx.core import vectorized
+
         frame = self.to_frame()
         frame = frame[frame["score"].notna()].reset_index(drop=True)
         frame.insert(0, "rank", vectorized.rank(frame["id"], frame["score"], frame["level"]))
@@ -130,6 +136,8 @@ class RiskRegister(BaseModel):
 
     def counts_by_area(self) -> pd.DataFrame:
         """Areas × levels (1, 2, 3, total), areas in the methodology's order."""
+        import pandas as pd
+
         codes = [a.code for a in self.methodology.areas]
         table = pd.DataFrame(0, index=codes, columns=[1, 2, 3], dtype=int)
         for r in self.risks:
@@ -151,6 +159,10 @@ def score_frame(
     methodology: Methodology | None = None,
 ) -> pd.DataFrame:
     """Score, level and rank for columns of averages (the vectorized path used on big tables)."""
+    import pandas as pd
+
+    from icx.core import vectorized
+
     lk = vectorized.as_series(likelihood).astype(float)
     im = vectorized.as_series(impact).astype(float)
     score = vectorized.risk_score(lk, im)

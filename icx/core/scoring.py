@@ -197,3 +197,49 @@ def rank(ids: Sequence[Any], scores: Sequence[float], levels: Sequence[int]) -> 
     keys = [(-float(s), int(lv), id_sort_key(i)) for i, s, lv in zip(ids, scores, levels)]
     ordered = sorted(keys)
     return [bisect.bisect_left(ordered, key) + 1 for key in keys]
+
+
+# --- cells parsed once per process ---------------------------------------------------------------
+# A batch of unit workbooks repeats the same few hundred cell values (1–5, 较高, 35%, ¥5万…) in
+# every file, so ``parse_cells`` parses each distinct value once per process and answers later
+# cells from a table. Each parser's code is the one its column twin in ``icx.core.vectorized``
+# gives every bad cell; a property test holds the two equal on any cell.
+CELL_PARSERS: dict[str, tuple[Any, str]] = {
+    "likelihood": (likelihood, "likelihood_invalid"),
+    "impact": (impact, "impact_invalid"),
+    "amount": (impact_from_amount, "amount_invalid"),
+}
+_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, tuple[float, str | None]]]] = {}
+PARSED_LIMIT = 200_000  # distinct values kept per parser before its table starts again
+_BLANK_CELL = (math.nan, None)
+
+
+def parse_cells(kind: str, values: Iterable[Any], methodology: Methodology | None = None
+                ) -> list[tuple[float, str | None]]:
+    """(score, problem code) per cell for ``kind`` 'likelihood', 'impact' or 'amount' (a loss
+    amount): NaN and None for a blank cell, NaN and the code for a bad one. Cells are keyed by
+    type and value, so ``True``, ``1`` and ``1.0`` are parsed apart."""
+    m = _m(methodology)
+    parse, code = CELL_PARSERS[kind]
+    entry = _PARSED.get((kind, id(m)))
+    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
+        entry = _PARSED[(kind, id(m))] = (m, {})
+    table = entry[1]
+    out = []
+    for value in values:
+        if value is None:
+            out.append(_BLANK_CELL)
+            continue
+        key = (value.__class__, value)
+        found = table.get(key)
+        if found is None:
+            if is_blank(value):
+                found = _BLANK_CELL
+            else:
+                try:
+                    found = (float(parse(value, m)), None)
+                except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
+                    found = (math.nan, code)
+            table[key] = found
+        out.append(found)
+    return out

@@ -430,35 +430,3 @@ def rank(ids: Any, scores: Any, levels: Any) -> pd.Series:
     index = scores.index if isinstance(scores, pd.Series) else None
     return pd.Series(out, index=index).astype("Int64")
 
-
-# --- cells parsed once per process ---------------------------------------------------------------
-# A batch of unit workbooks repeats the same few hundred cell values (1–5, 较高, 35%, ¥5万…) in
-# every file. ``parse_cells`` parses each distinct value once per process with the column
-# functions above (so the rules stay theirs) and answers later cells from a table.
-_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, tuple[float, str | None]]]] = {}
-PARSED_LIMIT = 200_000  # distinct values kept per parser before the table starts again
-
-
-def parse_cells(parse: Any, values: list[Any], methodology: Methodology | None = None
-                ) -> list[tuple[float, str | None]]:
-    """(score, problem code) per cell: NaN and None for a blank cell, NaN and a code for a bad one.
-
-    ``parse`` is one of this module's cell parsers (``likelihood``, ``impact``,
-    ``impact_from_amount``…) called with ``blank="skip"``. Cells are keyed by type and value, so
-    ``True``, ``1`` and ``1.0`` are parsed apart.
-    """
-    m = _m(methodology)
-    memo_key = (parse.__name__, id(m))
-    entry = _PARSED.get(memo_key)
-    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
-        entry = _PARSED[memo_key] = (m, {})
-    table = entry[1]
-    keys = [(v.__class__, v) for v in values]
-    new = list(dict.fromkeys(k for k, v in zip(keys, values) if v is not None and k not in table))
-    if new:
-        checked = parse(pd.Series([v for _, v in new], dtype=object), m, blank="skip")
-        codes: dict[int, str] = {int(p.row): p.code for p in checked.problems}
-        for position, (key, score) in enumerate(zip(new, checked.values.to_numpy(dtype=float))):
-            table[key] = (float(score), codes.get(position))
-    blank = (float("nan"), None)
-    return [blank if v is None else table[k] for k, v in zip(keys, values)]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import numpy as np
+    import pandas as pd
+
 
 from icx.core import scoring
-from icx.core import vectorized as vec
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number
@@ -58,6 +59,9 @@ class RegisterResult:
     def frame(self) -> pd.DataFrame:
         """Indexed by sheet row: the sheet's cells plus likelihood, impact, score, level, rank and
         area_code (built on first use; the readers themselves work on plain rows)."""
+        import numpy as np
+        import pandas as pd
+
         frame = self.table.frame.copy()
         if not self.scored:
             return frame
@@ -111,7 +115,7 @@ def _located(table: Table, problems: Any, file: str | None, field_override: str 
     return out
 
 
-def _assessor_columns(table: Table, prefix: str, parse: Any, m: Methodology, file: str | None
+def _assessor_columns(table: Table, prefix: str, kind: str, m: Methodology, file: str | None
                       ) -> tuple[dict[int, list[float]], list[Problem]]:
     """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
     parsed: dict[int, list[float]] = {}
@@ -120,7 +124,7 @@ def _assessor_columns(table: Table, prefix: str, parse: Any, m: Methodology, fil
     for n in assessor_numbers(table, prefix):
         key = f"{prefix}{n}"
         cells = table.rows.column(key)
-        results = vec.parse_cells(parse, cells, m)
+        results = scoring.parse_cells(kind, cells, m)
         parsed[n] = [score for score, _ in results]
         for r, value, (_, code) in zip(index, cells, results):
             if code is not None:
@@ -145,17 +149,17 @@ def read_register(
         return RegisterResult(empty, table, problems)
     rows = table.rows
 
-    likelihoods, found = _assessor_columns(table, "likelihood_", vec.likelihood, m, file)
+    likelihoods, found = _assessor_columns(table, "likelihood_", "likelihood", m, file)
     problems += found
-    impacts, found = _assessor_columns(table, "impact_", vec.impact, m, file)
+    impacts, found = _assessor_columns(table, "impact_", "impact", m, file)
     problems += found
     bad = {int(p.row) for p in problems if p.row is not None and p.severity == "error"}
 
-    lk = _combine(table, likelihoods, "likelihood", vec.likelihood, m, file, problems, bad)
-    im = _combine(table, impacts, "impact", vec.impact, m, file, problems, bad)
+    lk = _combine(table, likelihoods, "likelihood", m, file, problems, bad)
+    im = _combine(table, impacts, "impact", m, file, problems, bad)
     if "loss_amount" in rows:
         cells = rows.column("loss_amount")
-        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, vec.parse_cells(vec.impact_from_amount, cells, m))):
+        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
             if code is not None:
                 problems.append(table.locate(Problem.of(code, given=value, row=r, field="loss_amount"), file))
                 bad.add(r)
@@ -195,7 +199,7 @@ def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None])
     return out
 
 
-def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, parse: Any, m: Methodology,
+def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, m: Methodology,
              file: str | None, problems: list[Problem], bad: set[int]) -> list[float]:
     """Assessors' mean where they scored, else the single column; missing → one problem."""
     rows = table.rows
@@ -212,7 +216,7 @@ def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, parse
         # problems only reported, on rows where no assessor scored.
         cells = rows.column(key)
         values = [cells[i] for i in use_single]
-        for i, value, (score, code) in zip(use_single, values, vec.parse_cells(parse, values, m)):
+        for i, value, (score, code) in zip(use_single, values, scoring.parse_cells(key, values, m)):
             mean[i] = score
             if code is not None:
                 r = rows.index[i]

@@ -18,9 +18,9 @@ from typing import Any, Iterator
 from icx.core.errors import IcxError, Problem
 
 # openpyxl parses with defusedxml when it is importable (openpyxl.xml.DEFUSEDXML); importing it
-# here makes the dependency explicit and fails loudly if the hardening is missing.
+# here makes the dependency explicit and fails loudly if the hardening is missing. (openpyxl
+# itself is imported by ``xml_hardened`` only: the calamine readers do not need it.)
 import defusedxml  # noqa: F401
-import openpyxl.xml
 
 # Limits for one unit workbook. Real unit files are well under 5 MB; these stop zip bombs and
 # absurd uploads before any parser touches them.
@@ -36,6 +36,8 @@ FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def xml_hardened() -> bool:
     """True when openpyxl parses with defusedxml (no entity expansion, no external entities)."""
+    import openpyxl.xml
+
     return bool(getattr(openpyxl.xml, "DEFUSEDXML", False))
 
 

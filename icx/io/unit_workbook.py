@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 
 from icx import i18n
 from icx.core.errors import Problem
@@ -229,6 +231,8 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
 
 def controls_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     """The control records as one DataFrame (risk_level nullable Int64, row int)."""
+    import pandas as pd
+
     keys = [s.key for s in columns("control_matrix")]
     data: dict[str, Any] = {}
     for key in keys:

@@ -15,7 +15,6 @@ from icx.cli.common import (
     EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, err_console, fail, methodology_from,
     print_problems,
 )
-from icx.consolidate.feedback import write_feedback
 from icx.consolidate.model import Consolidation
 from icx.consolidate.run import consolidate as run_consolidation, default_jobs
 from icx.consolidate.summary import write_summary
@@ -82,7 +81,11 @@ def consolidate(
         fail(result.problems(), lang)
     try:
         write_summary(result, output, lang)  # type: ignore[arg-type]
-        written = write_feedback(result, feedback, lang, jobs=workers) if feedback is not None else []  # type: ignore[arg-type]
+        written = []
+        if feedback is not None:
+            from icx.consolidate.feedback import write_feedback  # openpyxl: loaded only when asked for
+
+            written = write_feedback(result, feedback, lang, jobs=workers)  # type: ignore[arg-type]
     except IcxError as exc:
         fail(exc.problems, lang)
         return
