@@ -152,6 +152,9 @@ class RuleLibrary:
         return frozenset(normalize_duty(d) for r in self.rules if r.source == "default" for d in (r.duty_a, r.duty_b))
 
     def with_rules(self, rules: Iterable[DutyRule]) -> "RuleLibrary":
+        rules = tuple(rules)
+        if rules == self.rules:
+            return self  # unchanged (most units add no rules): keeps the indexes already built
         return RuleLibrary(rules=tuple(rules), matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
 
 
@@ -443,6 +446,7 @@ def _text(key: str, **values: Any) -> tuple[str, str]:
     return i18n.both(key, **{k.lstrip("_"): v for k, v in values.items()})
 
 
+@lru_cache(maxsize=None)
 def _role_label(role: str) -> tuple[str, str]:
     return i18n.label(f"conflicts_role_{role}", "zh"), i18n.label(f"conflicts_role_{role}", "en")
 

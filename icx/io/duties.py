@@ -59,7 +59,7 @@ def _header_row(grid: Grid) -> int | None:
     """The row (0-based) holding the most header cells of the three tables."""
     best, best_count = None, 0
     for r in range(min(HEADER_SEARCH_ROWS, grid.height)):
-        count = sum(1 for v in grid.rows[r] if any(match_header(v, t) for t in DUTY_TABLES))
+        count = sum(1 for v in grid.rows[r] if v.__class__ is str and v and any(match_header(v, t) for t in DUTY_TABLES))
         if count > best_count:
             best, best_count = r, count
     return best if best_count >= 2 else None
