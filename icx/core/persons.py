@@ -44,6 +44,8 @@ DAY_MIN, DAY_MAX = dt.date.min, dt.date.max
 
 def cell_text(value: Any) -> str:
     """A cell as trimmed text: 12.0 → '12', None → ''."""
+    if value.__class__ is str:  # most cells: no other test needed
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():

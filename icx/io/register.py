@@ -42,10 +42,29 @@ class RegisterResult:
     score, level and rank (None where the row could not be scored) and the area code.
     """
 
-    register: RiskRegister
     table: Table
     problems: list[Problem] = field(default_factory=list)
     scored: dict[str, list[Any]] = field(default_factory=dict)
+    methodology: Methodology | None = None
+    unit_code: str = ""
+    unit_name: str = ""
+    # Per-assessor scores (assessor number → per table row), for the Risk models.
+    assessors: tuple[dict[int, list[float]], dict[int, list[float]]] = ({}, {})
+
+    @cached_property
+    def register(self) -> RiskRegister:
+        """The scored rows as validated ``Risk`` models (built on first use: a batch reading
+        thousands of registers only needs the plain rows)."""
+        m = self.methodology or default_methodology()
+        risks = _risks(self.table, self.scored, *self.assessors) if self.scored else ()
+        return RiskRegister(risks=risks, methodology=m, unit_code=self.unit_code, unit_name=self.unit_name)
+
+    def levels_by_id(self) -> dict[str, int]:
+        """Risk id → recomputed level, for the scored rows."""
+        if not self.scored:
+            return {}
+        return {text_of(risk_id): level for risk_id, level in zip(self.table.rows.column("id"), self.scored["level"])
+                if level is not None}
 
     @property
     def errors(self) -> list[Problem]:
@@ -145,8 +164,7 @@ def read_register(
     table = read_table(grid, "register", file=file)
     problems = list(table.problems)
     if table.header_row < 0:
-        empty = RiskRegister(risks=(), methodology=m, unit_code=unit_code, unit_name=unit_name)
-        return RegisterResult(empty, table, problems)
+        return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
     rows = table.rows
 
     likelihoods, found = _assessor_columns(table, "likelihood_", "likelihood", m, file)
@@ -184,9 +202,7 @@ def read_register(
     scored["area_code"] = areas
     problems += _stored_differences(table, scored, m, file)
 
-    risks = _risks(table, scored, ok, likelihoods, impacts)
-    register = RiskRegister(risks=risks, methodology=m, unit_code=unit_code, unit_name=unit_name)
-    return RegisterResult(register, table, problems, scored)
+    return RegisterResult(table, problems, scored, m, unit_code, unit_name, (likelihoods, impacts))
 
 
 def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None]) -> list[int | None]:
@@ -300,13 +316,13 @@ def _stored_level(value: Any, m: Methodology) -> int | None:
     return None
 
 
-def _risks(table: Table, scored: dict[str, list[Any]], ok: list[bool], likelihoods: dict[int, list[float]],
+def _risks(table: Table, scored: dict[str, list[Any]], likelihoods: dict[int, list[float]],
            impacts: dict[int, list[float]]) -> tuple[Risk, ...]:
     """Risk models for the scored rows."""
     numbers = sorted(set(likelihoods) | set(impacts))
     out = []
     for i, (_, row) in enumerate(table.rows.items()):
-        if not ok[i]:
+        if scored["score"][i] is None:
             continue
         assessments = []
         for n in numbers:

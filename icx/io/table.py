@@ -227,6 +227,8 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     for r in range(header_row + 1, grid.height):
         row = grid.rows[r]
         width = len(row)
+        if row.count("") + row.count(None) == width:
+            continue  # an empty row (templates carry hundreds below the entries): skip it cheaply
         values = [_tidy(row[c]) if c < width else None for c in where]
         # Blank rows between entries are allowed; cells filled in from a merged range don't count.
         if all(v is None or (filled and (r, c) in filled) for v, c in zip(values, where)):

@@ -186,7 +186,7 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
     risk_levels: dict[str, int] = {}
     known_ids: set[Any] = set()
     if register is not None:
-        risk_levels = {r.id: r.level for r in register.register.risks if r.level is not None}
+        risk_levels = register.levels_by_id()
         if "id" in register.table.rows:
             known_ids = set(register.table.rows.column("id"))
     for grid, area in grids:
