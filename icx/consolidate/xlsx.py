@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -105,8 +106,8 @@ def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None
         _BLANK(ws, row, col, None, fmt)
     elif isinstance(value, bool):
         _STRING(ws, row, col, "TRUE" if value else "FALSE", fmt)
-    elif isinstance(value, (int, float)):
-        if isinstance(value, float) and math.isnan(value):
+    elif isinstance(value, Real):  # numpy numbers and the like
+        if math.isnan(value):
             _BLANK(ws, row, col, None, fmt)
         else:
             _NUMBER(ws, row, col, value, fmt)

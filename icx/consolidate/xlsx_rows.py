@@ -19,6 +19,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import IO, Any, Iterable, Sequence
 
 import xlsxwriter
@@ -95,13 +96,20 @@ class RowsWorkbook(xlsxwriter.Workbook):
         write = spooled.spool.write
         number = first_row  # 1-based number of the previous row
         width = 0
+        shared = self.str_table
         for number, values in enumerate(rows, start=first_row + 1):
             cells = [f'<row r="{number}">']
+            append = cells.append
             for c, value in enumerate(values):
                 ref = f'{letters[c]}{number}"{styles[c]}'
                 kind = value.__class__
                 if kind is str:
-                    cells.append(_string_cell(ref, value, self.str_table))
+                    if (value.isprintable() and "&" not in value and "<" not in value and ">" not in value
+                            and "_x" not in value and not value[:1].isspace() and not value[-1:].isspace()
+                            and len(value) <= MAX_STRING):
+                        append(f'<c r="{ref} t="inlineStr"><is><t>{value}</t></is></c>')  # plain text
+                    else:
+                        append(_string_cell(ref, value, shared))
                 elif (kind is int or kind is float) and value == value:
                     cells.append(f'<c r="{ref}><v>{value:.16G}</v></c>')
                 elif value is None or kind is float:  # blank, or NaN
@@ -110,11 +118,11 @@ class RowsWorkbook(xlsxwriter.Workbook):
                     cells.append(f'<c r="{ref} t="inlineStr"><is><t>{"TRUE" if value else "FALSE"}</t></is></c>')
                 elif isinstance(value, (dt.date, dt.datetime)):
                     cells.append(f'<c r="{ref}><v>{_serial(value):.16G}</v></c>')
-                elif isinstance(value, (int, float)):  # numpy numbers and the like
-                    number = float(value)
-                    cells.append(f'<c r="{ref}><v>{number:.16G}</v></c>' if number == number else f'<c r="{ref}/>')
+                elif isinstance(value, Real):  # numpy numbers and the like
+                    as_float = float(value)
+                    cells.append(f'<c r="{ref}><v>{as_float:.16G}</v></c>' if as_float == as_float else f'<c r="{ref}/>')
                 else:
-                    cells.append(_string_cell(ref, str(value), self.str_table))
+                    cells.append(_string_cell(ref, str(value), shared))
             cells.append("</row>")
             width = max(width, len(values))
             write("".join(cells).encode("utf-8"))

@@ -7,6 +7,7 @@ import math
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 import python_calamine
@@ -19,7 +20,7 @@ AWKWARD = [
     "bell\x07", "风险清单!H17", "\ufffe", "a" * 40000,
 ]
 VALUES = [*AWKWARD, 0, -3, 12345678901234567890, 1 / 3, 2.5, float("nan"), None, True, False,
-          dt.date(2026, 12, 31), dt.datetime(2026, 1, 2, 12, 30)]
+          dt.date(2026, 12, 31), dt.datetime(2026, 1, 2, 12, 30), np.float64(4.25), np.int64(7), np.float64("nan")]
 
 
 def _rows() -> list[list[object]]:
@@ -73,7 +74,7 @@ def test_values_survive_with_their_types(books: tuple[Path, Path]) -> None:
             continue  # Excel's _xHHHH_ escapes: read back as openpyxl reads XlsxWriter's (first test)
         if isinstance(given, str):
             assert read == given[:32767] or (given == "" and read in ("", None))
-        elif given is None or (isinstance(given, float) and math.isnan(given)):
+        elif given is None or (isinstance(given, (float, np.floating)) and math.isnan(given)):
             assert read is None
         elif isinstance(given, bool):
             assert read == ("TRUE" if given else "FALSE")
