@@ -143,3 +143,18 @@ def test_a_sheet_without_tables_keeps_the_base(tmp_path: Path) -> None:
     wb.save(tmp_path / "empty.xlsx")
     result = read_settings_from(load_grid(tmp_path / "empty.xlsx"))
     assert result is not None and not result.found and result.methodology == M and result.problems == []
+
+
+def test_a_sheet_read_again_is_answered_for_its_own_file(tmp_path: Path) -> None:
+    """A batch meets the same 参数设置 hundreds of times and reads it once per process; each file
+    still gets its problems under its own name, and a changed sheet is read anew."""
+    built = build("register", "zh")
+    _cells(built, "icx_lk_edges")[1].value = "高"  # D8: a problem every copy carries
+    first, second = _read(built, tmp_path, "a.xlsx"), _read(built, tmp_path, "b.xlsx")
+    assert [(p.cell, p.code) for p in first.problems] == [(p.cell, p.code) for p in second.problems] != []
+    assert {p.file for p in first.problems} == {str(tmp_path / "a.xlsx")}
+    assert {p.file for p in second.problems} == {str(tmp_path / "b.xlsx")}
+    assert first.methodology is second.methodology
+    _cells(built, "icx_lk_edges")[1].value = "35%"  # mended: the same file name, new content
+    mended = _read(built, tmp_path, "a.xlsx")
+    assert "settings_probability_invalid" not in {p.code for p in mended.problems}

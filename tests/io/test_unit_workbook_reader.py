@@ -290,3 +290,19 @@ def test_an_entity_bomb_is_not_expanded(tmp_path: Path) -> None:
         return  # refused outright: fine
     if unit.register is not None:
         assert all(len(r.description) < 1000 for r in unit.register.register.risks)
+
+
+def test_the_conflict_checker_reuses_the_control_matrices_the_unit_reader_read(tmp_path: Path) -> None:
+    from icx.io.duties import check_conflicts
+    from icx.io.grid import load_grid
+    from icx.io.table import read_table
+    from icx.io.unit_workbook import read_unit_workbook
+
+    book = load_grid(template_book(tmp_path))
+    read_unit_workbook(book)
+    grid = book.sheets["风险控制矩阵-预算"]
+    first = read_table(grid, "control_matrix", file=str(book.path))
+    assert read_table(grid, "control_matrix", file=str(book.path)) is first  # read once per sheet
+    assert read_table(grid, "control_matrix", file="other.xlsx") is not first  # problems name their file
+    check = check_conflicts(book, file=str(book.path))
+    assert check.problems == [] and read_table(grid, "control_matrix", file=str(book.path)) is first
