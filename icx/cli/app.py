@@ -1,28 +1,23 @@
-"""Entry point of the ``icx`` command: builds the typer app from the modules in ``commands/``."""
+"""Entry point of the ``icx`` command: builds the typer app from the modules in ``commands/``
+(only the one being run, when the command line names it)."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 
 import typer
 
 from icx import __version__
 from icx.cli import commands
 
-app = typer.Typer(
-    name="icx",
-    help=(
-        "icx — 行政事业单位内部控制工具 / internal-control toolkit.\n\n"
-        "Score and grade risk registers, build the standard unit workbooks, check incompatible "
-        "duties and self-evaluations, consolidate unit workbooks into the committee summary and "
-        "email it.\n\n"
-        "Start with:  icx demo ./icx-demo   (builds sample units and runs the whole job)"
-    ),
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_show_locals=False,
+HELP = (
+    "icx — 行政事业单位内部控制工具 / internal-control toolkit.\n\n"
+    "Score and grade risk registers, build the standard unit workbooks, check incompatible "
+    "duties and self-evaluations, consolidate unit workbooks into the committee summary and "
+    "email it.\n\n"
+    "Start with:  icx demo ./icx-demo   (builds sample units and runs the whole job)"
 )
 
 
@@ -32,22 +27,34 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """icx — internal control for public institutions."""
 
 
-def _register_all() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+def _modules() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``icx`` app with every command module registered, or just the module ``only`` (the
+    command being run: its imports alone are loaded, so ``icx consolidate`` starts without
+    pandas or openpyxl)."""
+    app = typer.Typer(name="icx", help=HELP, no_args_is_help=True, rich_markup_mode="rich",
+                      context_settings={"help_option_names": ["-h", "--help"]}, pretty_exceptions_show_locals=False)
+    app.callback()(_root)
+    for name in _modules() if only is None else [only]:
+        module = importlib.import_module(f"{commands.__name__}.{name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(app)
+    if only is None:
+        app.info.epilog = _examples(app)
+    return app
 
 
-def _examples() -> str:
+def _examples(app: typer.Typer) -> str:
     """'Examples' for the top-level help, gathered from each command's own docstring."""
     lines: list[str] = []
 
@@ -64,12 +71,24 @@ def _examples() -> str:
     return "Examples / 示例:\n\n" + "\n\n".join(f"  {line}" for line in lines) if lines else ""
 
 
-_register_all()
-app.info.epilog = _examples()
+def _command(argv: list[str]) -> str | None:
+    """The command module named on the command line, if the first word names one (each module
+    is named after its command); None for ``icx``, ``icx --help`` or a command a module of
+    another name registers (``email-password``)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in _modules() else None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # ``from icx.cli.app import app`` (tests, docs): the whole app, built on first use.
+    if name == "app":
+        app = globals()["app"] = build_app()
+        return app
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    build_app(only=_command(sys.argv[1:]))()
 
 
 if __name__ == "__main__":

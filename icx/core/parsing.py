@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
@@ -35,20 +36,22 @@ def clean_text(value: Any) -> str:
 
 
 def is_blank(value: Any) -> bool:
+    """None, NaN, whitespace-only text, or pandas' NA/NaT."""
     if value is None:
         return True
     if value.__class__ is str:  # the common cases first: this runs for every cell read
         return not value.strip()
     if value.__class__ is int:
         return False
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    try:  # pandas NA / NaT
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (str, bytes)) else False
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    pd = sys.modules.get("pandas")  # NA and NaT exist only once pandas is loaded: never load it here
+    if pd is None or isinstance(value, bytes):
+        return False
+    try:
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 

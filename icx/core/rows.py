@@ -38,6 +38,13 @@ class Rows:
         j = self.columns.index(key)
         return [row[j] for row in self.values]
 
+    def at(self, row: int, key: str) -> Any:
+        """The cell of sheet row ``row`` in column ``key`` (KeyError for an unknown row or column)."""
+        try:
+            return self.values[self.index.index(row)][self.columns.index(key)]
+        except ValueError:
+            raise KeyError((row, key)) from None
+
     def records(self) -> dict[int, dict[str, Any]]:
         """Sheet row → {column key: cell}."""
         keys = self.columns

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from icx import i18n
 from icx.core.errors import InvalidMethodology, Problem
 from icx.core.methodology import LEVELS, SCALE, Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_amount, as_number, as_percent, is_blank, row_records
+from icx.core.parsing import as_amount, as_number, as_percent, is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref
 from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
 
@@ -31,11 +31,6 @@ STACKED = ("settings_likelihood", "settings_impact", "settings_levels")
 OWN_WORDINGS = ("name_zh", "name_en", "description_zh", "description_en", "reputation_zh", "reputation_en",
                 "operations_zh", "operations_en")
 HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
-
-
-def _rows(frame: Any) -> Any:
-    """(sheet row, {key: value}) without pandas turning blank cells into NaN (iterrows does)."""
-    return row_records(frame).items()
 
 
 def _text(value: Any) -> str:
@@ -75,7 +70,7 @@ class _Reader:
         self.problems.append(Problem.of(key, severity=severity, file=self.file, sheet=self.grid.name, cell=cell, **values))
 
     def section(self, table: str) -> Table | None:
-        """The table's rows (frame indexed by sheet row), or None when the sheet does not hold it."""
+        """The table (rows numbered by sheet row), or None when the sheet does not hold it."""
         found = find_header(self.grid, table, search_rows=self.grid.height)
         if found is None:
             return None
@@ -91,7 +86,7 @@ class _Reader:
                     break
         sub = Grid(self.grid.name, self.grid.rows[header_row:end])
         read = read_table(sub, table, file=self.file, window=window)
-        read.rows = read.rows.shifted(header_row)  # numbered by the whole sheet's rows (frame not built yet)
+        read.rows = read.rows.shifted(header_row)  # numbered by the whole sheet's rows
         read.header_row += header_row
         read.problems = [p.located(cell=_shift(p.cell, header_row)) if p.cell else p for p in read.problems]
         self.problems += read.problems
@@ -104,7 +99,7 @@ class _Reader:
     def by_number(self, table: Table, key: str, allowed: tuple[int, ...]) -> dict[int, int]:
         """Sheet row of each expected number (1–5 or 1–3) in column ``key``; problems for the rest."""
         rows: dict[int, int] = {}
-        for r, value in table.frame[key].items():
+        for r, value in zip(table.rows.index, table.rows.column(key)):
             number = as_number(value)
             if number is None or number not in allowed:
                 self.problem("settings_number_invalid", self.cell(table, r, key), given=value,
@@ -128,7 +123,7 @@ class _Reader:
             if score not in rows:
                 return None
             r = rows[score]
-            raw = table.frame.at[r, key]
+            raw = table.rows.at(r, key)
             number = parse(raw)
             where = self.cell(table, r, key)
             if number is None or number <= low or (high is not None and number >= high):
@@ -144,7 +139,7 @@ class _Reader:
 
     def scale(self, table_name: str, edge_key: str, scale_name: str) -> dict[str, Any]:
         table = self.section(table_name)
-        if table is None or table.frame.empty:
+        if table is None or table.rows.empty:
             return {}
         rows = self.by_number(table, "score", SCALE)
         changes: dict[str, Any] = {}
@@ -161,14 +156,14 @@ class _Reader:
             for level in base_levels:
                 r = rows[level["score"]]
                 for key in ("name_zh", "name_en"):
-                    if key in table.frame and not is_blank(table.frame.at[r, key]):
-                        level[key] = _text(table.frame.at[r, key])
+                    if key in table.rows and not is_blank(table.rows.at(r, key)):
+                        level[key] = _text(table.rows.at(r, key))
             changes["levels"] = base_levels
         return changes
 
     def levels(self) -> list[dict[str, Any]] | None:
         table = self.section("settings_levels")
-        if table is None or table.frame.empty:
+        if table is None or table.rows.empty:
             return None
         rows = self.by_number(table, "level", LEVELS)
         if len(rows) != len(LEVELS):
@@ -177,9 +172,9 @@ class _Reader:
         for entry in out:
             r = rows[entry["level"]]
             for key in ("name_zh", "name_en"):
-                if key in table.frame and not is_blank(table.frame.at[r, key]):
-                    entry[key] = _text(table.frame.at[r, key])
-            color = table.frame.at[r, "color"]
+                if key in table.rows and not is_blank(table.rows.at(r, key)):
+                    entry[key] = _text(table.rows.at(r, key))
+            color = table.rows.at(r, "color")
             found = HEX.match(_text(color))
             if found:
                 entry["color"] = found.group(1).upper()
@@ -240,7 +235,7 @@ class _Reader:
             return None
         out: list[tuple[str, int, str]] = []
         seen: dict[str, tuple[int, str]] = {}
-        for r, row in _rows(table.frame):
+        for r, row in table.rows.items():
             word, raw = row.get("word"), row.get("score")
             if is_blank(word):
                 self.problem("settings_word_missing", self.cell(table, r, "word"), given=raw)
@@ -259,10 +254,10 @@ class _Reader:
 
     def coded(self, table_name: str, fields: tuple[str, ...]) -> list[dict[str, str]] | None:
         table = self.section(table_name)
-        if table is None or table.frame.empty:
+        if table is None or table.rows.empty:
             return None
         out = []
-        for r, row in _rows(table.frame):
+        for r, row in table.rows.items():
             entry = {f: _text(row.get(f)) for f in fields}
             if not entry["code"] or not entry["name_zh"]:
                 key = "code" if not entry["code"] else "name_zh"
@@ -278,7 +273,7 @@ class _Reader:
         if table is None:
             return factors
         canonical = {normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")["result"] for lang in ("zh", "en")}
-        for r, row in _rows(table.frame):
+        for r, row in table.rows.items():
             name = canonical.get(normalize_word(_text(row.get("result"))))
             if name is None:
                 self.problem("settings_result_unknown", self.cell(table, r, "result"), given=row.get("result"),
