@@ -103,6 +103,16 @@ def match_header(text: Any, table: str) -> str | None:
     return _match_text(str(text), table)
 
 
+_UNSEEN = object()
+
+
+@cache
+def _known(table: str) -> dict[str, str | None]:
+    """Cell text → column key (or None) already worked out for ``table``: a dict lookup per
+    cell, as the header search looks at every text cell of the first rows of every sheet."""
+    return {}
+
+
 @lru_cache(maxsize=65536)
 def _match_text(text: str, table: str) -> str | None:
     # Header search looks at the same few hundred texts in every unit file: match each once.
@@ -159,14 +169,18 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
     best: tuple[int, dict[str, int]] | None = None
     required = {s.key for s in columns(table) if s.required}
     first, last = window or (0, 10**9)
+    known = _known(table)
     for r in range(min(search_rows, grid.height)):
         found: dict[str, int] = {}
         row = grid.rows[r]
-        for c in range(first, min(last + 1, len(row))):
-            value = row[c]
+        for c, value in enumerate(row[first:last + 1], first):
             if value.__class__ is not str or not value:
                 continue  # headers are text; most cells looked at are blank or numbers
-            key = _match_text(value, table)
+            key = known.get(value, _UNSEEN)
+            if key is _UNSEEN:
+                key = known[value] = _match_text(value, table)
+                if len(known) > 65536:  # data rows are looked at too: bound what is kept
+                    known.clear()
             if key and key not in found:
                 found[key] = c
         if not found:
@@ -223,13 +237,18 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     row_numbers: list[int] = []
     keys = list(mapping)
     where = [mapping[k] for k in keys]
+    widest = max(where, default=-1)
     filled = grid.filled
     for r in range(header_row + 1, grid.height):
         row = grid.rows[r]
         width = len(row)
         if row.count("") + row.count(None) == width:
             continue  # an empty row (templates carry hundreds below the entries): skip it cheaply
-        values = [_tidy(row[c]) if c < width else None for c in where]
+        if width > widest:
+            values = [row[c] for c in where]
+        else:
+            values = [row[c] if c < width else None for c in where]
+        values = [(v.strip() or None) if v.__class__ is str else v for v in values]  # as _tidy does
         # Blank rows between entries are allowed; cells filled in from a merged range don't count.
         if all(v is None or (filled and (r, c) in filled) for v, c in zip(values, where)):
             continue
