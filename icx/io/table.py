@@ -24,6 +24,7 @@ from icx.core.rows import Rows
 from icx.io.grid import Grid, cell_ref, column_letter
 
 HEADER_SEARCH_ROWS = 30
+KNOWN_TEXTS = 65536  # cell texts remembered per table kind by the header search
 ASSESSOR_PLACEHOLDER = "{n}"
 
 
@@ -98,6 +99,16 @@ def _matchers(table: str) -> tuple[list[tuple[str, str]], list[tuple[re.Pattern[
 
 def match_header(text: Any, table: str) -> str | None:
     """The column key a header cell means, e.g. '评估人3可能性' → 'likelihood_3'."""
+    if text.__class__ is str:
+        if not text:
+            return None
+        known = _known(table)
+        key = known.get(text, _UNSEEN)
+        if key is _UNSEEN:
+            if len(known) > KNOWN_TEXTS:
+                known.clear()
+            key = known[text] = _match_text(text, table)
+        return key  # type: ignore[return-value]
     if not text or isinstance(text, (int, float)) and not isinstance(text, bool) and text != text:
         return None  # blank (or NaN) cells, the bulk of what the header search looks at
     return _match_text(str(text), table)
@@ -178,9 +189,9 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
                 continue  # headers are text; most cells looked at are blank or numbers
             key = known.get(value, _UNSEEN)
             if key is _UNSEEN:
-                key = known[value] = _match_text(value, table)
-                if len(known) > 65536:  # data rows are looked at too: bound what is kept
+                if len(known) > KNOWN_TEXTS:  # data rows are looked at too: bound what is kept
                     known.clear()
+                key = known[value] = _match_text(value, table)
             if key and key not in found:
                 found[key] = c
         if not found:
