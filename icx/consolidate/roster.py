@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
+from typing import Any
 
 from icx.core.errors import IcxError, Problem
 from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
 from icx.io.safety import sha256_of
 from icx.io.table import find_header, read_table, text_of
-
 
 @dataclass(frozen=True, slots=True)
 class RosterEntry:

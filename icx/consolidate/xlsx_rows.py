@@ -24,13 +24,14 @@ from typing import IO, Any, Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
+
+from icx.core.dates import EXCEL_EPOCH
 
 MAX_STRING = 32767  # Excel's limit for one cell; XlsxWriter truncates alike
 BODY_CACHE = 200_000  # distinct texts kept rendered before the cache starts again
 SPOOLED_COMPRESSION = 1  # zlib level of the spliced sheets: 3× faster than 6 for a third more bytes
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPED = re.compile(r"[&<>]")
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
@@ -54,7 +55,7 @@ def _serial(value: dt.date) -> float:
     """Excel's serial number of a date or date-time (1900 date system)."""
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
-    delta = value.replace(tzinfo=None) - _EXCEL_EPOCH
+    delta = value.replace(tzinfo=None) - dt.datetime.combine(EXCEL_EPOCH, dt.time())
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
 
 
@@ -219,22 +220,12 @@ def _write_sheet(xml: bytes, spooled: SpooledRows, out: IO[bytes]) -> None:
 
 def _widen_dimension(head: bytes, spooled: SpooledRows) -> bytes:
     """``<dimension ref="A1:K1"/>`` grown to hold the spooled rows and columns."""
-    found = re.search(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>', head)
+    found = re.search(rb'<dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"/>', head)
     if found is None:
         return head
-    first_col, first_row = found.group(1).decode(), int(found.group(2))
-    last_col = (found.group(3) or found.group(1)).decode()
-    last_row = int(found.group(4) or found.group(2))
-    top = min(first_row, min(b.first for b in spooled.blocks) + 1)
-    bottom = max(last_row, max(b.last for b in spooled.blocks) + 1)
-    right = max(_column_index(last_col), spooled.last_col)
-    left = min(_column_index(first_col), 0)
-    ref = f'<dimension ref="{xl_col_to_name(left)}{top}:{xl_col_to_name(right)}{bottom}"/>'.encode()
+    top, _ = xl_cell_to_rowcol(found.group(1).decode())  # spooled rows start in column A
+    bottom, right = xl_cell_to_rowcol((found.group(2) or found.group(1)).decode())
+    top = min(top, min(b.first for b in spooled.blocks))
+    bottom = max(bottom, max(b.last for b in spooled.blocks))
+    ref = f'<dimension ref="{xl_range(top, 0, bottom, max(right, spooled.last_col))}"/>'.encode()
     return head[:found.start()] + ref + head[found.end():]
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1

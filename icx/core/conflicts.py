@@ -30,20 +30,20 @@ from importlib import resources
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
-
 from icx import i18n
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.parsing import is_blank, row_records
-from icx.core.rows import Rows
 from icx.core.persons import (
     Assignment, Roster, as_flag, cell_text, normalize_id, normalize_name, normalize_post, overlap,
     read_roster, show_period, split_cell, split_name_id, tidy_name,
 )
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
+    from icx.core.rows import Rows
 
 KINDS = ("person", "post", "control", "transaction")
 SEVERITIES = ("high", "medium", "low")
@@ -155,7 +155,7 @@ class RuleLibrary:
         rules = tuple(rules)
         if rules == self.rules:
             return self  # unchanged (most units add no rules): keeps the indexes already built
-        return RuleLibrary(rules=tuple(rules), matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
+        return RuleLibrary(rules=rules, matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
 
 
 @cache

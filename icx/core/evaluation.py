@@ -30,16 +30,16 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
-
 from icx import i18n
-from icx.core.rows import Rows
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number, is_blank, round_half_up, row_records
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
+    from icx.core.rows import Rows
 
 EMAIL = re.compile(r"^[^@\s;,；，]+@[^@\s;,；，]+\.[^@\s;,；，]+$")
 METHOD_SEPARATORS = re.compile(r"[、,，;；/+\n]+")

@@ -21,13 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
-
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.parsing import is_blank, row_records
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
 
 DOTS = re.compile(r"[·•・･‧∙⋅.]")
 SEPARATORS = re.compile(r"[、,，;；/\n]+")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from icx.core import scoring
 from icx.core.methodology import Methodology, default_methodology
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
 
 Score = float
 

@@ -429,4 +429,3 @@ def rank(ids: Any, scores: Any, levels: Any) -> pd.Series:
         out[pos[order]] = ranks_sorted
     index = scores.index if isinstance(scores, pd.Series) else None
     return pd.Series(out, index=index).astype("Int64")
-

@@ -14,11 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import numpy as np
-    import pandas as pd
-
-
 from icx.core import scoring
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -27,10 +22,11 @@ from icx.core.risk import Assessment, Risk, RiskRegister
 from icx.io.grid import Grid, WorkbookGrid
 from icx.io.table import Table, assessor_numbers, read_table, sheet_names, text_of
 
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
+
 CONTROL_SEPARATORS = r"[;；,，、\n]+"
 NAN = float("nan")
-
-
 SCORED = ("likelihood", "impact", "score", "level", "rank")
 
 
@@ -95,11 +91,12 @@ class RegisterResult:
 
     def scored_rows(self) -> list[dict[str, Any]]:
         """The rows that got a score: the sheet's cells with the recomputed columns laid over."""
+        if not self.scored:
+            return []
         out = []
-        keys = list(self.scored)
         for i, (r, cells) in enumerate(self.table.rows.items()):
-            if self.scored and self.scored["score"][i] is not None:
-                cells.update({k: self.scored[k][i] for k in keys})
+            if self.scored["score"][i] is not None:
+                cells.update({k: column[i] for k, column in self.scored.items()})
                 cells["row"] = r
                 out.append(cells)
         return out
@@ -123,15 +120,6 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
             if found is not None and required <= found[1].keys():
                 return candidate
     return grid
-
-
-def _located(table: Table, problems: Any, file: str | None, field_override: str | None = None) -> list[Problem]:
-    out = []
-    for p in problems:
-        if field_override and p.field != field_override:
-            p = p.model_copy(update={"field": field_override})
-        out.append(table.locate(p, file))
-    return out
 
 
 def _assessor_columns(table: Table, prefix: str, kind: str, m: Methodology, file: str | None

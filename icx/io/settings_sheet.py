@@ -376,8 +376,8 @@ def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | No
 
 
 def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
-    file = None  # problems are located in the file by the caller (the result is shared)
-    reader = _Reader(grid, base, file)
+    # No file: the result is shared by every file holding this sheet; the caller places problems.
+    reader = _Reader(grid, base, None)
     changes: dict[str, Any] = {}
     likelihood = reader.scale("settings_likelihood", "probability_from", "likelihood")
     impact = reader.scale("settings_impact", "money_from", "impact")
@@ -412,7 +412,7 @@ def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
             methodology = base.override(changes)
         except InvalidMethodology as exc:
             for p in exc.problems:
-                reader.problems.append(p.located(file=file, sheet=grid.name))
+                reader.problems.append(p.located(sheet=grid.name))
             methodology = base
     return SettingsResult(methodology, reader.problems, factors, found)
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Iterable
-
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
 
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import normalize_word
 from icx.core.rows import Rows
 from icx.io.grid import Grid, cell_ref, column_letter
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
 
 HEADER_SEARCH_ROWS = 30
 KNOWN_TEXTS = 65536  # cell texts remembered per table kind by the header search
@@ -99,19 +98,15 @@ def _matchers(table: str) -> tuple[list[tuple[str, str]], list[tuple[re.Pattern[
 
 def match_header(text: Any, table: str) -> str | None:
     """The column key a header cell means, e.g. '评估人3可能性' → 'likelihood_3'."""
-    if text.__class__ is str:
-        if not text:
-            return None
-        known = _known(table)
-        key = known.get(text, _UNSEEN)
-        if key is _UNSEEN:
-            if len(known) > KNOWN_TEXTS:
-                known.clear()
-            key = known[text] = _match_text(text, table)
-        return key  # type: ignore[return-value]
-    if not text or isinstance(text, (int, float)) and not isinstance(text, bool) and text != text:
-        return None  # blank (or NaN) cells, the bulk of what the header search looks at
-    return _match_text(str(text), table)
+    if text.__class__ is not str:
+        if not text or isinstance(text, (int, float)) and not isinstance(text, bool) and text != text:
+            return None  # blank (or NaN) cells
+        text = str(text)
+    elif not text:
+        return None
+    known = _known(table)
+    key = known.get(text, _UNSEEN)
+    return _remember(known, text, table) if key is _UNSEEN else key  # type: ignore[return-value]
 
 
 _UNSEEN = object()
@@ -124,7 +119,15 @@ def _known(table: str) -> dict[str, str | None]:
     return {}
 
 
-@lru_cache(maxsize=65536)
+def _remember(known: dict[str, str | None], text: str, table: str) -> str | None:
+    """Work out and keep what ``text`` means in ``table`` (the table of texts seen stays bounded:
+    the header search looks at data rows too)."""
+    if len(known) > KNOWN_TEXTS:
+        known.clear()
+    key = known[text] = _match_text(text, table)
+    return key
+
+
 def _match_text(text: str, table: str) -> str | None:
     # Header search looks at the same few hundred texts in every unit file: match each once.
     key = _header_key(text)
@@ -189,9 +192,7 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
                 continue  # headers are text; most cells looked at are blank or numbers
             key = known.get(value, _UNSEEN)
             if key is _UNSEEN:
-                if len(known) > KNOWN_TEXTS:  # data rows are looked at too: bound what is kept
-                    known.clear()
-                key = known[value] = _match_text(value, table)
+                key = _remember(known, value, table)
             if key and key not in found:
                 found[key] = c
         if not found:
@@ -259,21 +260,14 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
             values = [row[c] for c in where]
         else:
             values = [row[c] if c < width else None for c in where]
-        values = [(v.strip() or None) if v.__class__ is str else v for v in values]  # as _tidy does
+        # Text stripped and blank text None; numbers kept as they are (ids are normalised by the caller).
+        values = [(v.strip() or None) if v.__class__ is str else v for v in values]
         # Blank rows between entries are allowed; cells filled in from a merged range don't count.
         if all(v is None or (filled and (r, c) in filled) for v, c in zip(values, where)):
             continue
         records.append(values)
         row_numbers.append(r + 1)
     return Table(grid.name, header_row, mapping, Rows(keys, row_numbers, records), problems)
-
-
-def _tidy(value: Any) -> Any:
-    """A cell as the readers take it: text stripped, blank text → None; floats kept (ids are
-    normalised by the caller)."""
-    if value.__class__ is str:
-        return value.strip() or None
-    return value
 
 
 def assessor_numbers(table: Table, prefix: str) -> list[int]:

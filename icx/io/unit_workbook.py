@@ -15,10 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
-
-
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -27,6 +23,9 @@ from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
 from icx.io.table import columns, match_header, read_table, sheet_names, text_of
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
+    import pandas as pd
 
 SHEET_SEPARATORS = r"\s*[-－—–_·]\s*"
 CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
