@@ -8,6 +8,7 @@ the range, so a merged area/owner cell reads the same on each row it spans.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 import python_calamine
 
 from icx.core.errors import IcxError, Problem
-from icx.io.safety import check_workbook_file
+from icx.io.safety import check_workbook_file, read_workbook
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
@@ -109,12 +110,19 @@ def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple
     return frozenset(filled)
 
 
-def load_grid(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid:
-    """Read every sheet (or only those named) of an untrusted workbook as value grids."""
+def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes | None = None) -> WorkbookGrid:
+    """Read every sheet (or only those named) of an untrusted workbook as value grids.
+
+    ``data`` is the file's content when the caller has read it already (``read_workbook``, to
+    hash it as well); the file is then not read again.
+    """
     path = Path(path)
-    check_workbook_file(path)
+    if data is None:
+        data = read_workbook(path)
+    else:
+        check_workbook_file(path, data)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise IcxError(Problem.of("file_encrypted_or_xls", file=str(path))) from exc
     except Exception as exc:  # calamine raises several error types for broken packages

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -41,36 +43,56 @@ def xml_hardened() -> bool:
     return bool(getattr(openpyxl.xml, "DEFUSEDXML", False))
 
 
-def check_workbook_file(path: str | Path) -> None:
+def check_workbook_file(path: str | Path, data: bytes | None = None) -> None:
     """Refuse files that are not a sane .xlsx/.xlsm zip before parsing them.
 
-    Raises ``IcxError`` with a bilingual message naming the file.
+    ``data`` is the file's content when the caller has read it already (``read_workbook``):
+    the checks then run on it, with no second read. Raises ``IcxError`` with a bilingual
+    message naming the file.
     """
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        size = len(data) if data is not None else path.stat().st_size
+        if data is None and size <= MAX_FILE_BYTES:
+            data = path.read_bytes()
     except OSError as exc:
         raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
-    if size > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES or data is None:
         raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=name))
-    if head.startswith(OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise IcxError(Problem.of("file_encrypted_or_xls", file=name))
-    if not zipfile.is_zipfile(path):
+    package = io.BytesIO(data)
+    if not zipfile.is_zipfile(package):
         raise IcxError(Problem.of("file_not_xlsx", file=name))
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(package) as zf:
             infos = zf.infolist()
             _check_sizes(infos, name)  # before anything is unpacked
             if size < 5 * 1024 * 1024:
-                _verify_checksums(zf, infos)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                _verify_checksums(zf, infos, data)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise IcxError(Problem.of("file_not_xlsx", file=name)) from exc
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise IcxError(Problem.of("file_not_xlsx", file=name))
+
+
+def read_workbook(path: str | Path) -> bytes:
+    """The content of an untrusted workbook, read once and checked (``check_workbook_file``).
+
+    Callers hash it and hand it to the parser, so the file is read from disk only once.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+    except OSError as exc:
+        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path)))
+    if data is None:
+        raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
+    check_workbook_file(path, data)
+    return data
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
@@ -88,14 +110,39 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
         raise IcxError(Problem.of("file_zip_bomb", _detail=f"{_mb(total)} unpacked", file=name))
 
 
-def _verify_checksums(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _verify_checksums(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> None:
     """Unpack every part once so its CRC-32 is checked (``BadZipFile`` on a mismatch).
 
     python-calamine does not check CRCs: a flipped byte that still makes valid XML (a digit in a
     score) would be read silently. Runs after ``_check_sizes``, so what is unpacked is bounded.
+    Deflated and stored parts are unpacked straight from ``data`` (a third of the time
+    ``ZipFile.read`` takes, which matters over thousands of files); other methods through
+    ``ZipFile.read``.
     """
+    view = memoryview(data)
     for info in infos:
-        zf.read(info)
+        if info.flag_bits & 0x1:
+            raise zipfile.BadZipFile(f"{info.filename}: encrypted part")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            zf.read(info)
+            continue
+        start = info.header_offset
+        if data[start:start + 4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"{info.filename}: bad local header")
+        name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
+        start += 30 + name_length + extra_length
+        packed = view[start:start + info.compress_size]
+        if len(packed) != info.compress_size:
+            raise zipfile.BadZipFile(f"{info.filename}: truncated")
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-15)
+            unpacked = inflater.decompress(packed, info.file_size + 1)  # never more than announced
+            if len(unpacked) != info.file_size or not inflater.eof:
+                raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory")
+        else:
+            unpacked = packed
+        if zlib.crc32(unpacked) != info.CRC:
+            raise zipfile.BadZipFile(f"{info.filename}: bad CRC-32")
 
 
 def _mb(n: int) -> str:

@@ -84,3 +84,35 @@ def test_a_flipped_digit_is_caught_by_the_zip_checksum(tmp_path: Path) -> None:
     with pytest.raises(IcxError) as caught:
         load_grid(corrupt)
     assert caught.value.problem.code == "file_not_xlsx" and caught.value.problem.file == str(corrupt)
+
+
+def _patched_directory(tmp_path: Path, *, offset: int, value: int) -> Path:
+    """A deflated workbook whose central-directory entry for the sheet has the 4-byte field at
+    ``offset`` (16: CRC-32, 24: unpacked size) set to ``value``; the data itself is intact."""
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 4
+    wb.save(good)
+    data = bytearray(good.read_bytes())
+    entry = data.rindex(b"xl/worksheets/sheet1.xml") - 46  # the name follows the 46-byte header
+    assert data[entry:entry + 4] == b"PK\x01\x02"
+    data[entry + offset:entry + offset + 4] = value.to_bytes(4, "little")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+    return bad
+
+
+def test_a_wrong_checksum_of_a_deflated_part_is_refused(tmp_path: Path) -> None:
+    bad = _patched_directory(tmp_path, offset=16, value=0x12345678)
+    with pytest.raises(IcxError) as caught:
+        load_grid(bad)
+    assert caught.value.problem.code == "file_not_xlsx" and caught.value.problem.file == str(bad)
+
+
+def test_a_part_longer_than_its_directory_says_is_refused(tmp_path: Path) -> None:
+    """The directory's sizes bound what is unpacked (zip-bomb checks read them): a part whose
+    stream unpacks to more than announced must not pass."""
+    bad = _patched_directory(tmp_path, offset=24, value=10)
+    with pytest.raises(IcxError) as caught:
+        load_grid(bad)
+    assert caught.value.problem.code == "file_not_xlsx"
