@@ -38,9 +38,13 @@ from icx.consolidate.run import default_jobs
 from icx.demo.data import make_unit
 
 
+# Runs icx and prints its wall time (from starting its process to its exit, so the wrapper's
+# own interpreter start-up is not counted against icx) and the peak memory of the largest
+# process below it (icx or one of its workers).
 PEAK_WRAPPER = (
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); t = time.perf_counter() - t; "
+    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
 
 
@@ -115,17 +119,18 @@ def main() -> None:
         print(f"naive  pandas.read_excel(openpyxl) loop : {t_naive:7.2f} s", flush=True)
         icx = [sys.executable, "-m", "icx.cli.app", "consolidate", str(folder), "-o", str(work / "committee.xlsx"),
                "--jobs", str(jobs)]
-        # A small wrapper process runs icx and reports the peak memory of the largest process
-        # below it (icx or one of its workers), apart from the generator's processes.
+        # A small wrapper process runs icx (apart from the generator's processes) and reports
+        # its time and peak memory.
         wrapper = [sys.executable, "-c", PEAK_WRAPPER, *icx]
         t_icx, peak = float("inf"), 0.0
         for _ in range(max(1, args.repeat)):
             (work / "committee.xlsx").unlink(missing_ok=True)
-            done, took = timed(lambda: subprocess.run(wrapper, capture_output=True, text=True))
+            done = subprocess.run(wrapper, capture_output=True, text=True)
             if not (work / "committee.xlsx").exists():
                 raise SystemExit(f"icx consolidate failed (exit {done.returncode}):\n{done.stderr}")
-            t_icx = min(t_icx, took)
-            peak = max(peak, int(done.stdout.strip().splitlines()[-1]) / 1024)  # KiB on Linux
+            took, max_rss = done.stdout.strip().splitlines()[-1].split()
+            t_icx = min(t_icx, float(took))
+            peak = max(peak, int(max_rss) / 1024)  # KiB on Linux
         print(f"icx    consolidate (read, score, write) : {t_icx:7.2f} s  (largest process {peak:.0f} MB; "
               f"best of {max(1, args.repeat)})", flush=True)
         print(f"icx / floor = {t_icx / t_floor:.2f}×  (target ≤ 1.5×)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,7 +171,9 @@ def area_of_sheet(name: str, methodology: Methodology | None = None) -> str:
     return area.code if area else ""
 
 
+@cache
 def _choice_names(key: str) -> dict[str, str]:
+    # Read-only: the same dict serves every cell of every workbook.
     return {normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")[key] for lang in ("zh", "en")}
 
 
@@ -180,6 +182,7 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
     """Every control row of the control-matrix sheets as a plain record (control_matrix keys plus
     area, sheet, row and the risk's level), checking ids, risk references and choice cells."""
     keys = [s.key for s in columns("control_matrix")]
+    plain_keys = [k for k in keys if k not in CHOICE_COLUMNS and k != "risk_level"]
     out: list[dict[str, Any]] = []
     first_seen: dict[str, str] = {}
     risk_levels: dict[str, int] = {}
@@ -219,9 +222,8 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
                     problems.append(table.locate(Problem.of("choice_invalid", given=value, _accepted=accepted,
                                                             row=r, field=key), file))
                 row[key] = canonical if canonical is not None else _text(value)
-            for key in keys:
-                if key not in CHOICE_COLUMNS and key != "risk_level":
-                    row[key] = None if is_blank(row[key]) else _text(row[key])
+            for key in plain_keys:
+                row[key] = _text(row[key]) or None
             row["risk_level"] = risk_levels.get(risk_id)
             row["area"], row["sheet"], row["row"] = area, grid.name, r
             out.append(row)
