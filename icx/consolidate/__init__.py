@@ -3,13 +3,27 @@
 ``consolidate`` reads every unit workbook (in parallel processes) into compact per-unit
 results and builds a ``Consolidation``; ``write_summary`` writes the committee workbook and
 ``write_feedback`` one feedback workbook per unit.
+
+The names below are imported on first use: worker processes are forked as soon as the readers
+are loaded, and the writers (XlsxWriter) load while the workers read.
 """
 
-from icx.consolidate.model import Consolidation, build, key_figures
-from icx.consolidate.records import UnitResult
-from icx.consolidate.roster import Roster, read_roster
-from icx.consolidate.run import consolidate, read_units
-from icx.consolidate.summary import write_summary
+from __future__ import annotations
 
-__all__ = ["Consolidation", "Roster", "UnitResult", "build", "consolidate", "key_figures", "read_roster",
-           "read_units", "write_summary"]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "Consolidation": "model", "build": "model", "key_figures": "model", "UnitResult": "records",
+    "Roster": "roster", "read_roster": "roster", "consolidate": "run", "read_units": "run",
+    "write_summary": "summary",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

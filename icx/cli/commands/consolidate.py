@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
 from icx import i18n
 from icx.cli.common import (
     EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, err_console, fail, methodology_from,
     print_problems,
 )
-from icx.consolidate.model import Consolidation
 from icx.consolidate.run import consolidate as run_consolidation, default_jobs
-from icx.consolidate.summary import write_summary
 from icx.core.errors import IcxError
+
+if TYPE_CHECKING:
+    from icx.consolidate.model import Consolidation
+
+# The summary writer (XlsxWriter) is imported after the workers have been forked, so it loads
+# while they read instead of before.
 
 
 def _as_of(value: Optional[str]) -> Optional[dt.date]:
@@ -79,6 +82,8 @@ def consolidate(
             return
     if not result.units:
         fail(result.problems(), lang)
+    from icx.consolidate.summary import write_summary
+
     try:
         write_summary(result, output, lang)  # type: ignore[arg-type]
         written = []
@@ -95,6 +100,8 @@ def consolidate(
 
 
 def _report(c: Consolidation, output: Path, feedback: Optional[Path], feedback_count: int, lang: str) -> None:
+    from rich.table import Table
+
     table = Table(title=i18n.label("consolidate_title", lang), show_header=False)  # type: ignore[arg-type]
     table.add_column()
     table.add_column(justify="right")
