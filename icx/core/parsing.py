@@ -107,6 +107,28 @@ def round_half_up(x: float, digits: int) -> float:
     """
     if not math.isfinite(x) or x == 0:
         return x
+    if 0 <= digits <= FAST_DIGITS:
+        # Every score is rounded, so the common cases skip Decimal. Far from a tie the answer
+        # does not depend on the 15-digit view: n / 10**digits is then exactly the float of the
+        # rounded decimal (both operands exact, the division correctly rounded).
+        scaled = abs(x) * 10.0**digits
+        if scaled < FAST_LIMIT:
+            whole = math.floor(scaled)
+            fraction = scaled - whole
+            if abs(fraction - 0.5) > FAST_MARGIN:
+                return math.copysign((whole + (fraction > 0.5)) / 10.0**digits, x)
+    return decimal_round_half_up(x, digits)
+
+
+FAST_DIGITS = 15  # 10**digits is an exact float up to 10**22; scores use 2–6 digits
+FAST_LIMIT = 1e7  # below this the 15-digit view differs from the float by < 1e-7 of a unit …
+FAST_MARGIN = 1e-6  # … so a fraction this far from one half rounds the same either way
+
+
+def decimal_round_half_up(x: float, digits: int) -> float:
+    """``round_half_up`` through ``Decimal``, for every case (ties, huge values)."""
+    if not math.isfinite(x) or x == 0:
+        return x
     shown = Decimal(f"{x:.{SPREADSHEET_DIGITS}g}")
     return float(shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 

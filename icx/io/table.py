@@ -181,7 +181,10 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
     ``window`` limits the columns looked at, for sheets holding several tables side by side.
     """
     best: tuple[int, dict[str, int]] | None = None
-    required = {s.key for s in columns(table) if s.required}
+    specs = columns(table)
+    required = {s.key for s in specs if s.required}
+    # A row holding every column of a table without numbered columns cannot be bettered.
+    complete = len(specs) if not any(s.numbered for s in specs) else None
     first, last = window or (0, 10**9)
     known = _known(table)
     for r in range(min(search_rows, grid.height)):
@@ -200,6 +203,8 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
         score = (len(required & found.keys()), len(found))
         if best is None or score > (len(required & best[1].keys()), len(best[1])):
             best = (r, found)
+            if len(found) == complete:
+                break
     if best is None or len(best[1]) < 2:
         return None
     return best
@@ -251,6 +256,7 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     where = [mapping[k] for k in keys]
     widest = max(where, default=-1)
     filled = grid.filled
+    merged_rows = {r for r, _ in filled}
     for r in range(header_row + 1, grid.height):
         row = grid.rows[r]
         width = len(row)
@@ -263,7 +269,10 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
         # Text stripped and blank text None; numbers kept as they are (ids are normalised by the caller).
         values = [(v.strip() or None) if v.__class__ is str else v for v in values]
         # Blank rows between entries are allowed; cells filled in from a merged range don't count.
-        if all(v is None or (filled and (r, c) in filled) for v, c in zip(values, where)):
+        if r in merged_rows:
+            if all(v is None or (r, c) in filled for v, c in zip(values, where)):
+                continue
+        elif values.count(None) == len(values):
             continue
         records.append(values)
         row_numbers.append(r + 1)
