@@ -115,14 +115,17 @@ def round_half_up(x: float, digits: int) -> float:
         if scaled < FAST_LIMIT:
             whole = math.floor(scaled)
             fraction = scaled - whole
-            if abs(fraction - 0.5) > FAST_MARGIN:
+            if abs(fraction - 0.5) > FAST_MARGIN + scaled * FAST_RELATIVE:
                 return math.copysign((whole + (fraction > 0.5)) / 10.0**digits, x)
     return decimal_round_half_up(x, digits)
 
 
-FAST_DIGITS = 15  # 10**digits is an exact float up to 10**22; scores use 2–6 digits
-FAST_LIMIT = 1e7  # below this the 15-digit view differs from the float by < 1e-7 of a unit …
-FAST_MARGIN = 1e-6  # … so a fraction this far from one half rounds the same either way
+FAST_DIGITS = 15  # 10**digits is an exact float up to 10**22; scores use 2–9 digits
+FAST_LIMIT = 1e13  # the rounded whole stays far below 2**53, so it and the division are exact
+# The 15-digit view and the scaled float differ from the exact decimal by less than 6e-15 of
+# the scaled value; a fraction farther than this from one half rounds the same either way.
+FAST_RELATIVE = 1e-13
+FAST_MARGIN = 1e-6
 
 
 def decimal_round_half_up(x: float, digits: int) -> float:

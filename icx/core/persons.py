@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from icx.core.dates import as_date, show
@@ -53,25 +54,43 @@ def cell_text(value: Any) -> str:
 
 
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# Names, ids and posts repeat in every sheet that mentions a person (the roster, each control's
+# posts, each voucher): each distinct text is normalised once per process, in a bounded cache.
+TEXT_CACHE = 65536
 
 
 def tidy_name(value: Any) -> str:
     """A name to show: NFKC, no padding between Chinese characters ("李　娜" → "李娜"), single
     spaces elsewhere ("John  Smith" → "John Smith")."""
-    text = CJK_GAP.sub("", unicodedata.normalize("NFKC", cell_text(value)))
+    return _tidy_name(cell_text(value))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _tidy_name(text: str) -> str:
+    text = CJK_GAP.sub("", unicodedata.normalize("NFKC", text))
     return " ".join(text.split())
 
 
 def normalize_name(value: Any) -> str:
     """Canonical form of a person's name: NFKC, no spaces of any width, unified dots, lower case."""
-    text = unicodedata.normalize("NFKC", cell_text(value))
+    return _normalize_name(cell_text(value))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _normalize_name(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     return DOTS.sub("·", "".join(text.split())).lower()
 
 
 def normalize_id(value: Any) -> str:
     """Canonical employee id: NFKC, no spaces, upper case; all-digit ids lose leading zeros
     (a sheet that stores 0012 as a number shows 12)."""
-    text = "".join(unicodedata.normalize("NFKC", cell_text(value)).split()).upper()
+    return _normalize_id(cell_text(value))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _normalize_id(text: str) -> str:
+    text = "".join(unicodedata.normalize("NFKC", text).split()).upper()
     if text.isdigit():
         return text.lstrip("0") or "0"
     return text
@@ -79,12 +98,22 @@ def normalize_id(value: Any) -> str:
 
 def normalize_post(value: Any) -> str:
     """Canonical form of a post name (岗位): NFKC, no spaces, lower case."""
-    return "".join(unicodedata.normalize("NFKC", cell_text(value)).split()).lower()
+    return _normalize_post(cell_text(value))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _normalize_post(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def split_cell(value: Any) -> list[str]:
     """Several entries written in one cell ("出纳、会计") as a list of trimmed texts."""
-    return [part.strip() for part in SEPARATORS.split(cell_text(value)) if part.strip()]
+    return list(_split_cell(cell_text(value)))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _split_cell(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in SEPARATORS.split(text) if part.strip())
 
 
 def as_flag(value: Any) -> bool | None:

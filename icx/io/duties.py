@@ -29,7 +29,7 @@ from icx.core.persons import Roster, read_roster
 from icx.core.rows import Rows
 from icx.io.grid import Grid, WorkbookGrid, column_letter
 from icx.io.settings_sheet import read_settings_from
-from icx.io.table import HEADER_SEARCH_ROWS, Table, columns, match_header, read_table, sheet_names
+from icx.io.table import HEADER_SEARCH_ROWS, KNOWN_TEXTS, Table, columns, match_header, read_table, sheet_names
 
 DUTY_TABLES = ("duty_rules", "post_duties", "person_posts")
 REQUIRED_TABLES = ("post_duties", "person_posts")
@@ -59,10 +59,23 @@ def _header_row(grid: Grid) -> int | None:
     """The row (0-based) holding the most header cells of the three tables."""
     best, best_count = None, 0
     for r in range(min(HEADER_SEARCH_ROWS, grid.height)):
-        count = sum(1 for v in grid.rows[r] if v.__class__ is str and v and any(match_header(v, t) for t in DUTY_TABLES))
+        count = 0
+        for v in grid.rows[r]:
+            if v.__class__ is str and v:
+                known = _IS_DUTY_HEADER.get(v)
+                if known is None:
+                    if len(_IS_DUTY_HEADER) > KNOWN_TEXTS:
+                        _IS_DUTY_HEADER.clear()
+                    known = _IS_DUTY_HEADER[v] = any(match_header(v, t) for t in DUTY_TABLES)
+                count += known
         if count > best_count:
             best, best_count = r, count
     return best if best_count >= 2 else None
+
+
+# Cell text → whether it heads a column of one of the three tables: the first rows of every
+# unit's sheet hold the same texts.
+_IS_DUTY_HEADER: dict[str, bool] = {}
 
 
 def table_windows(grid: Grid) -> tuple[int | None, dict[str, tuple[int, int]]]:
