@@ -58,6 +58,11 @@ def is_blank(value: Any) -> bool:
 
 def as_number(value: Any) -> float | None:
     """A real number from a number or a numeric text ("３", " 3.5 "), else None. Bools are not numbers."""
+    kind = value.__class__
+    if kind is float:  # the common cells first: the ABC check below is slow
+        return None if value != value else value
+    if kind is int:
+        return float(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, Real):

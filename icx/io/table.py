@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from icx import i18n
@@ -255,6 +256,7 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     keys = list(mapping)
     where = [mapping[k] for k in keys]
     widest = max(where, default=-1)
+    pick = itemgetter(*where) if len(where) > 1 else lambda row: [row[c] for c in where]  # C-level picking
     filled = grid.filled
     merged_rows = {r for r, _ in filled}
     for r in range(header_row + 1, grid.height):
@@ -262,12 +264,9 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
         width = len(row)
         if row.count("") + row.count(None) == width:
             continue  # an empty row (templates carry hundreds below the entries): skip it cheaply
-        if width > widest:
-            values = [row[c] for c in where]
-        else:
-            values = [row[c] if c < width else None for c in where]
         # Text stripped and blank text None; numbers kept as they are (ids are normalised by the caller).
-        values = [(v.strip() or None) if v.__class__ is str else v for v in values]
+        cells = pick(row) if width > widest else [row[c] if c < width else None for c in where]
+        values = [(v.strip() or None) if v.__class__ is str else v for v in cells]
         # Blank rows between entries are allowed; cells filled in from a merged range don't count.
         if r in merged_rows:
             if all(v is None or (r, c) in filled for v, c in zip(values, where)):
