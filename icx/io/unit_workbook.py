@@ -199,8 +199,10 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
         problems += table.problems
         if table.header_row < 0:
             continue
-        for r, cells in table.rows.items():
-            row = {key: cells.get(key) for key in keys}  # every key, missing columns as None
+        present = table.rows.columns
+        for r, cells in zip(table.rows.index, table.rows.values):
+            row = dict.fromkeys(keys)  # every key, missing columns as None
+            row.update(zip(present, cells))
             control_id = _text(row["control_id"])
             if not control_id:
                 problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=r, field="control_id"), file))
