@@ -11,8 +11,9 @@ measures in one run:
 3. ``icx consolidate DIR -o committee.xlsx`` as a subprocess (interpreter start-up, reading,
    validating, scoring with each unit's methodology, writing the summary), with --jobs as given.
 
-The floor and icx are timed ``--repeat`` times (default 3) and the best time counts, as timeit
-does: a shared machine only ever adds time. The naive loop, minutes long, runs once.
+The floor and icx are timed ``--repeat`` times (default 3), taking turns, and the best time of
+each counts, as timeit does: a shared machine only ever adds time. The naive loop, minutes
+long, runs once, first.
 
     python benchmarks/consolidate.py              # 200 units
     python benchmarks/consolidate.py --large      # 2,000 units
@@ -111,10 +112,6 @@ def main() -> None:
         size = sum(p.stat().st_size for p in paths)
         print(f"{count} files, {size / 1024 / 1024:.1f} MB, {os.cpu_count()} CPUs, icx consolidate --jobs {jobs}")
 
-        runs = [timed(floor, paths) for _ in range(max(1, args.repeat))]
-        cells, t_floor = runs[0][0], min(t for _, t in runs)
-        print(f"floor  python-calamine read, 1 process : {t_floor:7.2f} s  ({cells:,} cells; best of {len(runs)})",
-              flush=True)
         _, t_naive = timed(naive, paths)
         print(f"naive  pandas.read_excel(openpyxl) loop : {t_naive:7.2f} s", flush=True)
         icx = [sys.executable, "-m", "icx.cli.app", "consolidate", str(folder), "-o", str(work / "committee.xlsx"),
@@ -122,17 +119,23 @@ def main() -> None:
         # A small wrapper process runs icx (apart from the generator's processes) and reports
         # its time and peak memory.
         wrapper = [sys.executable, "-c", PEAK_WRAPPER, *icx]
-        t_icx, peak = float("inf"), 0.0
-        for _ in range(max(1, args.repeat)):
+        # The floor and icx take turns, so a shared machine's slow spells fall on both alike.
+        t_floor, t_icx, peak, cells = float("inf"), float("inf"), 0.0, 0
+        repeat = max(1, args.repeat)
+        for _ in range(repeat):
+            cells, took = timed(floor, paths)
+            t_floor = min(t_floor, took)
             (work / "committee.xlsx").unlink(missing_ok=True)
             done = subprocess.run(wrapper, capture_output=True, text=True)
             if not (work / "committee.xlsx").exists():
                 raise SystemExit(f"icx consolidate failed (exit {done.returncode}):\n{done.stderr}")
-            took, max_rss = done.stdout.strip().splitlines()[-1].split()
-            t_icx = min(t_icx, float(took))
+            took_icx, max_rss = done.stdout.strip().splitlines()[-1].split()
+            t_icx = min(t_icx, float(took_icx))
             peak = max(peak, int(max_rss) / 1024)  # KiB on Linux
+        print(f"floor  python-calamine read, 1 process : {t_floor:7.2f} s  ({cells:,} cells; best of {repeat})",
+              flush=True)
         print(f"icx    consolidate (read, score, write) : {t_icx:7.2f} s  (largest process {peak:.0f} MB; "
-              f"best of {max(1, args.repeat)})", flush=True)
+              f"best of {repeat})", flush=True)
         print(f"icx / floor = {t_icx / t_floor:.2f}×  (target ≤ 1.5×)")
         print(f"naive / icx = {t_naive / t_icx:.1f}×  (target ≥ 5×)")
     finally:
