@@ -25,7 +25,8 @@ from icx.consolidate.records import UnitResult
 from icx.consolidate.roster import Roster, read_roster
 from icx.consolidate.worker import WorkerOptions, fallback_methodology, read_unit
 
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to hold
+CHUNK_FILES = 4  # files per task at most
 
 
 def default_jobs() -> int:
@@ -48,6 +49,9 @@ def _context() -> multiprocessing.context.BaseContext:
 def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int = 1) -> Iterator[UnitResult]:
     """Yield one ``UnitResult`` per path, in the order of ``paths``.
 
+    Files go to the workers a few at a time (``CHUNK_FILES``): each task costs the parent
+    process some work, and that work takes CPU from the workers.
+
     A file that kills its worker process (a parser crash, out of memory) breaks the pool: a new
     pool is started and the files that were in flight are read again one at a time, so the one
     to blame is reported and the others are read normally.
@@ -57,37 +61,42 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
             yield read_unit(path, options)
         return
     workers = min(jobs, len(paths))
+    chunk = max(1, min(CHUNK_FILES, len(paths) // (workers * IN_FLIGHT_PER_WORKER)))
     queue: deque[int] = deque(range(len(paths)))
     suspects: set[int] = set()  # in flight when a worker died; re-read alone
     ready: dict[int, UnitResult] = {}
     next_out = 0
     while queue:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            pending: deque[tuple[int, Future[UnitResult]]] = deque()
+            pending: deque[tuple[list[int], Future[list[UnitResult]]]] = deque()
             while queue or pending:
                 window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
                 broken = False
                 while queue and len(pending) < window and not (pending and queue[0] in suspects):
+                    batch = _take(queue, chunk, suspects)
                     try:
-                        pending.append((queue[0], pool.submit(read_unit, str(paths[queue[0]]), options)))
+                        future = pool.submit(_read_chunk, [str(paths[i]) for i in batch], options)
                     except BrokenProcessPool:
+                        queue.extendleft(reversed(batch))
                         broken = True
                         break
-                    queue.popleft()
+                    pending.append((batch, future))
                 if broken and not pending:
                     break  # died between two files: start a new pool, nothing was lost
-                i, future = pending.popleft()
+                batch, future = pending.popleft()
                 try:
-                    ready[i] = future.result()
+                    for i, result in zip(batch, future.result()):
+                        ready[i] = result
                 except BrokenProcessPool:
                     broken = True
                 except Exception as exc:  # noqa: BLE001 — never stop the batch
-                    ready[i] = _failed(str(paths[i]), exc)
+                    for i in batch:
+                        ready[i] = _failed(str(paths[i]), exc)
                 if broken:
-                    in_flight = [i] + [j for j, _ in pending]
+                    in_flight = batch + [j for waiting, _ in pending for j in waiting]
                     pending.clear()
-                    if i in suspects and len(in_flight) == 1:
-                        ready[i] = _crashed(str(paths[i]))  # it was read alone: it is the one
+                    if len(in_flight) == 1 and in_flight[0] in suspects:
+                        ready[in_flight[0]] = _crashed(str(paths[in_flight[0]]))  # read alone: it is the one
                         in_flight = []
                     suspects.update(in_flight)
                     queue.extendleft(reversed(in_flight))  # read again, in order, one at a time
@@ -99,6 +108,28 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
     while next_out in ready:
         yield ready.pop(next_out)
         next_out += 1
+
+
+def _take(queue: deque[int], size: int, suspects: set[int]) -> list[int]:
+    """Up to ``size`` files from the front of ``queue``; a suspect goes alone."""
+    if queue[0] in suspects:
+        return [queue.popleft()]
+    batch: list[int] = []
+    while queue and len(batch) < size and queue[0] not in suspects:
+        batch.append(queue.popleft())
+    return batch
+
+
+def _read_chunk(paths: list[str], options: WorkerOptions) -> list[UnitResult]:
+    """Runs in a worker: the results of a few files (``read_unit`` never raises; a bug that
+    still does is that file's problem, not the batch's)."""
+    out = []
+    for path in paths:
+        try:
+            out.append(read_unit(path, options))
+        except Exception as exc:  # noqa: BLE001
+            out.append(_failed(path, exc))
+    return out
 
 
 def _failed(path: str, exc: BaseException) -> UnitResult:

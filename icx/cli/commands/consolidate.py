@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
@@ -20,8 +21,8 @@ from icx.core.errors import IcxError
 if TYPE_CHECKING:
     from icx.consolidate.model import Consolidation
 
-# The summary writer (XlsxWriter) is imported after the workers have been forked, so it loads
-# while they read instead of before.
+# The summary writer (XlsxWriter) is imported once the workers are reading (at the first result),
+# so it loads while they read instead of before or after.
 
 
 def _as_of(value: Optional[str]) -> Optional[dt.date]:
@@ -74,6 +75,8 @@ def consolidate(
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             bar.update(task, advance=1, file=Path(result.file).name)
+            if "icx.consolidate.summary" not in sys.modules:
+                import icx.consolidate.summary  # noqa: F401 — loads while the workers read, not after
 
         try:
             result = run_consolidation(inputs, as_of=when, period=period, roster=roster, methodology_file=methodology,
