@@ -123,9 +123,9 @@ def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
     pairs = [(u, r) for u in units for r in u.risks]
     ranks = scoring.rank([f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs],
                          [r.level for _, r in pairs])
-    ranked = [RankedRisk(k, u, r) for k, (u, r) in zip(ranks, pairs)]
-    ranked.sort(key=lambda x: (x.rank, x.unit.sort_key, scoring.id_sort_key(x.risk.id)))
-    return ranked
+    unit_keys = {id(u): u.sort_key for u in units}
+    keys = [(k, unit_keys[id(u)], scoring.id_sort_key(r.id)) for k, (u, r) in zip(ranks, pairs)]
+    return [RankedRisk(ranks[i], *pairs[i]) for i in sorted(range(len(pairs)), key=keys.__getitem__)]
 
 
 def key_figures(c: Consolidation) -> dict[str, int | float | None]:

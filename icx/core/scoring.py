@@ -195,8 +195,13 @@ def id_sort_key(risk_id: Any) -> str:
 def rank(ids: Sequence[Any], scores: Sequence[float], levels: Sequence[int]) -> list[int]:
     """Ranks of the 风险识别排序表: score high→low, then level 1→3, then id; ties share a rank."""
     keys = [(-float(s), int(lv), id_sort_key(i)) for i, s, lv in zip(ids, scores, levels)]
-    ordered = sorted(keys)
-    return [bisect.bisect_left(ordered, key) + 1 for key in keys]
+    ranks = [0] * len(keys)
+    previous, current = None, 0
+    for position, i in enumerate(sorted(range(len(keys)), key=keys.__getitem__), start=1):
+        if keys[i] != previous:  # competition ranking: equal keys share the first position
+            previous, current = keys[i], position
+        ranks[i] = current
+    return ranks
 
 
 # --- cells parsed once per process ---------------------------------------------------------------
