@@ -92,17 +92,20 @@ class RowsWorkbook(xlsxwriter.Workbook):
         spooled = self.spooled.get(ws.name)
         if spooled is None:
             spooled = self.spooled[ws.name] = SpooledRows(tempfile.TemporaryFile(dir=self.tmpdir))
+        # Each cell is '<c r="' + column + row number + '"' + style + body; the pieces are joined
+        # once per row (a quarter faster than formatting each cell).
         styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else "" for fmt in formats]
-        heads = [f'<c r="{xl_col_to_name(c)}' for c in range(len(formats))]
+        heads = [(f'<c r="{xl_col_to_name(c)}', f'"{style}') for c, style in enumerate(styles)]
         start = spooled.spool.tell()
         write = spooled.spool.write
         number = first_row  # 1-based number of the previous row
         width = 0
         bodies = self._bodies
         for number, values in enumerate(rows, start=first_row + 1):
-            cells = [f'<row r="{number}">']
-            append = cells.append
-            for head, style, value in zip(heads, styles, values):
+            n = str(number)
+            cells = ['<row r="', n, '">']
+            extend = cells.extend
+            for (head, style), value in zip(heads, values):
                 kind = value.__class__
                 if kind is str:
                     # Texts repeat (unit names, areas, owners): each is rendered once per workbook.
@@ -111,22 +114,20 @@ class RowsWorkbook(xlsxwriter.Workbook):
                         body = bodies[value] = _string_body(value, self.str_table)
                         if len(bodies) > BODY_CACHE:
                             bodies.clear()
-                    append(f'{head}{number}"{style}{body}')
+                    extend((head, n, style, body))
                 elif (kind is int or kind is float) and value == value:
-                    append(f'{head}{number}"{style}><v>{value:.16G}</v></c>')
+                    extend((head, n, style, f'><v>{value:.16G}</v></c>'))
                 elif value is None or kind is float:  # blank, or NaN
-                    append(f'{head}{number}"{style}/>')
+                    extend((head, n, style, "/>"))
                 elif kind is bool:
-                    append(f'{head}{number}"{style} t="inlineStr"><is><t>{"TRUE" if value else "FALSE"}</t></is></c>')
+                    extend((head, n, style, f' t="inlineStr"><is><t>{"TRUE" if value else "FALSE"}</t></is></c>'))
                 elif isinstance(value, (dt.date, dt.datetime)):
-                    append(f'{head}{number}"{style}><v>{_serial(value):.16G}</v></c>')
+                    extend((head, n, style, f'><v>{_serial(value):.16G}</v></c>'))
                 elif isinstance(value, Real):  # numpy numbers and the like
                     as_float = float(value)
-                    append(f'{head}{number}"{style}><v>{as_float:.16G}</v></c>' if as_float == as_float
-                           else f'{head}{number}"{style}/>')
+                    extend((head, n, style, f'><v>{as_float:.16G}</v></c>' if as_float == as_float else "/>"))
                 else:
-                    text = str(value)
-                    append(f'{head}{number}"{style}{_string_body(text, self.str_table)}')
+                    extend((head, n, style, _string_body(str(value), self.str_table)))
             cells.append("</row>")
             width = max(width, len(values))
             write("".join(cells).encode("utf-8"))
