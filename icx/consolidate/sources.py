@@ -50,7 +50,10 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     unit = UnitContents(
         code=info.get("unit_code", ""), name=info.get("unit_name", ""), period=info.get("period", ""),
         preparer=info.get("preparer", ""), contact=info.get("contact", ""), email=info.get("email", ""),
-        methodology=workbook.methodology, methodology_custom=_differs(workbook.methodology, fallback),
+        methodology=workbook.methodology,
+        # Scored with its own 参数设置 where that sheet changes the fallback (the settings reader
+        # compares the two once per distinct sheet, not once per file).
+        methodology_custom=workbook.settings is not None and workbook.settings.differs,
         register=workbook.register, problems=list(workbook.problems),
     )
     if not unit.code and not any(p.field == "unit_code" for p in unit.problems):
@@ -58,24 +61,6 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     _conflicts(book, file, unit)
     _evaluation(book, file, as_of, workbook, unit)
     return unit
-
-
-def _differs(own: Methodology, fallback: Methodology) -> bool:
-    """Whether a workbook's methodology is not the fallback one. Workbooks with the same 参数设置
-    share one Methodology object (``icx.io.settings_sheet``), so the deep comparison is made
-    once per pair."""
-    if own is fallback:
-        return False
-    key = (id(own), id(fallback))
-    known = _DIFFERS.get(key)
-    if known is None or known[0] is not own or known[1] is not fallback:
-        if len(_DIFFERS) > 256:
-            _DIFFERS.clear()
-        known = _DIFFERS[key] = (own, fallback, own != fallback)  # the pair kept alive: ids stay theirs
-    return known[2]
-
-
-_DIFFERS: dict[tuple[int, int], tuple[Methodology, Methodology, bool]] = {}
 
 
 def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> None:

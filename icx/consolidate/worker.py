@@ -25,7 +25,7 @@ from icx.consolidate import sources
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.io.grid import WorkbookGrid, load_grid
 from icx.io.register import RegisterResult
-from icx.io.safety import MAX_FILE_BYTES, sha256_of
+from icx.io.safety import read_within_limit, sha256_of
 from icx.io.table import text_of
 
 
@@ -57,7 +57,7 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
         # Read once: hashed (说明 lists the hash even of a file that cannot be parsed), then
         # checked and parsed from memory. A file over the size limit is hashed from disk and
         # refused by load_grid.
-        data = Path(name).read_bytes() if result.size <= MAX_FILE_BYTES else None
+        data = read_within_limit(name)
         result.sha256 = hashlib.sha256(data).hexdigest() if data is not None else sha256_of(name)
         book = load_grid(name, data=data)
     except IcxError as exc:

@@ -50,15 +50,12 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> None:
     the checks then run on it, with no second read. Raises ``IcxError`` with a bilingual
     message naming the file.
     """
-    path = Path(path)
+    if data is None:
+        read_workbook(path)  # reads the file within the size limit, then comes back here
+        return
     name = str(path)
-    try:
-        size = len(data) if data is not None else path.stat().st_size
-        if data is None and size <= MAX_FILE_BYTES:
-            data = path.read_bytes()
-    except OSError as exc:
-        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
-    if size > MAX_FILE_BYTES or data is None:
+    size = len(data)
+    if size > MAX_FILE_BYTES:
         raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=name))
     if data.startswith(OLE_MAGIC):
         raise IcxError(Problem.of("file_encrypted_or_xls", file=name))
@@ -78,6 +75,13 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> None:
         raise IcxError(Problem.of("file_not_xlsx", file=name))
 
 
+def read_within_limit(path: str | Path) -> bytes | None:
+    """The file's bytes, or None (nothing read) when it is larger than ``MAX_FILE_BYTES``.
+    ``OSError`` passes through."""
+    path = Path(path)
+    return path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+
+
 def read_workbook(path: str | Path) -> bytes:
     """The content of an untrusted workbook, read once and checked (``check_workbook_file``).
 
@@ -85,12 +89,12 @@ def read_workbook(path: str | Path) -> bytes:
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        data = read_within_limit(path)
+        if data is None:
+            size = path.stat().st_size
+            raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
     except OSError as exc:
         raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path)))
-    if data is None:
-        raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
     check_workbook_file(path, data)
     return data
 

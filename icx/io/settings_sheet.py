@@ -45,6 +45,7 @@ class SettingsResult:
     problems: list[Problem] = field(default_factory=list)
     evaluation_factors: dict[str, float | None] = field(default_factory=dict)  # 符合 → 1.0, 不适用 → None
     found: bool = False  # the sheet held at least one methodology table
+    differs: bool = False  # the methodology is not the base it was laid over (worked out once per sheet)
 
     @property
     def errors(self) -> list[Problem]:
@@ -372,7 +373,7 @@ def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | No
         if len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
     return SettingsResult(read.methodology, [p.located(file=file) for p in read.problems], dict(read.evaluation_factors),
-                          read.found)
+                          read.found, read.differs)
 
 
 def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
@@ -414,7 +415,7 @@ def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
             for p in exc.problems:
                 reader.problems.append(p.located(sheet=grid.name))
             methodology = base
-    return SettingsResult(methodology, reader.problems, factors, found)
+    return SettingsResult(methodology, reader.problems, factors, found, methodology != base)
 
 
 def read_settings_from(book: WorkbookGrid, base: Methodology | None = None, *, file: str | None = None) -> SettingsResult | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
@@ -75,8 +74,7 @@ def consolidate(
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             bar.update(task, advance=1, file=Path(result.file).name)
-            if "icx.consolidate.summary" not in sys.modules:
-                import icx.consolidate.summary  # noqa: F401 — loads while the workers read, not after
+            import icx.consolidate.summary  # noqa: F401 — first time: loads while the workers read
 
         try:
             result = run_consolidation(inputs, as_of=when, period=period, roster=roster, methodology_file=methodology,
