@@ -1,6 +1,7 @@
 """A workbook read as plain value grids: sheet name → rows of cell values, anchored at A1.
 
-Read with python-calamine (Rust, fast, no entity expansion) after ``check_workbook_file``.
+Read with python-calamine (Rust, fast, no entity expansion) after the checks of
+``icx.io.safety``, from the checked parts re-packed without formulas (``values_package``).
 Formulas give their cached value ('' when the file was never calculated): icx recomputes
 scores itself and never trusts cached values. Merged cells carry their value into every cell of
 the range, so a merged area/owner cell reads the same on each row it spans.
@@ -16,7 +17,8 @@ from typing import Any, Iterator
 import python_calamine
 
 from icx.core.errors import IcxError, Problem
-from icx.io.safety import check_workbook_file, read_workbook
+from icx.io.safety import read_untrusted, unpack_checked
+from icx.io.values_package import values_package
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
@@ -113,16 +115,18 @@ def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple
 def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes | None = None) -> WorkbookGrid:
     """Read every sheet (or only those named) of an untrusted workbook as value grids.
 
-    ``data`` is the file's content when the caller has read it already (``read_workbook``, to
+    ``data`` is the file's content when the caller has read it already (``read_untrusted``, to
     hash it as well); the file is then not read again.
     """
     path = Path(path)
     if data is None:
-        data = read_workbook(path)
-    else:
-        check_workbook_file(path, data)
+        data = read_untrusted(path)
+    # The checks unpack a file's parts; calamine then reads them re-packed without formulas
+    # (icx uses values only), which spares it both a second inflate and the formula text.
+    parts = unpack_checked(path, data)
+    package = data if parts is None else values_package(parts)
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))
     except python_calamine.PasswordError as exc:
         raise IcxError(Problem.of("file_encrypted_or_xls", file=str(path))) from exc
     except Exception as exc:  # calamine raises several error types for broken packages

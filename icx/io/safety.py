@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from icx.core.errors import IcxError, Problem
 
@@ -31,9 +31,19 @@ MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_PART_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_ENTRIES = 5000
+# Smaller files are unpacked in memory to check every part's CRC (and handed on unpacked);
+# larger ones only get the directory checks, so a worker never holds hundreds of MB of parts.
+UNPACK_IN_MEMORY_BYTES = 5 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx (and legacy .xls) are OLE files
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+class Part(NamedTuple):
+    """One unpacked part of a package and its (checked) CRC-32."""
+
+    data: bytes
+    crc: int
 
 
 def xml_hardened() -> bool:
@@ -46,13 +56,20 @@ def xml_hardened() -> bool:
 def check_workbook_file(path: str | Path, data: bytes | None = None) -> None:
     """Refuse files that are not a sane .xlsx/.xlsm zip before parsing them.
 
-    ``data`` is the file's content when the caller has read it already (``read_workbook``):
+    ``data`` is the file's content when the caller has read it already (``read_untrusted``):
     the checks then run on it, with no second read. Raises ``IcxError`` with a bilingual
     message naming the file.
     """
-    if data is None:
-        read_workbook(path)  # reads the file within the size limit, then comes back here
-        return
+    unpack_checked(path, read_untrusted(path) if data is None else data)
+
+
+def unpack_checked(path: str | Path, data: bytes) -> dict[str, Part] | None:
+    """Check ``data`` (the content of the workbook at ``path``) as ``check_workbook_file`` does
+    and return its parts by name, unpacked and CRC-checked.
+
+    Returns None for a file of ``UNPACK_IN_MEMORY_BYTES`` or more: its parts are not unpacked
+    here (their sizes are still checked), and the parser reads the package itself.
+    """
     name = str(path)
     size = len(data)
     if size > MAX_FILE_BYTES:
@@ -62,17 +79,19 @@ def check_workbook_file(path: str | Path, data: bytes | None = None) -> None:
     package = io.BytesIO(data)
     if not zipfile.is_zipfile(package):
         raise IcxError(Problem.of("file_not_xlsx", file=name))
+    parts: dict[str, Part] | None = None
     try:
         with zipfile.ZipFile(package) as zf:
             infos = zf.infolist()
             _check_sizes(infos, name)  # before anything is unpacked
-            if size < 5 * 1024 * 1024:
-                _verify_checksums(zf, infos, data)
+            if size < UNPACK_IN_MEMORY_BYTES:
+                parts = _unpack_verified(zf, infos, data)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise IcxError(Problem.of("file_not_xlsx", file=name)) from exc
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise IcxError(Problem.of("file_not_xlsx", file=name))
+    return parts
 
 
 def read_within_limit(path: str | Path) -> bytes | None:
@@ -82,10 +101,11 @@ def read_within_limit(path: str | Path) -> bytes | None:
     return path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
 
 
-def read_workbook(path: str | Path) -> bytes:
-    """The content of an untrusted workbook, read once and checked (``check_workbook_file``).
+def read_untrusted(path: str | Path) -> bytes:
+    """The content of an untrusted workbook, read once within the size limit (not yet checked:
+    ``unpack_checked`` does that).
 
-    Callers hash it and hand it to the parser, so the file is read from disk only once.
+    Callers hash it, check it and hand it to the parser, so the file is read from disk only once.
     """
     path = Path(path)
     try:
@@ -95,7 +115,6 @@ def read_workbook(path: str | Path) -> bytes:
             raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
     except OSError as exc:
         raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path)))
-    check_workbook_file(path, data)
     return data
 
 
@@ -114,8 +133,8 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
         raise IcxError(Problem.of("file_zip_bomb", _detail=f"{_mb(total)} unpacked", file=name))
 
 
-def _verify_checksums(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> None:
-    """Unpack every part once so its CRC-32 is checked (``BadZipFile`` on a mismatch).
+def _unpack_verified(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> dict[str, Part]:
+    """Every part unpacked, its size and CRC-32 checked (``BadZipFile`` on a mismatch).
 
     python-calamine does not check CRCs: a flipped byte that still makes valid XML (a digit in a
     score) would be read silently. Runs after ``_check_sizes``, so what is unpacked is bounded.
@@ -124,11 +143,12 @@ def _verify_checksums(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: b
     ``ZipFile.read``.
     """
     view = memoryview(data)
+    parts: dict[str, Part] = {}
     for info in infos:
         if info.flag_bits & 0x1:
             raise zipfile.BadZipFile(f"{info.filename}: encrypted part")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            zf.read(info)
+            parts[info.filename] = Part(zf.read(info), info.CRC)  # ZipFile.read checks the CRC
             continue
         start = info.header_offset
         if data[start:start + 4] != b"PK\x03\x04":
@@ -144,9 +164,11 @@ def _verify_checksums(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: b
             if len(unpacked) != info.file_size or not inflater.eof:
                 raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory")
         else:
-            unpacked = packed
+            unpacked = bytes(packed)
         if zlib.crc32(unpacked) != info.CRC:
             raise zipfile.BadZipFile(f"{info.filename}: bad CRC-32")
+        parts[info.filename] = Part(unpacked, info.CRC)
+    return parts
 
 
 def _mb(n: int) -> str:
