@@ -6,10 +6,11 @@ Identifiers stay English; what a user reads comes from here.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
+
+from icx.bundled import read_toml
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -32,7 +33,7 @@ def catalogue() -> dict[str, Any]:
     folder = resources.files("icx") / "data" / "catalogue"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            _merge(merged, tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
+            _merge(merged, read_toml(f"catalogue/{entry.name}"), entry.name)
     return merged
 
 

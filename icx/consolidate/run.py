@@ -50,7 +50,9 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
     """Yield one ``UnitResult`` per path, in the order of ``paths``.
 
     Files go to the workers a few at a time (``CHUNK_FILES``): each task costs the parent
-    process some work, and that work takes CPU from the workers.
+    process some work, and that work takes CPU from the workers. Near the end the chunks shrink
+    to single files, so the workers finish together rather than one waiting on the other's
+    last chunk.
 
     A file that kills its worker process (a parser crash, out of memory) breaks the pool: a new
     pool is started and the files that were in flight are read again one at a time, so the one
@@ -73,7 +75,7 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
                 window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
                 broken = False
                 while queue and len(pending) < window and not (pending and queue[0] in suspects):
-                    batch = _take(queue, chunk, suspects)
+                    batch = _take(queue, min(chunk, max(1, len(queue) // (2 * workers))), suspects)
                     try:
                         future = pool.submit(_read_chunk, [str(paths[i]) for i in batch], options)
                     except BrokenProcessPool:

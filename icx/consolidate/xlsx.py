@@ -29,11 +29,12 @@ def new_workbook(path: str | Path, *, big: bool = False) -> RowsWorkbook:
     """A workbook that never turns text into formulas, links or numbers; ``table`` spools its
     data rows straight to the sheet XML (``icx.consolidate.xlsx_rows``).
 
-    ``big`` streams XlsxWriter's own rows to disk as they are written (constant memory).
+    ``big`` streams XlsxWriter's own rows to disk as they are written (constant memory);
+    otherwise XlsxWriter assembles its parts in memory, sparing a temp file per part.
     """
     return RowsWorkbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "constant_memory": big, "default_date_format": "yyyy-mm-dd",
+        "constant_memory": big, "in_memory": not big, "default_date_format": "yyyy-mm-dd",
     })
 
 

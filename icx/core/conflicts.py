@@ -21,15 +21,14 @@ column key), so the workbook layer can name the cell.
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
-from importlib import resources
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from icx.bundled import read_toml
 from icx import i18n
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
@@ -183,8 +182,7 @@ class RuleLibrary:
 @cache
 def default_library() -> RuleLibrary:
     """The built-in rule library (``icx/data/duty_rules.toml``)."""
-    text = (resources.files("icx") / "data" / "duty_rules.toml").read_text(encoding="utf-8")
-    return library_from_mapping(tomllib.loads(text))
+    return library_from_mapping(read_toml("duty_rules.toml"))
 
 
 def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:

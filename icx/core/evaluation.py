@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from icx.bundled import read_toml
 from icx import i18n
 from icx.core.dates import as_date
 from icx.core.errors import Problem
@@ -158,8 +157,7 @@ class ChecklistItem:
 
 @cache
 def _checklist_data() -> dict[str, Any]:
-    text = (resources.files("icx") / "data" / "checklist.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_toml("checklist.toml")
 
 
 def config_from_mapping(data: Mapping[str, Any]) -> EvaluationConfig:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from functools import cache, cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from icx.bundled import read_toml
 from icx.core.errors import InvalidMethodology, Problem
 
 SCALE = (1, 2, 3, 4, 5)
@@ -332,8 +332,7 @@ def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]
 
 @cache
 def _default_data() -> dict[str, Any]:
-    text = (resources.files("icx") / "data" / "methodology.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_toml("methodology.toml")
 
 
 def merge_over_defaults(data: dict[str, Any]) -> dict[str, Any]:

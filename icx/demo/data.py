@@ -8,12 +8,11 @@ probabilities mixed in, the way real units fill their sheets.
 from __future__ import annotations
 
 import random
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from icx.bundled import read_toml
 from icx.demo.controls import make_controls
 from icx.demo.people import attach_to_unit
 
@@ -76,8 +75,7 @@ class DemoUnit:
 
 @cache
 def risk_library() -> tuple[dict[str, str], ...]:
-    text = (resources.files("icx") / "data" / "demo_risks.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["risk"])
+    return tuple(read_toml("demo_risks.toml")["risk"])
 
 
 def _assessor_values(rng: random.Random, centre: int, words: dict[int, str], alt: dict[int, str] | None) -> list[Any]:
