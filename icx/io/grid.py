@@ -22,6 +22,9 @@ from icx.io.values_package import values_package
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
+# Above this many unpacked bytes calamine reads the file as it came, so that a worker never
+# holds a big package twice (the parts and their lean copy); real unit workbooks are far smaller.
+LEAN_PACKAGE_MAX_BYTES = 64 * 1024 * 1024
 
 
 def column_letter(index: int) -> str:
@@ -124,7 +127,9 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     # The checks unpack a file's parts; calamine then reads them re-packed without formulas
     # (icx uses values only), which spares it both a second inflate and the formula text.
     parts = unpack_checked(path, data)
-    package = data if parts is None else values_package(parts)
+    lean = parts is not None and sum(len(part.data) for part in parts.values()) <= LEAN_PACKAGE_MAX_BYTES
+    package = values_package(parts) if lean else data  # type: ignore[arg-type]
+    del parts  # the unpacked parts are not needed while calamine parses
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))
     except python_calamine.PasswordError as exc:

@@ -163,3 +163,18 @@ def test_a_workbook_saved_by_libreoffice_with_cached_values_reads_the_same(tmp_p
     register = next(rows for name, rows in grids.items() if name.startswith("风险清单"))
     assert any(isinstance(v, float) for row in register[4:] for v in row[27:])  # cached values present
     _same_values(saved)
+
+
+def test_a_big_package_is_read_as_it_came_with_the_same_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from icx.io import grid
+
+    path = _blank_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.active["A1"], wb.active["B1"] = 2, "=A1*2"
+    wb.save(path)
+    made: list[int] = []
+    monkeypatch.setattr(grid, "values_package", lambda parts: made.append(1) or values_package(parts))
+    lean = load_grid(path).sheets["风险清单"].rows
+    monkeypatch.setattr(grid, "LEAN_PACKAGE_MAX_BYTES", 0)
+    assert load_grid(path).sheets["风险清单"].rows == lean == _calamine_grids(path)["风险清单"]
+    assert made == [1]  # the lean package was made for the first read only
