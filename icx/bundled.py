@@ -12,7 +12,6 @@ The TOML files stay the one source of truth; the cache is a copy that can be del
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import os
@@ -26,7 +25,6 @@ from typing import Any
 
 CACHE_ENV = "ICX_CACHE_DIR"  # a folder, or "off"
 DIGEST_CHARS = 24
-ENTRY_NAME = re.compile(rf"[\w.-]+-[0-9a-f]{{{DIGEST_CHARS}}}\.json")
 
 
 def cache_dir() -> Path | None:
@@ -85,9 +83,9 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        stem = entry.name.rsplit("-", 1)[0]
-        for old in entry.parent.glob(f"{glob.escape(stem)}-*.json"):
-            if old != entry and ENTRY_NAME.fullmatch(old.name) and old.name.rsplit("-", 1)[0] == stem:
+        same_file = re.compile(rf"{re.escape(entry.name.rsplit('-', 1)[0])}-[0-9a-f]{{{DIGEST_CHARS}}}\.json")
+        for old in entry.parent.iterdir():
+            if old != entry and same_file.fullmatch(old.name):
                 old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
         pass  # no cache then; the data was parsed all the same

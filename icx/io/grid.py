@@ -127,8 +127,9 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     # The checks unpack a file's parts; calamine then reads them re-packed without formulas
     # (icx uses values only), which spares it both a second inflate and the formula text.
     parts = unpack_checked(path, data)
-    lean = parts is not None and sum(len(part.data) for part in parts.values()) <= LEAN_PACKAGE_MAX_BYTES
-    package = values_package(parts) if lean else data  # type: ignore[arg-type]
+    package = data
+    if parts is not None and sum(len(part.data) for part in parts.values()) <= LEAN_PACKAGE_MAX_BYTES:
+        package = values_package(parts)
     del parts  # the unpacked parts are not needed while calamine parses
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))

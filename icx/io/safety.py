@@ -136,8 +136,9 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
 def _unpack_verified(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> dict[str, Part]:
     """Every part unpacked, its size and CRC-32 checked (``BadZipFile`` on a mismatch).
 
-    python-calamine does not check CRCs: a flipped byte that still makes valid XML (a digit in a
-    score) would be read silently. Runs after ``_check_sizes``, so what is unpacked is bounded.
+    This check is what catches a flipped byte that still makes valid XML (a digit in a score):
+    calamine reads the re-packed parts (``icx.io.values_package``), whose CRCs are taken from
+    here. Runs after ``_check_sizes``, so what is unpacked is bounded.
     Deflated and stored parts are unpacked straight from ``data`` (a third of the time
     ``ZipFile.read`` takes, which matters over thousands of files); other methods through
     ``ZipFile.read``.

@@ -65,8 +65,8 @@ def test_merged_cell_over_blank_rows_does_not_invent_rows(tmp_path: Path) -> Non
 
 
 def test_a_flipped_digit_is_caught_by_the_zip_checksum(tmp_path: Path) -> None:
-    """python-calamine does not check CRC-32: a corrupted byte that still makes valid XML would
-    be read as a different number. The file check must refuse it."""
+    """A corrupted byte that still makes valid XML would be read as a different number; calamine
+    reads the re-packed parts, whose CRCs come from the file check. That check must refuse it."""
     good = tmp_path / "good.xlsx"
     wb = openpyxl.Workbook()
     wb.active["A1"] = 4
