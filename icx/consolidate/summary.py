@@ -273,14 +273,15 @@ class _Summary:
 
     def level1(self) -> None:
         ws = self.add("summary_level1")
-        rows = [self.risk_row(x, False) for x in self.c.ranked if x.risk.level == 1]
-        table(ws, self.s, 0, self.risk_columns(False), rows)
+        level1 = [x for x in self.c.ranked if x.risk.level == 1]
+        rows = (self.risk_row(x, False) for x in level1)  # produced while written, maybe by another process
+        table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
 
     def ranking(self, key: str = "summary_ranking") -> None:
         ws = self.add(key)
         cols = self.risk_columns(True)
-        rows = (self.risk_row(x, True) for x in self.c.ranked)  # produced while written
-        first, last = table(ws, self.s, 0, cols, rows)
+        rows = (self.risk_row(x, True) for x in self.c.ranked)
+        first, last = table(ws, self.s, 0, cols, rows, count=len(self.c.ranked))
         level_col = 11
         for lv in self.m.risk_levels:
             ws.conditional_format(first, level_col, max(first, last), level_col, {

@@ -127,16 +127,20 @@ class Column:
 
 
 def table(ws: Worksheet, styles: Styles, top: int, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-          *, freeze: bool = True) -> tuple[int, int]:
+          *, freeze: bool = True, count: int | None = None) -> tuple[int, int]:
     """Header at ``top`` and the rows under it; returns (first data row, last data row).
 
+    ``count``, the number of rows when it is known in advance, lets a large table be rendered
+    by a forked process while the caller writes the next sheets (``RowsWorkbook.write_rows_apart``).
     With no rows the filter still covers the header, so the sheet reads the same in every run.
     """
     for c, col in enumerate(columns):
         ws.write_string(top, c, col.header, styles.header)
         ws.set_column(c, c, col.width)
     formats = [getattr(styles, col.fmt) for col in columns]
-    if isinstance(styles.book, RowsWorkbook):
+    if isinstance(styles.book, RowsWorkbook) and count is not None:
+        last = max(styles.book.write_rows_apart(ws, top + 1, rows, count, formats), top)
+    elif isinstance(styles.book, RowsWorkbook):
         last = max(styles.book.write_rows(ws, top + 1, rows, formats), top)
     else:
         r = top

@@ -9,14 +9,22 @@ into its ``<sheetData>`` in row order and widens its ``<dimension>``. XlsxWriter
 everything else: headers, column widths, formats, filters, conditional formats, charts, print
 setup. Charts over spooled rows carry no cached values (as in XlsxWriter's constant-memory
 mode); Excel, WPS and LibreOffice draw them from the cells.
+
+A table whose row count is known in advance can be rendered apart (``write_rows_apart``): on
+Linux a forked child renders it into its own spool while the parent writes the other sheets,
+and ``close`` collects it. Where that cannot run (no fork, other threads alive, a text that
+needs the shared-string table) the parent renders the rows itself; the file is the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
+import sys
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from numbers import Real
@@ -32,6 +40,7 @@ from icx.core.dates import EXCEL_EPOCH
 MAX_STRING = 32767  # Excel's limit for one cell; XlsxWriter truncates alike
 BODY_CACHE = 200_000  # distinct texts kept rendered before the cache starts again
 SPOOLED_COMPRESSION = 1  # zlib level of the spliced sheets: 3× faster than 6 for a third more bytes
+APART_MIN_ROWS = 2000  # below this a table renders in less time than forking a child costs
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPED = re.compile(r"[&<>]")
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
@@ -63,17 +72,47 @@ def _serial(value: dt.date) -> float:
 class _Block:
     first: int  # 0-based sheet row of the block's first row
     last: int
-    start: int  # byte offsets of the block in the spool
+    start: int  # byte offsets of the block in its spool
     end: int
+    spool: IO[bytes]
 
 
 @dataclass
 class SpooledRows:
     """The rows spooled for one worksheet, in blocks of consecutive rows."""
 
-    spool: IO[bytes]
+    spool: IO[bytes] | None = None  # where ``write_rows`` spools (blocks rendered apart have their own)
     blocks: list[_Block] = field(default_factory=list)
     last_col: int = 0
+
+
+@dataclass
+class _Apart:
+    """A table being rendered by a forked child (``RowsWorkbook.write_rows_apart``)."""
+
+    pid: int
+    pipe: int  # read end: the child sends its blocks here
+    spool: IO[bytes]
+    ws: Worksheet
+    first_row: int
+    rows: Iterable[Sequence[Any]]  # the parent's copy, untouched: rendered here if the child fails
+    formats: Sequence[Format | None]
+
+
+class _SharedStringNeeded(Exception):
+    """Raised in a child: the shared-string table lives in the parent."""
+
+
+class _NoSharedStrings:
+    def _get_shared_string_index(self, value: str) -> int:
+        raise _SharedStringNeeded
+
+
+def can_fork() -> bool:
+    """True where a table may be rendered in a forked child: Linux (macOS frameworks are not
+    fork-safe; Windows has no fork), and no other thread alive, whose locks a child could
+    inherit held."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 class RowsWorkbook(xlsxwriter.Workbook):
@@ -83,15 +122,16 @@ class RowsWorkbook(xlsxwriter.Workbook):
         super().__init__(filename, options)
         self.spooled: dict[str, SpooledRows] = {}
         self._bodies: dict[str, str] = {}
+        self._apart: list[_Apart] = []
 
     def write_rows(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
                    formats: Sequence[Format | None]) -> int:
         """Spool ``rows`` from 0-based row ``first_row`` down, cell c with ``formats[c]``; returns
         the last row written (``first_row - 1`` when there were none). Values by type as
         ``xlsx.put`` writes them: text stays text, None/NaN are blank (formatted) cells."""
-        spooled = self.spooled.get(ws.name)
-        if spooled is None:
-            spooled = self.spooled[ws.name] = SpooledRows(tempfile.TemporaryFile(dir=self.tmpdir))
+        spooled = self.spooled.setdefault(ws.name, SpooledRows())
+        if spooled.spool is None:
+            spooled.spool = tempfile.TemporaryFile(dir=self.tmpdir)
         # Each cell is '<c r="' + column + row number + '"' + style + body; the pieces are joined
         # once per row (a quarter faster than formatting each cell).
         styles = [f' s="{fmt._get_xf_index()}"' if fmt is not None else "" for fmt in formats]
@@ -132,19 +172,80 @@ class RowsWorkbook(xlsxwriter.Workbook):
             width = max(width, len(values))
             write("".join(cells).encode("utf-8"))
         if number > first_row:
-            spooled.blocks.append(_Block(first_row, number - 1, start, spooled.spool.tell()))
+            spooled.blocks.append(_Block(first_row, number - 1, start, spooled.spool.tell(), spooled.spool))
             spooled.last_col = max(spooled.last_col, width - 1)
         return number - 1
 
+    def write_rows_apart(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int,
+                         formats: Sequence[Format | None]) -> int:
+        """``write_rows`` for a table of ``count`` rows, rendered by a forked child while the
+        caller writes on; ``close`` collects it. Returns the last row, as ``write_rows`` does.
+
+        The formats get their style numbers here, before the fork, so that both processes
+        number them alike (and a table rendered in-process is numbered the same way).
+        """
+        for fmt in formats:
+            if fmt is not None:
+                fmt._get_xf_index()
+        if count < APART_MIN_ROWS or not can_fork():
+            return self.write_rows(ws, first_row, rows, formats)
+        spool = tempfile.TemporaryFile(dir=self.tmpdir)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            self._render_in_child(ws, first_row, rows, count, formats, spool, read_end, write_end)
+        os.close(write_end)
+        self._apart.append(_Apart(pid, read_end, spool, ws, first_row, rows, formats))
+        return first_row + count - 1
+
+    def _render_in_child(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int,
+                         formats: Sequence[Format | None], spool: IO[bytes], read_end: int, write_end: int) -> None:
+        """Runs in the forked child: spool the rows, send the blocks, and end the process at
+        once (no exit handlers, no flushing of the parent's buffers a second time)."""
+        status = 1
+        try:
+            os.close(read_end)
+            self.str_table = _NoSharedStrings()  # text that needs it is rendered by the parent
+            own = self.spooled[ws.name] = SpooledRows(spool)
+            if self.write_rows(ws, first_row, rows, formats) == first_row + count - 1:
+                spool.flush()
+                blocks = [(b.first, b.last, b.start, b.end) for b in own.blocks]
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(pickle.dumps((blocks, own.last_col)))
+                status = 0
+        except BaseException:  # noqa: BLE001 — whatever went wrong, the parent renders the rows
+            pass
+        finally:
+            os._exit(status)
+
+    def _collect_apart(self) -> None:
+        """Take in the tables rendered by children; render here those a child could not."""
+        for job in self._apart:
+            with os.fdopen(job.pipe, "rb") as pipe:
+                sent = pipe.read()
+            _, status = os.waitpid(job.pid, 0)
+            if status != 0 or not sent:
+                job.spool.close()
+                self.write_rows(job.ws, job.first_row, job.rows, job.formats)
+                continue
+            blocks, last_col = pickle.loads(sent)  # from our own child
+            spooled = self.spooled.setdefault(job.ws.name, SpooledRows())
+            spooled.blocks += [_Block(*block, job.spool) for block in blocks]
+            spooled.last_col = max(spooled.last_col, last_col)
+        self._apart.clear()
+
     def close(self) -> None:
+        self._collect_apart()  # before XlsxWriter writes the shared strings a fallback may add to
         super().close()
         if not self.spooled:
             return
         try:
             _splice(self.filename, self._sheet_parts())
         finally:
-            for spooled in self.spooled.values():
-                spooled.spool.close()
+            spools = {id(f): f for s in self.spooled.values() for f in (s.spool, *(b.spool for b in s.blocks))}
+            for spool in spools.values():
+                if spool is not None:
+                    spool.close()
 
     def _sheet_parts(self) -> dict[str, SpooledRows]:
         """Zip part of each worksheet with spooled rows (XlsxWriter numbers worksheets in order)."""
@@ -209,10 +310,10 @@ def _write_sheet(xml: bytes, spooled: SpooledRows, out: IO[bytes]) -> None:
         cut = below[0].start() if below else len(rows)
         out.write(rows[position:cut])
         position = cut
-        spooled.spool.seek(block.start)
+        block.spool.seek(block.start)
         remaining = block.end - block.start
         while remaining:
-            chunk = spooled.spool.read(min(remaining, 1 << 20))
+            chunk = block.spool.read(min(remaining, 1 << 20))
             out.write(chunk)
             remaining -= len(chunk)
     out.write(rows[position:])
