@@ -13,11 +13,11 @@ import os
 import struct
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from icx.core.errors import IcxError, Problem
+from icx.io import deflate
 
 # openpyxl parses with defusedxml when it is importable (openpyxl.xml.DEFUSEDXML); importing it
 # here makes the dependency explicit and fails loudly if the hardening is missing. (openpyxl
@@ -86,7 +86,7 @@ def unpack_checked(path: str | Path, data: bytes) -> dict[str, Part] | None:
             _check_sizes(infos, name)  # before anything is unpacked
             if size < UNPACK_IN_MEMORY_BYTES:
                 parts = _unpack_verified(zf, infos, data)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, *deflate.ERRORS, NotImplementedError, RuntimeError) as exc:
         raise IcxError(Problem.of("file_not_xlsx", file=name)) from exc
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
@@ -160,13 +160,13 @@ def _unpack_verified(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
         if len(packed) != info.compress_size:
             raise zipfile.BadZipFile(f"{info.filename}: truncated")
         if info.compress_type == zipfile.ZIP_DEFLATED:
-            inflater = zlib.decompressobj(-15)
+            inflater = deflate.raw_inflater()
             unpacked = inflater.decompress(packed, info.file_size + 1)  # never more than announced
             if len(unpacked) != info.file_size or not inflater.eof:
                 raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory")
         else:
             unpacked = bytes(packed)
-        if zlib.crc32(unpacked) != info.CRC:
+        if deflate.crc32(unpacked) != info.CRC:
             raise zipfile.BadZipFile(f"{info.filename}: bad CRC-32")
         parts[info.filename] = Part(unpacked, info.CRC)
     return parts

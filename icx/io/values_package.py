@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from typing import Mapping
 
+from icx.io import deflate
 from icx.io.safety import Part
 
 # <f …>formula</f> or <f …/>: formula text is XML-escaped, so it holds no '<'.
@@ -55,7 +55,7 @@ def values_package(parts: Mapping[str, Part]) -> bytes:
         if name.startswith(WORKSHEET_PREFIX) and name.endswith(".xml"):
             lean = without_formulas(content)
             if lean is not content:
-                content, crc = lean, zlib.crc32(lean)
+                content, crc = lean, deflate.crc32(lean)
         raw_name = name.encode("utf-8")
         size = len(content)
         header = _LOCAL.pack(0x04034B50, 20, _UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size, len(raw_name), 0)
