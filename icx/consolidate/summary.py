@@ -14,6 +14,7 @@ a temp file beside the target and renamed.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from icx.core.methodology import Methodology
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
+from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.io.safety import atomic_output
 from icx.io.table import columns, sheet_names
 
@@ -90,6 +92,9 @@ class _Summary:
         self.heatmap()
         self.level1()
         self.ranking()
+        # Both risk tables are rendered by one forked child while the parent writes the rest.
+        if isinstance(self.wb, RowsWorkbook):
+            self.wb.render_apart()
         self.conflicts()
         self.evaluation()
         self.deficiencies()
@@ -317,10 +322,12 @@ class _Summary:
             "format": self.s.bad})
 
     def area_name(self, code: str) -> str:
-        area = next((a for a in self.m.areas if a.code == code), None)
-        if area is None:
-            return code
-        return (area.short_zh or area.name_zh) if self.lang == "zh" else area.name_en
+        return self._area_names.get(code, code)
+
+    @cached_property
+    def _area_names(self) -> dict[str, str]:
+        zh = self.lang == "zh"
+        return {a.code: (a.short_zh or a.name_zh) if zh else a.name_en for a in reversed(self.m.areas)}
 
     # --- 自我评价 --------------------------------------------------------------------------------
     def evaluation_areas(self) -> list[str]:

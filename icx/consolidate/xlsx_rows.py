@@ -10,10 +10,11 @@ everything else: headers, column widths, formats, filters, conditional formats, 
 setup. Charts over spooled rows carry no cached values (as in XlsxWriter's constant-memory
 mode); Excel, WPS and LibreOffice draw them from the cells.
 
-A table whose row count is known in advance can be rendered apart (``write_rows_apart``): on
-Linux a forked child renders it into its own spool while the parent writes the other sheets,
-and ``close`` collects it. Where that cannot run (no fork, other threads alive, a text that
-needs the shared-string table) the parent renders the rows itself; the file is the same.
+Tables whose row count is known in advance can be rendered apart (``write_rows_apart``, then
+``render_apart``): on Linux one forked child renders them into its own spool while the parent
+writes the other sheets, and ``close`` collects them. Where no child can run (no fork, other
+threads alive, a text that needs the shared-string table), the parent renders them at ``close``
+itself. Either way they are rendered at the same point of the file, so the bytes are the same.
 """
 
 from __future__ import annotations
@@ -87,16 +88,24 @@ class SpooledRows:
 
 
 @dataclass
-class _Apart:
-    """A table being rendered by a forked child (``RowsWorkbook.write_rows_apart``)."""
+class _Table:
+    """A table given to ``RowsWorkbook.write_rows_apart``, not rendered yet."""
 
-    pid: int
-    pipe: int  # read end: the child sends its blocks here
-    spool: IO[bytes]
     ws: Worksheet
     first_row: int
-    rows: Iterable[Sequence[Any]]  # the parent's copy, untouched: rendered here if the child fails
+    rows: Iterable[Sequence[Any]]  # the parent's copy stays untouched: rendered here if the child fails
+    count: int
     formats: Sequence[Format | None]
+
+
+@dataclass
+class _Child:
+    """A forked child rendering ``tables`` into ``spool``; it sends their blocks through ``pipe``."""
+
+    pid: int
+    pipe: int
+    spool: IO[bytes]
+    tables: list[_Table]
 
 
 class _SharedStringNeeded(Exception):
@@ -122,7 +131,8 @@ class RowsWorkbook(xlsxwriter.Workbook):
         super().__init__(filename, options)
         self.spooled: dict[str, SpooledRows] = {}
         self._bodies: dict[str, str] = {}
-        self._apart: list[_Apart] = []
+        self._pending: list[_Table] = []  # given to write_rows_apart, not yet with a child
+        self._children: list[_Child] = []
 
     def write_rows(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
                    formats: Sequence[Format | None]) -> int:
@@ -178,61 +188,73 @@ class RowsWorkbook(xlsxwriter.Workbook):
 
     def write_rows_apart(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int,
                          formats: Sequence[Format | None]) -> int:
-        """``write_rows`` for a table of ``count`` rows, rendered by a forked child while the
-        caller writes on; ``close`` collects it. Returns the last row, as ``write_rows`` does.
+        """``write_rows`` for a table of ``count`` rows, rendered later: by a forked child once
+        ``render_apart`` is called, else at ``close``. Returns the last row, as ``write_rows`` does.
 
-        The formats get their style numbers here, before the fork, so that both processes
-        number them alike (and a table rendered in-process is numbered the same way).
+        The formats get their style numbers now, so that parent and child number them alike.
         """
         for fmt in formats:
             if fmt is not None:
                 fmt._get_xf_index()
-        if count < APART_MIN_ROWS or not can_fork():
-            return self.write_rows(ws, first_row, rows, formats)
+        self._pending.append(_Table(ws, first_row, rows, count, formats))
+        return first_row + count - 1
+
+    def render_apart(self) -> None:
+        """Fork one child to render the tables given to ``write_rows_apart`` so far, while the
+        caller writes on. Small tables, or where no child can be forked, wait for ``close``."""
+        tables = self._pending
+        if sum(t.count for t in tables) < APART_MIN_ROWS or not can_fork():
+            return
+        self._pending = []
         spool = tempfile.TemporaryFile(dir=self.tmpdir)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
-            self._render_in_child(ws, first_row, rows, count, formats, spool, read_end, write_end)
+            self._render_in_child(tables, spool, read_end, write_end)
         os.close(write_end)
-        self._apart.append(_Apart(pid, read_end, spool, ws, first_row, rows, formats))
-        return first_row + count - 1
+        self._children.append(_Child(pid, read_end, spool, tables))
 
-    def _render_in_child(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int,
-                         formats: Sequence[Format | None], spool: IO[bytes], read_end: int, write_end: int) -> None:
-        """Runs in the forked child: spool the rows, send the blocks, and end the process at
-        once (no exit handlers, no flushing of the parent's buffers a second time)."""
+    def _render_in_child(self, tables: list[_Table], spool: IO[bytes], read_end: int, write_end: int) -> None:
+        """Runs in the forked child: spool the tables, send their blocks, and end the process at
+        once (no exit handlers, no second flush of the parent's buffers)."""
         status = 1
         try:
             os.close(read_end)
-            self.str_table = _NoSharedStrings()  # text that needs it is rendered by the parent
-            own = self.spooled[ws.name] = SpooledRows(spool)
-            if self.write_rows(ws, first_row, rows, formats) == first_row + count - 1:
+            self.str_table = _NoSharedStrings()  # a text that needs it: the parent renders the tables
+            self.spooled = {t.ws.name: SpooledRows(spool) for t in tables}
+            if all(self.write_rows(t.ws, t.first_row, t.rows, t.formats) == t.first_row + t.count - 1 for t in tables):
                 spool.flush()
-                blocks = [(b.first, b.last, b.start, b.end) for b in own.blocks]
+                sent = {name: ([(b.first, b.last, b.start, b.end) for b in rows.blocks], rows.last_col)
+                        for name, rows in self.spooled.items()}
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(pickle.dumps((blocks, own.last_col)))
+                    pipe.write(pickle.dumps(sent))
                 status = 0
-        except BaseException:  # noqa: BLE001 — whatever went wrong, the parent renders the rows
+        except BaseException:  # noqa: BLE001 — whatever went wrong, the parent renders the tables
             pass
         finally:
             os._exit(status)
 
     def _collect_apart(self) -> None:
-        """Take in the tables rendered by children; render here those a child could not."""
-        for job in self._apart:
-            with os.fdopen(job.pipe, "rb") as pipe:
+        """Take in what the children rendered, in order, and render here what they could not
+        and what never went to a child."""
+        failed: list[_Table] = []
+        for child in self._children:
+            with os.fdopen(child.pipe, "rb") as pipe:
                 sent = pipe.read()
-            _, status = os.waitpid(job.pid, 0)
+            _, status = os.waitpid(child.pid, 0)
             if status != 0 or not sent:
-                job.spool.close()
-                self.write_rows(job.ws, job.first_row, job.rows, job.formats)
+                child.spool.close()
+                failed += child.tables
                 continue
-            blocks, last_col = pickle.loads(sent)  # from our own child
-            spooled = self.spooled.setdefault(job.ws.name, SpooledRows())
-            spooled.blocks += [_Block(*block, job.spool) for block in blocks]
-            spooled.last_col = max(spooled.last_col, last_col)
-        self._apart.clear()
+            for name, (blocks, last_col) in pickle.loads(sent).items():  # from our own child
+                spooled = self.spooled.setdefault(name, SpooledRows())
+                spooled.blocks += [_Block(*block, child.spool) for block in blocks]
+                spooled.last_col = max(spooled.last_col, last_col)
+        self._children.clear()
+        self._pending[:0] = failed  # registered before the others: rendered first, as without children
+        for table in self._pending:
+            self.write_rows(table.ws, table.first_row, table.rows, table.formats)
+        self._pending.clear()
 
     def close(self) -> None:
         self._collect_apart()  # before XlsxWriter writes the shared strings a fallback may add to

@@ -23,8 +23,8 @@ from icx.consolidate import xlsx_rows
 from icx.consolidate.xlsx import Column, Styles, new_workbook, table
 from icx.core.methodology import default_methodology
 
-path, apart, text = sys.argv[1], sys.argv[2] == "apart", sys.argv[3]
-xlsx_rows.APART_MIN_ROWS = 1
+path, apart, text, min_rows = sys.argv[1], sys.argv[2] == "apart", sys.argv[3], int(sys.argv[4])
+xlsx_rows.APART_MIN_ROWS = min_rows
 forks, parent_rows = [], []
 real_fork, real_write_rows = os.fork, xlsx_rows.RowsWorkbook.write_rows
 def fork():
@@ -50,6 +50,7 @@ big = wb.add_worksheet("大表")
 count = len(rows) if apart else None
 last = table(big, styles, 1, cols, iter(rows), count=count)[1]
 big.write_string(last + 1, 0, "合计")
+wb.render_apart()
 after = wb.add_worksheet("后表")
 table(after, styles, 0, cols, rows[:3])
 wb.close()
@@ -57,8 +58,8 @@ print(json.dumps({"forks": len(forks), "parent_rows": parent_rows}))
 """
 
 
-def _write(path: Path, apart: bool, text: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(path), "apart" if apart else "here", text],
+def _write(path: Path, apart: bool, text: str, min_rows: int = 1) -> dict:
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(path), "apart" if apart else "here", text, str(min_rows)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -71,26 +72,26 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("text", ["风险描述", "响铃\x07"])
-def test_a_table_rendered_apart_gives_the_same_file(tmp_path: Path, text: str) -> None:
-    here = _write(tmp_path / "here.xlsx", apart=False, text=text)
-    apart = _write(tmp_path / "apart.xlsx", apart=True, text=text)
-    assert here == {"forks": 0, "parent_rows": ["前表", "大表", "后表"]}
-    assert apart["forks"] == 1
+def test_a_table_rendered_by_a_child_gives_the_same_file_as_without(tmp_path: Path, text: str) -> None:
+    alone = _write(tmp_path / "alone.xlsx", apart=True, text=text, min_rows=10**6)  # too small for a child
+    child = _write(tmp_path / "child.xlsx", apart=True, text=text)
+    # Without a child the table waits for close, and is rendered after the sheets given later.
+    assert alone == {"forks": 0, "parent_rows": ["前表", "后表", "大表"]}
+    assert child["forks"] == 1
     if "\x07" in text:
-        # A control character needs the shared-string table: the parent renders the table at
-        # close, so the shared strings come in another order; every cell reads the same.
-        assert apart["parent_rows"] == ["前表", "后表", "大表"]
-        assert _cells(tmp_path / "apart.xlsx") == _cells(tmp_path / "here.xlsx")
-    else:  # the child rendered the big table, the parent only the small ones: the same bytes
-        assert apart["parent_rows"] == ["前表", "后表"]
-        assert _parts(tmp_path / "apart.xlsx") == _parts(tmp_path / "here.xlsx")
+        # A control character needs the shared-string table, which only the parent has: the
+        # parent renders the table at close, as it does when there is no child at all.
+        assert child["parent_rows"] == ["前表", "后表", "大表"]
+    else:  # the child rendered the big table, the parent only the small ones
+        assert child["parent_rows"] == ["前表", "后表"]
+    assert _parts(tmp_path / "child.xlsx") == _parts(tmp_path / "alone.xlsx")
 
 
-def _cells(path: Path) -> dict[str, list[list[object]]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path)
-    return {ws.title: [[(c.value, c.style_id) for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
+def test_plain_text_rendered_later_gives_the_bytes_of_text_rendered_at_once(tmp_path: Path) -> None:
+    here = _write(tmp_path / "here.xlsx", apart=False, text="风险描述")  # rendered at once
+    assert here == {"forks": 0, "parent_rows": ["前表", "大表", "后表"]}
+    _write(tmp_path / "child.xlsx", apart=True, text="风险描述")
+    assert _parts(tmp_path / "child.xlsx") == _parts(tmp_path / "here.xlsx")
 
 
 def test_rows_rendered_apart_read_back_in_place(tmp_path: Path) -> None:
