@@ -10,7 +10,6 @@ import contextlib
 import hashlib
 import io
 import os
-import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Iterator, NamedTuple
 
 from icx.core.errors import IcxError, Problem
 from icx.io import deflate
+from icx.io.zip_writer import packed_data
 
 # openpyxl parses with defusedxml when it is importable (openpyxl.xml.DEFUSEDXML); importing it
 # here makes the dependency explicit and fails loudly if the hardening is missing. (openpyxl
@@ -151,14 +151,7 @@ def _unpack_verified(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             parts[info.filename] = Part(zf.read(info), info.CRC)  # ZipFile.read checks the CRC
             continue
-        start = info.header_offset
-        if data[start:start + 4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"{info.filename}: bad local header")
-        name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
-        start += 30 + name_length + extra_length
-        packed = view[start:start + info.compress_size]
-        if len(packed) != info.compress_size:
-            raise zipfile.BadZipFile(f"{info.filename}: truncated")
+        packed = packed_data(view, info)
         if info.compress_type == zipfile.ZIP_DEFLATED:
             inflater = deflate.raw_inflater()
             unpacked = inflater.decompress(packed, info.file_size + 1)  # never more than announced

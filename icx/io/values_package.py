@@ -16,20 +16,16 @@ it is. A worksheet holding a CDATA section is left whole, since its text could s
 from __future__ import annotations
 
 import re
-import struct
 from typing import Mapping
 
 from icx.io import deflate
 from icx.io.safety import Part
+from icx.io.zip_writer import CENTRAL, CENTRAL_SIGNATURE, END, END_SIGNATURE, LOCAL, LOCAL_SIGNATURE, UTF8_NAMES
 
 # <f …>formula</f> or <f …/>: formula text is XML-escaped, so it holds no '<'.
 FORMULA_ELEMENT = re.compile(rb'<f(?: [A-Za-z_][\w.:-]*+="[^"<>]*+")*+\s*+(?:/>|>[^<]*+</f>)')
 WORKSHEET_PREFIX = "xl/worksheets/"
 
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
-_END = struct.Struct("<IHHHHIIH")
-_UTF8_NAMES = 0x800  # general-purpose flag: names are UTF-8
 _DOS_DATE_1980 = 0x21  # 1980-01-01, the zip epoch: the package carries no real time
 
 
@@ -58,11 +54,11 @@ def values_package(parts: Mapping[str, Part]) -> bytes:
                 content, crc = lean, deflate.crc32(lean)
         raw_name = name.encode("utf-8")
         size = len(content)
-        header = _LOCAL.pack(0x04034B50, 20, _UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size, len(raw_name), 0)
-        directory.append(_CENTRAL.pack(0x02014B50, 20, 20, _UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size,
-                                       len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name)
+        header = LOCAL.pack(LOCAL_SIGNATURE, 20, UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size, len(raw_name), 0)
+        directory.append(CENTRAL.pack(CENTRAL_SIGNATURE, 20, 20, UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size,
+                                      len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name)
         chunks += (header, raw_name, content)
         offset += len(header) + len(raw_name) + size
     central = b"".join(directory)
-    end = _END.pack(0x06054B50, 0, 0, len(directory), len(directory), len(central), offset, 0)
+    end = END.pack(END_SIGNATURE, 0, 0, len(directory), len(directory), len(central), offset, 0)
     return b"".join(chunks) + central + end

@@ -97,3 +97,16 @@ def test_text_is_never_a_formula_and_the_file_is_valid_for_other_readers(books: 
     rows = python_calamine.CalamineWorkbook.from_path(str(spooled)).get_sheet_by_name("表").to_python()
     assert rows[2 + 1 + AWKWARD.index('=HYPERLINK("http://x")')][0] == '=HYPERLINK("http://x")'
     assert rows[3][0] == "plain" and rows[3][1] == 0
+
+
+def test_a_package_needing_zip64_is_spliced_by_zipfile(books: tuple[Path, Path], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from icx.io import zip_writer
+
+    monkeypatch.setattr(zip_writer, "ZIP32_LIMIT", 100)  # every part "too large" for a plain zip
+    fallback = tmp_path / "zip64.xlsx"
+    _write(fallback, spooled=True)
+    _, spooled = books
+    assert _cells(fallback) == _cells(spooled)
+    with zipfile.ZipFile(fallback) as z:
+        assert z.testzip() is None
