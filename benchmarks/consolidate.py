@@ -11,7 +11,7 @@ measures in one run:
 3. ``icx consolidate DIR -o committee.xlsx`` as a subprocess (interpreter start-up, reading,
    validating, scoring with each unit's methodology, writing the summary), with --jobs as given.
 
-The floor and icx are timed ``--repeat`` times (default 3), taking turns, and the best time of
+The floor and icx are timed ``--repeat`` times (default 5), taking turns, and the best time of
 each counts, as timeit does: a shared machine only ever adds time. The naive loop, minutes
 long, runs once, first.
 
@@ -107,7 +107,7 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="2,000 units")
     parser.add_argument("--jobs", type=int, default=0, help="worker processes for icx consolidate (0 = one per CPU)")
     parser.add_argument("--dir", type=Path, default=None, help="keep the generated workbooks here")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and of icx; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the floor and of icx; the best counts")
     args = parser.parse_args()
     count = 2000 if args.large else args.units
     jobs = args.jobs or default_jobs()
