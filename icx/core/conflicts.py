@@ -109,6 +109,11 @@ class RuleLibrary:
     def active(self) -> tuple[DutyRule, ...]:
         return tuple(r for r in self.rules if r.enabled)
 
+    @cached_property
+    def active_by_id(self) -> dict[str, DutyRule]:
+        """The active rules by id (read-only)."""
+        return {r.id: r for r in self.active}
+
     def rule(self, rule_id: str) -> DutyRule | None:
         key = rule_id.strip().upper()
         return next((r for r in self.rules if r.id.upper() == key), None)
@@ -135,8 +140,20 @@ class RuleLibrary:
         answer = self._hits[duties] = {rule_id: (a, b) for _, (rule_id, a, b) in sorted(found.items())}
         return answer
 
+    def spanned(self, duties: frozenset[str]) -> tuple[str, ...]:
+        """The active rules (in rule order) both of whose sides ``duties`` touch: a post that
+        carries them conflicts with itself. Kept, as ``hits`` is."""
+        answer = self._spanned.get(duties)
+        if answer is None:
+            answer = self._spanned[duties] = tuple(rule for rule, (a, b) in self.hits(duties).items() if a and b)
+        return answer
+
     @cached_property
     def _hits(self) -> dict[frozenset[str], dict[str, tuple[bool, bool]]]:
+        return {}
+
+    @cached_property
+    def _spanned(self) -> dict[frozenset[str], tuple[str, ...]]:
         return {}
 
     @cached_property
@@ -474,12 +491,10 @@ def _role_label(role: str) -> tuple[str, str]:
 def post_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Kind 'post': a post whose duties include both sides of a rule."""
     lib = inputs.library
-    rules = {r.id: r for r in lib.active}
+    rules = lib.active_by_id
     out = []
     for post, name in inputs.post_duties.names.items():
-        for rule_id, (a, b) in lib.hits(inputs.post_duties.canonical(post, lib)).items():
-            if not (a and b):
-                continue
+        for rule_id in lib.spanned(inputs.post_duties.canonical(post, lib)):
             rule = rules[rule_id]
             holders = inputs.roster.holders(post)
             people = _unique(a.name for a in holders)
@@ -498,7 +513,7 @@ def person_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Kind 'person': one person holding, at overlapping dates, two different posts that
     between them carry both sides of a rule."""
     lib = inputs.library
-    rules = {r.id: r for r in lib.active}
+    rules = lib.active_by_id
     hits_of = {post: lib.hits(inputs.post_duties.canonical(post, lib)) for post in inputs.roster.posts()}
     found: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for person, assignments in inputs.roster.by_person().items():
@@ -544,13 +559,13 @@ def control_conflicts(inputs: ConflictInputs) -> list[Conflict]:
         by_post[a.post].append(a)
     out = []
     for control in inputs.controls:
+        # Each role's posts by their normalised form, worked out once for all the rules.
+        keys = {role: {normalize_post(p): p for p in posts} for role, posts in control.roles.items() if posts}
         for rule in inputs.library.matrix_rules:
-            posts_a, posts_b = control.roles.get(rule.role_a, ()), control.roles.get(rule.role_b, ())
-            if not posts_a or not posts_b:
+            keys_a, keys_b = keys.get(rule.role_a), keys.get(rule.role_b)
+            if not keys_a or not keys_b:
                 continue
             (la, la_en), (lb, lb_en) = _role_label(rule.role_a), _role_label(rule.role_b)
-            keys_a = {normalize_post(p): p for p in posts_a}
-            keys_b = {normalize_post(p): p for p in posts_b}
             for post in keys_a.keys() & keys_b.keys():
                 holders = by_post.get(post, [])
                 fix = _text("conflicts_fix_control_post", _control=control.control_id, _role_a=la, _role_b=lb,

@@ -381,17 +381,19 @@ def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationCon
             if deficiency is not None:
                 deficiencies.append(deficiency)
 
-    area_order = [a.code for a in m.areas]
-    present = [code for code in area_order if code in {row["area"] for row in rows}]
-    scores = [_area_score(rows, deficiencies, code, cfg) for code in present]
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_area.setdefault(row["area"], []).append(row)
+    scores = [_area_score(by_area[a.code], deficiencies, a.code, cfg) for a in m.areas if a.code in by_area]
     overall = _area_score(rows, deficiencies, None, cfg)
     return EvaluationResult(rows, scores, overall, deficiencies, problems, as_of, cfg.partial_factor)
 
 
 def _area_score(rows: list[dict[str, Any]], deficiencies: list[Deficiency], area: str | None,
                 cfg: EvaluationConfig) -> AreaScore:
+    """The score of ``rows`` (those of ``area``, or all of them for None)."""
     # Plain lists (a checklist has a few dozen rows); sums run in row order, like the sheet's SUM.
-    evaluated = [r for r in rows if (area is None or r["area"] == area) and r["evaluated"]]
+    evaluated = [r for r in rows if r["evaluated"]]
     applicable = [r for r in evaluated if r["applicable"]]
     weight = float(sum(r["weight"] for r in applicable)) if applicable else 0.0
     score = float(sum(r["score"] for r in applicable)) if applicable else 0.0
