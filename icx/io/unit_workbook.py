@@ -32,6 +32,8 @@ CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "key_control": "yes_no"}
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:  # most cells: the other tests are for numbers, NaN and None
+        return value.strip()
     return "" if is_blank(value) else text_of(value)
 
 
