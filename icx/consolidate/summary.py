@@ -91,10 +91,11 @@ class _Summary:
         self.unit_risks()
         self.heatmap()
         self.level1()
-        self.ranking()
-        # Both risk tables are rendered by one forked child while the parent writes the rest.
+        ranking = self.ranking()
+        # The biggest table is rendered by a forked child while the parent writes the rest
+        # (一级风险, about a third of its size, is rendered by the parent at close).
         if isinstance(self.wb, RowsWorkbook):
-            self.wb.render_apart()
+            self.wb.render_apart(ranking)
         self.conflicts()
         self.evaluation()
         self.deficiencies()
@@ -279,10 +280,10 @@ class _Summary:
     def level1(self) -> None:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
-        rows = (self.risk_row(x, False) for x in level1)  # produced while written, maybe by another process
+        rows = (self.risk_row(x, False) for x in level1)  # produced while written (at close)
         table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
 
-    def ranking(self, key: str = "summary_ranking") -> None:
+    def ranking(self, key: str = "summary_ranking") -> Worksheet:
         ws = self.add(key)
         cols = self.risk_columns(True)
         rows = (self.risk_row(x, True) for x in self.c.ranked)
@@ -292,6 +293,7 @@ class _Summary:
             ws.conditional_format(first, level_col, max(first, last), level_col, {
                 "type": "cell", "criteria": "==", "value": f'"{level_name(self.m, lv.level, self.lang)}"',
                 "format": self.s.level_text[lv.level]})
+        return ws
 
     # --- 冲突清单 --------------------------------------------------------------------------------
     def conflicts(self) -> None:

@@ -98,6 +98,7 @@ class _Table:
     rows: Iterable[Sequence[Any]]  # the parent's copy stays untouched: rendered here if the child fails
     count: int
     formats: Sequence[Format | None]
+    order: int  # tables rendered at close go in the order they were given
 
 
 @dataclass
@@ -134,6 +135,7 @@ class RowsWorkbook(xlsxwriter.Workbook):
         self.spooled: dict[str, SpooledRows] = {}
         self._bodies: dict[str, str] = {}
         self._pending: list[_Table] = []  # given to write_rows_apart, not yet with a child
+        self._given = 0
         self._children: list[_Child] = []
 
     def write_rows(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
@@ -198,16 +200,18 @@ class RowsWorkbook(xlsxwriter.Workbook):
         for fmt in formats:
             if fmt is not None:
                 fmt._get_xf_index()
-        self._pending.append(_Table(ws, first_row, rows, count, formats))
+        self._pending.append(_Table(ws, first_row, rows, count, formats, self._given))
+        self._given += 1
         return first_row + count - 1
 
-    def render_apart(self) -> None:
-        """Fork one child to render the tables given to ``write_rows_apart`` so far, while the
-        caller writes on. Small tables, or where no child can be forked, wait for ``close``."""
-        tables = self._pending
+    def render_apart(self, *sheets: Worksheet) -> None:
+        """Fork one child to render the tables given to ``write_rows_apart`` so far (those of
+        ``sheets`` only, when named), while the caller writes on. The others, small tables, and
+        all of them where no child can be forked, are rendered at ``close``."""
+        tables = [t for t in self._pending if not sheets or t.ws in sheets]
         if sum(t.count for t in tables) < APART_MIN_ROWS or not can_fork():
             return
-        self._pending = []
+        self._pending = [t for t in self._pending if all(t is not sent for sent in tables)]
         spool = tempfile.TemporaryFile(dir=self.tmpdir)
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -253,8 +257,7 @@ class RowsWorkbook(xlsxwriter.Workbook):
                 spooled.blocks += [_Block(*block, child.spool) for block in blocks]
                 spooled.last_col = max(spooled.last_col, last_col)
         self._children.clear()
-        self._pending[:0] = failed  # registered before the others: rendered first, as without children
-        for table in self._pending:
+        for table in sorted(failed + self._pending, key=lambda t: t.order):  # as if there never was a child
             self.write_rows(table.ws, table.first_row, table.rows, table.formats)
         self._pending.clear()
 

@@ -46,11 +46,13 @@ styles = Styles.of(wb, default_methodology())
 cols = [Column("序号", 8, "integer"), Column("说明", 20, "wrap"), Column("值", 9, "decimal"), Column("备注", 9)]
 first_sheet = wb.add_worksheet("前表")
 table(first_sheet, styles, 0, cols, rows[:10])
+middle = wb.add_worksheet("中表")  # given apart too, but kept for the parent
+table(middle, styles, 0, cols, iter(rows[:50]), count=50 if apart else None)
 big = wb.add_worksheet("大表")
 count = len(rows) if apart else None
 last = table(big, styles, 1, cols, iter(rows), count=count)[1]
 big.write_string(last + 1, 0, "合计")
-wb.render_apart()
+wb.render_apart(big)
 after = wb.add_worksheet("后表")
 table(after, styles, 0, cols, rows[:3])
 wb.close()
@@ -75,21 +77,22 @@ def _parts(path: Path) -> dict[str, bytes]:
 def test_a_table_rendered_by_a_child_gives_the_same_file_as_without(tmp_path: Path, text: str) -> None:
     alone = _write(tmp_path / "alone.xlsx", apart=True, text=text, min_rows=10**6)  # too small for a child
     child = _write(tmp_path / "child.xlsx", apart=True, text=text)
-    # Without a child the table waits for close, and is rendered after the sheets given later.
-    assert alone == {"forks": 0, "parent_rows": ["前表", "后表", "大表"]}
+    # Without a child the tables wait for close, and are rendered, in the order given, after
+    # the sheets written at once.
+    assert alone == {"forks": 0, "parent_rows": ["前表", "后表", "中表", "大表"]}
     assert child["forks"] == 1
     if "\x07" in text:
         # A control character needs the shared-string table, which only the parent has: the
         # parent renders the table at close, as it does when there is no child at all.
-        assert child["parent_rows"] == ["前表", "后表", "大表"]
-    else:  # the child rendered the big table, the parent only the small ones
-        assert child["parent_rows"] == ["前表", "后表"]
+        assert child["parent_rows"] == ["前表", "后表", "中表", "大表"]
+    else:  # the child rendered the big table, the parent the others
+        assert child["parent_rows"] == ["前表", "后表", "中表"]
     assert _parts(tmp_path / "child.xlsx") == _parts(tmp_path / "alone.xlsx")
 
 
 def test_plain_text_rendered_later_gives_the_bytes_of_text_rendered_at_once(tmp_path: Path) -> None:
     here = _write(tmp_path / "here.xlsx", apart=False, text="风险描述")  # rendered at once
-    assert here == {"forks": 0, "parent_rows": ["前表", "大表", "后表"]}
+    assert here == {"forks": 0, "parent_rows": ["前表", "中表", "大表", "后表"]}
     _write(tmp_path / "child.xlsx", apart=True, text="风险描述")
     assert _parts(tmp_path / "child.xlsx") == _parts(tmp_path / "here.xlsx")
 
