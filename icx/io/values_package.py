@@ -11,12 +11,6 @@ stored (no second inflate), with each worksheet's ``<f>`` elements removed and t
 Only ``<f>`` elements of the exact shape SpreadsheetML writers produce are removed (plain
 ``name="value"`` attributes, text without markup); anything else is left for the parser as
 it is. A worksheet holding a CDATA section is left whole, since its text could spell ``<f>``.
-
-A file saved by a tool without a calculation engine (openpyxl, scripts, icx's own demo) leaves
-each formula cell an empty value, ``<c r="D6" s="15"><v/></c>`` once the formula is gone, and
-the parser spends as long on those as on real values. Such a cell becomes ``<c r="D6" s="15"/>``:
-no value either way, except for the types ``str`` and ``d``, whose empty value calamine reads
-as an empty text (which can widen the sheet); those are kept.
 """
 
 from __future__ import annotations
@@ -35,38 +29,13 @@ WORKSHEET_PREFIX = "xl/worksheets/"
 _DOS_DATE_1980 = 0x21  # 1980-01-01, the zip epoch: the package carries no real time
 
 
-EMPTY_VALUES = (b"<v/></c>", b"<v /></c>")  # an empty value element closing its cell
-KEPT_EMPTY = re.compile(rb"""\st\s*=\s*["'](?:str|d)["']""")  # types whose empty value is read as ''
-
-
 def without_formulas(xml: bytes) -> bytes:
-    """A worksheet part with its formula elements and empty values removed (values kept);
-    ``xml`` itself when there is nothing to remove."""
+    """A worksheet part with its formula elements removed (values kept); ``xml`` itself when
+    there is nothing to remove."""
     if b"<f" not in xml or b"<![CDATA[" in xml:
         return xml
     lean, removed = FORMULA_ELEMENT.subn(b"", xml)
-    return without_empty_values(lean) if removed else xml
-
-
-def without_empty_values(xml: bytes) -> bytes:
-    """``<c …><v/></c>`` written ``<c …/>`` where the empty value reads as no value."""
-    for marker in EMPTY_VALUES:
-        if marker not in xml:
-            continue
-        pieces = xml.split(marker)
-        out = []
-        for piece in pieces[:-1]:
-            tag = piece[piece.rfind(b"<"):]  # the cell's start tag, when the value follows it at once
-            if (tag.startswith((b"<c ", b"<c>")) and tag.endswith(b">") and not tag.endswith(b"/>")
-                    and not KEPT_EMPTY.search(tag)):
-                out.append(piece[:-1])
-                out.append(b"/>")
-            else:
-                out.append(piece)
-                out.append(marker)
-        out.append(pieces[-1])
-        xml = b"".join(out)
-    return xml
+    return lean if removed else xml
 
 
 def values_package(parts: Mapping[str, Part]) -> bytes:

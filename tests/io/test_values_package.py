@@ -71,30 +71,6 @@ def test_formulas_are_dropped_and_cached_values_kept() -> None:
     )
 
 
-def test_a_formula_cell_without_a_cached_value_becomes_an_empty_cell() -> None:
-    # As openpyxl and other writers without a calculation engine leave formula cells.
-    xml = (b'<row r="1"><c r="A1" s="2"><f>1+1</f><v /></c><c r="B1" t="str"><f>""</f><v/></c>'
-           b"<c r='C1' t='d'><f>x</f><v/></c><c r=\"D1\" t=\"n\"><f>x</f><v/></c><c><f>y</f><v/></c></row>")
-    assert without_formulas(xml) == (
-        b'<row r="1"><c r="A1" s="2"/><c r="B1" t="str"><v/></c>'
-        b"<c r='C1' t='d'><v/></c><c r=\"D1\" t=\"n\"/><c/></row>"
-    )
-
-
-@pytest.mark.parametrize("kind", ["", ' t="n"', ' t="s"', ' t="b"', ' t="e"', ' t="str"', " t='str'", ' t="d"',
-                                  ' t="inlineStr"'])
-def test_empty_values_of_every_type_read_the_same(tmp_path: Path, kind: str) -> None:
-    # The empty text and date values widen the sheet when they sit last: kept, so the grid
-    # keeps calamine's shape; every other type reads as no value either way.
-    sheet = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="{MAIN_NS}"><sheetData>
-<row r="1"><c r="A1"><v>1</v></c><c r="B1"{kind}><f>A1*2</f><v/></c></row>
-<row r="2"><c r="A2"><v>2</v></c></row>
-<row r="4"><c r="C4" s="1"{kind}><f>A2</f><v /></c></row>
-</sheetData></worksheet>"""
-    _same_values(_with_sheet_xml(_blank_book(tmp_path), sheet))
-
-
 @pytest.mark.parametrize("xml", [
     b'<c r="A1" t="inlineStr"><is><t><![CDATA[<f>kept</f>]]></t></is></c><c r="B1"><f>1+1</f><v>2</v></c>',
     b"<c r=\"A1\"><f t='shared'>1+1</f><v>2</v></c>",  # single quotes: not a shape icx removes
