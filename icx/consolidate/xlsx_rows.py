@@ -241,25 +241,34 @@ class RowsWorkbook(xlsxwriter.Workbook):
             os._exit(status)
 
     def _collect_apart(self) -> None:
-        """Take in what the children rendered, in order, and render here what they could not
-        and what never went to a child."""
-        failed: list[_Table] = []
-        for child in self._children:
-            with os.fdopen(child.pipe, "rb") as pipe:
-                sent = pipe.read()
-            _, status = os.waitpid(child.pid, 0)
-            if status != 0 or not sent:
-                child.spool.close()
-                failed += child.tables
-                continue
-            for name, (blocks, last_col) in pickle.loads(sent).items():  # from our own child
-                spooled = self.spooled.setdefault(name, SpooledRows())
-                spooled.blocks += [_Block(*block, child.spool) for block in blocks]
-                spooled.last_col = max(spooled.last_col, last_col)
+        """Render every table given to ``write_rows_apart``, in the order given, as if there
+        never was a child: a table a child rendered is taken in (waiting for the child only
+        when its turn comes, so the tables before it are rendered here meanwhile); one it could
+        not render is rendered here."""
+        owner = {id(t): child for child in self._children for t in child.tables}
+        rendered: dict[int, bool] = {}  # child (by id) → whether it rendered its tables
+        for table in sorted([*self._pending, *(t for c in self._children for t in c.tables)], key=lambda t: t.order):
+            child = owner.get(id(table))
+            if child is not None and id(child) not in rendered:
+                rendered[id(child)] = self._take_in(child)
+            if child is None or not rendered[id(child)]:
+                self.write_rows(table.ws, table.first_row, table.rows, table.formats)
         self._children.clear()
-        for table in sorted(failed + self._pending, key=lambda t: t.order):  # as if there never was a child
-            self.write_rows(table.ws, table.first_row, table.rows, table.formats)
         self._pending.clear()
+
+    def _take_in(self, child: _Child) -> bool:
+        """Wait for ``child`` and add the blocks it rendered; False when it rendered nothing."""
+        with os.fdopen(child.pipe, "rb") as pipe:
+            sent = pipe.read()
+        _, status = os.waitpid(child.pid, 0)
+        if status != 0 or not sent:
+            child.spool.close()
+            return False
+        for name, (blocks, last_col) in pickle.loads(sent).items():  # from our own child
+            spooled = self.spooled.setdefault(name, SpooledRows())
+            spooled.blocks += [_Block(*block, child.spool) for block in blocks]
+            spooled.last_col = max(spooled.last_col, last_col)
+        return True
 
     def close(self) -> None:
         self._collect_apart()  # before XlsxWriter writes the shared strings a fallback may add to
