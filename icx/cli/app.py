@@ -118,7 +118,7 @@ def exit_now(code: int) -> None:
     The exit handlers still run (multiprocessing's clean-up, ``weakref.finalize``, logging),
     and the standard streams are flushed.
     """
-    atexit._run_exitfuncs()  # what a normal exit runs first; public since Python 2, documented nowhere
+    atexit._run_exitfuncs()  # what a normal exit runs first (private, but in every CPython 3)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

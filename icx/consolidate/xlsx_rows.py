@@ -211,7 +211,8 @@ class RowsWorkbook(xlsxwriter.Workbook):
         tables = [t for t in self._pending if not sheets or t.ws in sheets]
         if sum(t.count for t in tables) < APART_MIN_ROWS or not can_fork():
             return
-        self._pending = [t for t in self._pending if all(t is not sent for sent in tables)]
+        sent = {id(t) for t in tables}
+        self._pending = [t for t in self._pending if id(t) not in sent]
         spool = tempfile.TemporaryFile(dir=self.tmpdir)
         read_end, write_end = os.pipe()
         pid = os.fork()
