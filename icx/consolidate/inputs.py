@@ -8,6 +8,7 @@ its suffix, so a unit that sent an .xls is told why it cannot be read instead of
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -54,10 +55,10 @@ def expand_inputs(items: Iterable[str | Path]) -> tuple[list[Path], list[Problem
             matches = []
             problems.append(Problem.of("consolidate_input_missing", file=str(path)))
         found += matches
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique: list[Path] = []
     for path in found:
-        key = path.resolve()
+        key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)

@@ -144,8 +144,16 @@ def _crashed(path: str) -> UnitResult:
 
 
 def _without(paths: list[Path], exclude: Iterable[str | Path]) -> list[Path]:
-    skip = [Path(e).resolve() for e in exclude]
-    return [p for p in paths if not any(p.resolve() == s or s in p.resolve().parents for s in skip)]
+    """``paths`` less those that are, or lie in, one of ``exclude`` (compared resolved)."""
+    skip = [os.path.realpath(e) for e in exclude]
+    if not skip:
+        return list(paths)
+    kept = []
+    for path in paths:
+        real = os.path.realpath(path)  # plain strings: a folder of thousands is resolved quickly
+        if not any(real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in skip):
+            kept.append(path)
+    return kept
 
 
 def consolidate(

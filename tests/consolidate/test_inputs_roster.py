@@ -76,3 +76,19 @@ def test_a_file_broken_in_every_row_keeps_memory_bounded(tmp_path: Path) -> None
     assert len(result.problems) == MAX_PROBLEMS_PER_FILE + 1
     assert result.problems[-1].code == "consolidate_problems_truncated"
     assert all(p.severity == "error" for p in result.problems[:-1])
+
+
+def test_outputs_among_the_inputs_are_left_out(tmp_path: Path) -> None:
+    from icx.consolidate.run import _without
+
+    (tmp_path / "反馈").mkdir()
+    (tmp_path / "反馈2").mkdir()  # shares the excluded folder's name as a prefix: kept
+    files = [tmp_path / "A.xlsx", tmp_path / "committee.xlsx", tmp_path / "反馈" / "A-反馈.xlsx",
+             tmp_path / "反馈2" / "B.xlsx"]
+    for f in files:
+        f.write_bytes(b"x")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(tmp_path / "committee.xlsx")  # the output under another name: left out too
+    kept = _without([*files, link], [tmp_path / "committee.xlsx", tmp_path / "反馈"])
+    assert kept == [tmp_path / "A.xlsx", tmp_path / "反馈2" / "B.xlsx"]
+    assert _without(files, []) == files
