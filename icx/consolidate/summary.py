@@ -40,7 +40,11 @@ def write_summary(c: Consolidation, target: str | Path, lang: i18n.Lang = "zh") 
     target = Path(target)
     with atomic_output(target) as tmp:
         wb = new_workbook(tmp, big=len(c.ranked) > BIG_BATCH_RISKS)
-        _Summary(wb, c, lang).write_all()
+        try:
+            _Summary(wb, c, lang).write_all()
+        except BaseException:
+            wb.discard_apart()  # no child left rendering for a workbook that will not be written
+            raise
         wb.close()
     return target
 

@@ -271,6 +271,16 @@ class RowsWorkbook(xlsxwriter.Workbook):
             spooled.last_col = max(spooled.last_col, last_col)
         return True
 
+    def discard_apart(self) -> None:
+        """Stop waiting for what children render: the workbook will not be closed (an error
+        stopped its writing). Each child is reaped and its spool dropped, so none is left behind."""
+        for child in self._children:
+            os.close(child.pipe)  # a child still writing meets a closed pipe and ends
+            os.waitpid(child.pid, 0)
+            child.spool.close()
+        self._children.clear()
+        self._pending.clear()
+
     def close(self) -> None:
         self._collect_apart()  # before XlsxWriter writes the shared strings a fallback may add to
         super().close()

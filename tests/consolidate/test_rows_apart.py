@@ -121,3 +121,34 @@ def test_no_fork_where_other_threads_run() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+DISCARD = r"""
+import os
+from icx.consolidate import xlsx_rows
+from icx.consolidate.xlsx import Column, Styles, new_workbook, table
+from icx.core.methodology import default_methodology
+
+xlsx_rows.APART_MIN_ROWS = 1
+wb = new_workbook(os.environ["OUT"])
+styles = Styles.of(wb, default_methodology())
+ws = wb.add_worksheet("大表")
+table(ws, styles, 0, [Column("序号", 8, "integer")], iter([[i] for i in range(100_000)]), count=100_000)
+wb.render_apart(ws)
+wb.discard_apart()  # as write_summary does when a later sheet fails
+try:
+    os.waitpid(-1, os.WNOHANG)
+    print("a child is left")
+except ChildProcessError:
+    print("no child left")
+"""
+
+
+def test_a_summary_that_fails_leaves_no_child_behind(tmp_path: Path) -> None:
+    import os
+
+    done = subprocess.run([sys.executable, "-c", DISCARD], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "OUT": str(tmp_path / "x.xlsx")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "no child left"
+    assert not (tmp_path / "x.xlsx").exists()
