@@ -148,10 +148,11 @@ def _without(paths: list[Path], exclude: Iterable[str | Path]) -> list[Path]:
     skip = [os.path.realpath(e) for e in exclude]
     if not skip:
         return list(paths)
+    inside = tuple(s.rstrip(os.sep) + os.sep for s in skip)
     kept = []
     for path in paths:
         real = os.path.realpath(path)  # plain strings: a folder of thousands is resolved quickly
-        if not any(real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in skip):
+        if real not in skip and not real.startswith(inside):
             kept.append(path)
     return kept
 

@@ -18,7 +18,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
@@ -71,7 +70,7 @@ def level_name(m: Methodology, level: int, lang: i18n.Lang) -> str:
 
 
 class _Summary:
-    def __init__(self, wb: xlsxwriter.Workbook, c: Consolidation, lang: i18n.Lang, title: str | None = None):
+    def __init__(self, wb: RowsWorkbook, c: Consolidation, lang: i18n.Lang, title: str | None = None):
         self.wb, self.c, self.lang = wb, c, lang
         self.m = c.methodology
         self.s = Styles.of(wb, self.m)
@@ -98,8 +97,7 @@ class _Summary:
         ranking = self.ranking()
         # The biggest table is rendered by a forked child while the parent writes the rest
         # (一级风险, about a third of its size, is rendered by the parent at close).
-        if isinstance(self.wb, RowsWorkbook):
-            self.wb.render_apart(ranking)
+        self.wb.render_apart(ranking)
         self.conflicts()
         self.evaluation()
         self.deficiencies()

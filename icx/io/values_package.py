@@ -15,18 +15,17 @@ it is. A worksheet holding a CDATA section is left whole, since its text could s
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Mapping
 
 from icx.io import deflate
 from icx.io.safety import Part
-from icx.io.zip_writer import CENTRAL, CENTRAL_SIGNATURE, END, END_SIGNATURE, LOCAL, LOCAL_SIGNATURE, UTF8_NAMES
+from icx.io.zip_writer import PackageWriter
 
 # <f …>formula</f> or <f …/>: formula text is XML-escaped, so it holds no '<'.
 FORMULA_ELEMENT = re.compile(rb'<f(?: [A-Za-z_][\w.:-]*+="[^"<>]*+")*+\s*+(?:/>|>[^<]*+</f>)')
 WORKSHEET_PREFIX = "xl/worksheets/"
-
-_DOS_DATE_1980 = 0x21  # 1980-01-01, the zip epoch: the package carries no real time
 
 
 def without_formulas(xml: bytes) -> bytes:
@@ -44,21 +43,13 @@ def values_package(parts: Mapping[str, Part]) -> bytes:
     A part kept as it is keeps its checked CRC; only a changed worksheet's is computed (the
     parser checks CRCs as it reads).
     """
-    chunks: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
+    package = io.BytesIO()
+    writer = PackageWriter(package)
     for name, (content, crc) in parts.items():
         if name.startswith(WORKSHEET_PREFIX) and name.endswith(".xml"):
             lean = without_formulas(content)
             if lean is not content:
                 content, crc = lean, deflate.crc32(lean)
-        raw_name = name.encode("utf-8")
-        size = len(content)
-        header = LOCAL.pack(LOCAL_SIGNATURE, 20, UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size, len(raw_name), 0)
-        directory.append(CENTRAL.pack(CENTRAL_SIGNATURE, 20, 20, UTF8_NAMES, 0, 0, _DOS_DATE_1980, crc, size, size,
-                                      len(raw_name), 0, 0, 0, 0, 0, offset) + raw_name)
-        chunks += (header, raw_name, content)
-        offset += len(header) + len(raw_name) + size
-    central = b"".join(directory)
-    end = END.pack(END_SIGNATURE, 0, 0, len(directory), len(directory), len(central), offset, 0)
-    return b"".join(chunks) + central + end
+        writer.store(name, content, crc)
+    writer.close()
+    return package.getvalue()

@@ -1,4 +1,4 @@
-"""Zip packages written part by part: parts copied as they are packed, or packed as they stream in.
+"""Zip packages written part by part: parts copied as packed, stored as they are, or packed as they stream.
 
 ``zipfile`` adds a part only by packing it anew, and only with zlib. Where icx builds a package
 from another one (the committee summary: XlsxWriter's package with the spooled table rows
@@ -6,7 +6,7 @@ spliced in), the parts that do not change are copied as they are packed, and the
 are packed as their pieces come, with ``icx.io.deflate`` (ISA-L where installed).
 
 Plain zip only: a part or a package of 4 GiB or more raises ``Zip64Needed`` (the caller then
-uses zipfile, which writes zip64). ``values_package`` uses the same header layouts.
+uses zipfile, which writes zip64). ``values_package`` writes its stored packages with it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ VERSION = 20  # zip 2.0: deflate, no zip64
 UTF8_NAMES = 0x800  # general-purpose flag: names are UTF-8
 ZIP32_LIMIT = 0xFFFFFFFF  # sizes and offsets of a plain zip are below this
 MAX_PARTS = 0xFFFF
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the time of a part that carries no real one
 
 
 class Zip64Needed(Exception):
@@ -93,6 +94,15 @@ class PackageWriter:
         self._check(entry)
         self.out.write(entry.local())
         self.out.write(packed)
+
+    def store(self, name: str, data: bytes, crc: int, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH
+              ) -> None:
+        """Add a part stored as it is (not packed), whose CRC-32 ``crc`` is known."""
+        entry = self._entry(name, date_time, 0, zipfile.ZIP_STORED)
+        entry.crc, entry.packed, entry.size = crc, len(data), len(data)
+        self._check(entry)
+        self.out.write(entry.local())
+        self.out.write(data)
 
     def deflate(self, name: str, date_time: tuple[int, int, int, int, int, int], external: int,
                 pieces: Iterable[bytes]) -> None:
