@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,7 +36,6 @@ import python_calamine
 
 from icx.consolidate.run import default_jobs
 from icx.demo.data import make_unit
-
 
 # Runs icx and prints its wall time (from starting its process to its exit, so the wrapper's
 # own interpreter start-up is not counted against icx) and the peak memory of the largest
@@ -126,8 +124,17 @@ def main() -> None:
         compile_icx()
         _, t_naive = timed(naive, paths)
         print(f"naive  pandas.read_excel(openpyxl) loop : {t_naive:7.2f} s", flush=True)
-        icx = [sys.executable, "-m", "icx.cli.app", "consolidate", str(folder), "-o", str(work / "committee.xlsx"),
-               "--jobs", str(jobs)]
+        icx = [
+            sys.executable,
+            "-m",
+            "icx.cli.app",
+            "consolidate",
+            str(folder),
+            "-o",
+            str(work / "committee.xlsx"),
+            "--jobs",
+            str(jobs),
+        ]
         # A small wrapper process runs icx (apart from the generator's processes) and reports
         # its time and peak memory.
         wrapper = [sys.executable, "-c", PEAK_WRAPPER, *icx]
@@ -144,10 +151,15 @@ def main() -> None:
             took_icx, max_rss = done.stdout.strip().splitlines()[-1].split()
             t_icx = min(t_icx, float(took_icx))
             peak = max(peak, int(max_rss) / 1024)  # KiB on Linux
-        print(f"floor  python-calamine read, 1 process : {t_floor:7.2f} s  ({cells:,} cells; best of {repeat})",
-              flush=True)
-        print(f"icx    consolidate (read, score, write) : {t_icx:7.2f} s  (largest process {peak:.0f} MB; "
-              f"best of {repeat})", flush=True)
+        print(
+            f"floor  python-calamine read, 1 process : {t_floor:7.2f} s  ({cells:,} cells; best of {repeat})",
+            flush=True,
+        )
+        print(
+            f"icx    consolidate (read, score, write) : {t_icx:7.2f} s  (largest process {peak:.0f} MB; "
+            f"best of {repeat})",
+            flush=True,
+        )
         print(f"icx / floor = {t_icx / t_floor:.2f}×  (target ≤ 1.5×)")
         print(f"naive / icx = {t_naive / t_icx:.1f}×  (target ≥ 5×)")
     finally:

@@ -52,20 +52,29 @@ def main() -> None:
             la, ia = scoring.average(lr), scoring.average(ir)
             scores.append(scoring.risk_score(la, ia))
             levels.append(scoring.risk_level(la, ia, m))
-        return np.array(scores), np.array(levels, dtype=float), np.array(scoring.rank(ids.tolist(), scores, levels), dtype=float)
+        return (
+            np.array(scores),
+            np.array(levels, dtype=float),
+            np.array(scoring.rank(ids.tolist(), scores, levels), dtype=float),
+        )
 
     (v_score, v_level, v_rank), t_vec = timed(vectorized_path)
     (s_score, s_level, s_rank), t_loop = timed(loop_path)
     assert np.array_equal(v_score, s_score) and np.array_equal(v_level, s_level) and np.array_equal(v_rank, s_rank)
 
-    words = pd.Series(rng.choice(np.array(["较高", "35%", "likely", "3", "极低", "很可能", "90%", "1"], dtype=object), size=n))
+    words = pd.Series(
+        rng.choice(np.array(["较高", "35%", "likely", "3", "极低", "很可能", "90%", "1"], dtype=object), size=n)
+    )
     parsed, t_words_vec = timed(lambda: vectorized.likelihood(words, m).unwrap())
     looped, t_words_loop = timed(lambda: [scoring.likelihood(w, m) for w in words.tolist()])
     assert parsed.tolist() == looped
 
     print(f"risks: {n:,} (5 assessors each)")
     print(f"score+level+rank  vectorized {t_vec:8.2f} s   per-row loop {t_loop:8.2f} s   ratio {t_loop / t_vec:6.1f}x")
-    print(f"parse text column vectorized {t_words_vec:8.2f} s   per-row loop {t_words_loop:8.2f} s   ratio {t_words_loop / t_words_vec:6.1f}x")
+    print(
+        f"parse text column vectorized {t_words_vec:8.2f} s   per-row loop {t_words_loop:8.2f} s   "
+        f"ratio {t_words_loop / t_words_vec:6.1f}x"
+    )
 
 
 if __name__ == "__main__":

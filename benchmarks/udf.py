@@ -39,14 +39,28 @@ def main() -> None:
     # Averages of five assessors' 1–5 scores (multiples of 0.2), as the register's average columns hold.
     likelihood = [[float(v)] for v in rng.integers(5, 26, size=n) / 5]
     impact = [[float(v)] for v in rng.integers(5, 26, size=n) / 5]
-    words = [[w] for w in rng.choice(np.array(["较高", "35%", "likely", "3", "极低", "很可能", "90%", 1.0], dtype=object), size=n)]
-    losses = [[w] for w in rng.choice(np.array(["¥12,000", "1.2万", "重大", "4", "中度影响", 2.0], dtype=object), size=n)]
+    words = [
+        [w]
+        for w in rng.choice(
+            np.array(["较高", "35%", "likely", "3", "极低", "很可能", "90%", 1.0], dtype=object), size=n
+        )
+    ]
+    losses = [
+        [w] for w in rng.choice(np.array(["¥12,000", "1.2万", "重大", "4", "中度影响", 2.0], dtype=object), size=n)
+    ]
 
-    cases = [("ICX_LEVEL", lambda: ICX_LEVEL(likelihood, impact),
-              lambda: [ICX_LEVEL([l], [i])[0] for l, i in zip(likelihood, impact)])]
+    cases = [
+        (
+            "ICX_LEVEL",
+            lambda: ICX_LEVEL(likelihood, impact),
+            lambda: [ICX_LEVEL([l], [i])[0] for l, i in zip(likelihood, impact)],
+        )
+    ]
     if args.all:
-        cases += [("ICX_LIKELIHOOD", lambda: ICX_LIKELIHOOD(words), lambda: [ICX_LIKELIHOOD([w])[0] for w in words]),
-                  ("ICX_IMPACT", lambda: ICX_IMPACT(losses), lambda: [ICX_IMPACT([w])[0] for w in losses])]
+        cases += [
+            ("ICX_LIKELIHOOD", lambda: ICX_LIKELIHOOD(words), lambda: [ICX_LIKELIHOOD([w])[0] for w in words]),
+            ("ICX_IMPACT", lambda: ICX_IMPACT(losses), lambda: [ICX_IMPACT([w])[0] for w in losses]),
+        ]
     rows = []
     for name, once, per_row in cases:
         one_call, t_once = timed(once)

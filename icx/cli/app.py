@@ -30,7 +30,9 @@ def _version(value: bool) -> None:
 
 
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """icx — internal control for public institutions."""
 
@@ -43,8 +45,14 @@ def build_app(only: str | None = None) -> typer.Typer:
     """The ``icx`` app with every command module registered, or just the module ``only`` (the
     command being run: its imports alone are loaded, so ``icx consolidate`` starts without
     pandas or openpyxl)."""
-    app = typer.Typer(name="icx", help=HELP, no_args_is_help=True, rich_markup_mode="rich",
-                      context_settings={"help_option_names": ["-h", "--help"]}, pretty_exceptions_show_locals=False)
+    app = typer.Typer(
+        name="icx",
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_show_locals=False,
+    )
     app.callback()(_root)
     for name in _modules() if only is None else [only]:
         module = importlib.import_module(f"{commands.__name__}.{name}")

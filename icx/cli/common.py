@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 import typer
 from rich.console import Console
@@ -20,7 +20,11 @@ EXIT_FAILED = 2  # the job could not run (unreadable input, bad options)
 
 LangOption = typer.Option("zh", "--lang", "-l", help="Language of labels and messages: zh (中文) or en.")
 MethodologyOption = typer.Option(
-    None, "--methodology", "-m", exists=True, dir_okay=False,
+    None,
+    "--methodology",
+    "-m",
+    exists=True,
+    dir_okay=False,
     help="A methodology TOML file (see `icx methodology export`). Default: the built-in one.",
 )
 
@@ -31,7 +35,7 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def methodology_from(path: Optional[Path]) -> Methodology:
+def methodology_from(path: Path | None) -> Methodology:
     try:
         return load_methodology(path)
     except IcxError as exc:
@@ -39,12 +43,16 @@ def methodology_from(path: Optional[Path]) -> Methodology:
         raise  # unreachable
 
 
-def print_problems(problems: Iterable[Problem], lang: str = "zh", *, limit: int = 200, to: Console | None = None) -> None:
+def print_problems(
+    problems: Iterable[Problem], lang: str = "zh", *, limit: int = 200, to: Console | None = None
+) -> None:
     """One line per problem: where it is, then the message (never truncated, easy to grep)."""
     out = to or console
     problems = list(problems)
     for p in problems[:limit]:
-        tag = {"error": ("[red]错误[/]", "[red]error[/]"), "warning": ("[yellow]提示[/]", "[yellow]warning[/]")}[p.severity]
+        tag = {"error": ("[red]错误[/]", "[red]error[/]"), "warning": ("[yellow]提示[/]", "[yellow]warning[/]")}[
+            p.severity
+        ]
         out.print(f"{tag[0 if lang == 'zh' else 1]} {p.where}: {p.message(lang)}", soft_wrap=True)  # type: ignore[arg-type]
     if len(problems) > limit:
         out.print(f"… +{len(problems) - limit}", soft_wrap=True)

@@ -14,8 +14,14 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "Consolidation": "model", "build": "model", "key_figures": "model", "UnitResult": "records",
-    "Roster": "roster", "read_roster": "roster", "consolidate": "run", "read_units": "run",
+    "Consolidation": "model",
+    "build": "model",
+    "key_figures": "model",
+    "UnitResult": "records",
+    "Roster": "roster",
+    "read_roster": "roster",
+    "consolidate": "run",
+    "read_units": "run",
     "write_summary": "summary",
 }
 

@@ -22,11 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx import i18n
-from icx.core.conflicts import ConflictReport
-from icx.core.evaluation import EvaluationResult
 from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
+from icx.core.conflicts import ConflictReport
+from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
@@ -108,9 +108,15 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
     write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
     if unit.evaluated:
-        result = EvaluationResult(item_rows=[], areas=list(unit.evaluation_areas),
-                                  overall=unit.evaluation_overall, deficiencies=list(unit.deficiencies), problems=[],
-                                  as_of=c.as_of, partial_factor=unit.partial_factor or 0.0)  # type: ignore[arg-type]
+        result = EvaluationResult(
+            item_rows=[],
+            areas=list(unit.evaluation_areas),
+            overall=unit.evaluation_overall,
+            deficiencies=list(unit.deficiencies),
+            problems=[],
+            as_of=c.as_of,
+            partial_factor=unit.partial_factor or 0.0,
+        )  # type: ignore[arg-type]
         write_evaluation_sheet(wb, result, lang, m)
     _findings_sheet(wb, unit, lang)
     write_problems(wb, unit.problems, lang)
@@ -127,9 +133,14 @@ def _position_sheet(ws: Worksheet, c: Consolidation, unit: UnitResult, lang: i18
     title = f"{label('feedback_title', lang)} {c.period or ''}".strip()
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
-    facts = [(header("unit_info", "unit_code", lang), unit.unit_code), (header("unit_info", "unit_name", lang), unit.unit_name),
-             (header("unit_info", "period", lang), c.period or unit.period), (label("as_of", lang), c.as_of),
-             (label("file", lang), unit.file), (label("sha256", lang), unit.sha256)]
+    facts = [
+        (header("unit_info", "unit_code", lang), unit.unit_code),
+        (header("unit_info", "unit_name", lang), unit.unit_name),
+        (header("unit_info", "period", lang), c.period or unit.period),
+        (label("as_of", lang), c.as_of),
+        (label("file", lang), unit.file),
+        (label("sha256", lang), unit.sha256),
+    ]
     for r, (name, value) in enumerate(facts, start=2):
         ws.cell(row=r, column=1, value=name).font = Font(bold=True)
         put_value(ws.cell(row=r, column=2), value)
@@ -157,14 +168,42 @@ def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidati
     m = c.methodology
     ws = wb.create_sheet(sheet_names("feedback_risks")[0 if lang == "zh" else 1])
     h = lambda key: header("register", key, lang)  # noqa: E731
-    heads = [label("unit_rank", lang), label("overall_rank", lang), h("id"), h("area"), h("process_step"),
-             h("description"), h("likelihood"), h("impact"), h("score"), h("level"), h("response"), h("controls"),
-             h("owner_department"), h("owner")]
+    heads = [
+        label("unit_rank", lang),
+        label("overall_rank", lang),
+        h("id"),
+        h("area"),
+        h("process_step"),
+        h("description"),
+        h("likelihood"),
+        h("impact"),
+        h("score"),
+        h("level"),
+        h("response"),
+        h("controls"),
+        h("owner_department"),
+        h("owner"),
+    ]
     ordered = sorted(ranked, key=lambda x: (x.risk.unit_rank, x.rank))
-    rows = [[x.risk.unit_rank, x.rank, x.risk.id, x.risk.area_zh if lang == "zh" else x.risk.area_en,
-             x.risk.process_step, x.risk.description, round(x.risk.likelihood, 4), round(x.risk.impact, 4),
-             round(x.risk.score, 4), m.level_name(x.risk.level, lang), x.risk.response, x.risk.controls,
-             x.risk.owner_department, x.risk.owner] for x in ordered]
+    rows = [
+        [
+            x.risk.unit_rank,
+            x.rank,
+            x.risk.id,
+            x.risk.area_zh if lang == "zh" else x.risk.area_en,
+            x.risk.process_step,
+            x.risk.description,
+            round(x.risk.likelihood, 4),
+            round(x.risk.impact, 4),
+            round(x.risk.score, 4),
+            m.level_name(x.risk.level, lang),
+            x.risk.response,
+            x.risk.controls,
+            x.risk.owner_department,
+            x.risk.owner,
+        ]
+        for x in ordered
+    ]
     write_rows(ws, heads, rows, widths=[7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 10, 18, 12, 9])
     fills = {lv.level: PatternFill("solid", fgColor=lv.color) for lv in m.risk_levels}
     for r, x in enumerate(ordered, start=2):
@@ -177,8 +216,16 @@ def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) ->
         return
     ws = wb.create_sheet(sheet_names("summary_findings")[0 if lang == "zh" else 1])
     heads = [label(k, lang) for k in ("sheet", "cell", "stored", "message_zh", "message_en")]
-    rows = [[p.sheet or "", p.cell or "", p.given if isinstance(p.given, (int, float, str)) else str(p.given),
-             p.message_zh, p.message_en] for p in unit.findings]
+    rows = [
+        [
+            p.sheet or "",
+            p.cell or "",
+            p.given if isinstance(p.given, (int, float, str)) else str(p.given),
+            p.message_zh,
+            p.message_en,
+        ]
+        for p in unit.findings
+    ]
     write_rows(ws, heads, rows, widths=[12, 8, 12, 50, 50])
     ws.insert_rows(1)
     ws["A1"] = label("findings_note", lang)

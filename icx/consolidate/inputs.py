@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from icx.core.errors import Problem
 
@@ -50,7 +50,9 @@ def expand_inputs(items: Iterable[str | Path]) -> tuple[list[Path], list[Problem
                 hit_path = Path(hit)
                 matches += _folder(hit_path) if hit_path.is_dir() else ([hit_path] if _is_workbook(hit_path) else [])
             if not matches:
-                problems.append(Problem.of("consolidate_no_match", _pattern=str(item), severity="warning", file=str(item)))
+                problems.append(
+                    Problem.of("consolidate_no_match", _pattern=str(item), severity="warning", file=str(item))
+                )
         else:
             matches = []
             problems.append(Problem.of("consolidate_input_missing", file=str(path)))

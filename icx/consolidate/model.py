@@ -10,20 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from icx import i18n
+from icx.consolidate.records import RiskRow, UnitResult
+from icx.consolidate.roster import Roster, RosterEntry
 from icx.core import scoring
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.consolidate.records import RiskRow, UnitResult
-from icx.consolidate.roster import Roster, RosterEntry
 
 FIGURE_KEYS: tuple[str, ...] = tuple(i18n.section("figures"))
-GRADE_FIGURES = {"major": "deficiencies_major_open", "important": "deficiencies_important_open",
-                 "general": "deficiencies_general_open"}
+GRADE_FIGURES = {
+    "major": "deficiencies_major_open",
+    "important": "deficiencies_important_open",
+    "general": "deficiencies_general_open",
+}
 
 
 @dataclass(slots=True)
@@ -61,8 +64,10 @@ class Consolidation:
     def has_findings(self) -> bool:
         """Anything the office must act on: errors, missing units, conflicts, overdue items."""
         return bool(
-            any(p.severity == "error" for p in self.problems()) or self.missing
-            or self.figures.get("conflicts") or self.figures.get("deficiencies_overdue")
+            any(p.severity == "error" for p in self.problems())
+            or self.missing
+            or self.figures.get("conflicts")
+            or self.figures.get("deficiencies_overdue")
         )
 
 
@@ -78,7 +83,10 @@ def build(
 ) -> Consolidation:
     ordered = sorted(units, key=lambda u: u.sort_key)
     result = Consolidation(
-        units=ordered, as_of=as_of, period=period, roster=roster,
+        units=ordered,
+        as_of=as_of,
+        period=period,
+        roster=roster,
         methodology=methodology or default_methodology(),
         generated=generated or dt.datetime.now().replace(microsecond=0),
         input_problems=list(input_problems) + (list(roster.problems) if roster else []),
@@ -111,18 +119,23 @@ def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
 def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
     codes = roster.codes()
     for unit in units:
-        if unit.unit_code and unit.unit_code not in codes and not any(
-                p.code == "consolidate_not_in_roster" for p in unit.problems):
-            unit.problems.append(Problem.of("consolidate_not_in_roster", _code=unit.unit_code, severity="warning",
-                                            file=unit.file))
+        if (
+            unit.unit_code
+            and unit.unit_code not in codes
+            and not any(p.code == "consolidate_not_in_roster" for p in unit.problems)
+        ):
+            unit.problems.append(
+                Problem.of("consolidate_not_in_roster", _code=unit.unit_code, severity="warning", file=unit.file)
+            )
 
 
 def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
     """All risks of all units ranked like the 风险识别排序表: score high→low, level 1→3, then
     unit code and risk id; equal keys share a rank."""
     pairs = [(u, r) for u in units for r in u.risks]
-    ranks = scoring.rank([f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs],
-                         [r.level for _, r in pairs])
+    ranks = scoring.rank(
+        [f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs], [r.level for _, r in pairs]
+    )
     unit_keys = {id(u): u.sort_key for u in units}
     keys = [(k, unit_keys[id(u)], scoring.id_sort_key(r.id)) for k, (u, r) in zip(ranks, pairs)]
     return [RankedRisk(ranks[i], *pairs[i]) for i in sorted(range(len(pairs)), key=keys.__getitem__)]
@@ -161,8 +174,16 @@ def key_figures(c: Consolidation) -> dict[str, int | float | None]:
 
 
 # --- a unit against all units (feedback workbooks) ---------------------------------------------
-POSITION_METRICS: tuple[str, ...] = ("risks_total", "risks_level1", "risks_level2", "risks_level3", "conflicts",
-                                     "evaluation_score", "deficiencies_open", "deficiencies_overdue")
+POSITION_METRICS: tuple[str, ...] = (
+    "risks_total",
+    "risks_level1",
+    "risks_level2",
+    "risks_level3",
+    "conflicts",
+    "evaluation_score",
+    "deficiencies_open",
+    "deficiencies_overdue",
+)
 HIGHER_IS_BETTER = {"evaluation_score"}
 
 
@@ -170,9 +191,14 @@ def unit_metrics(unit: UnitResult) -> dict[str, float | None]:
     levels = unit.counts_by_level()
     open_rows = unit.open_deficiencies
     return {
-        "risks_total": sum(levels.values()), "risks_level1": levels[1], "risks_level2": levels[2],
-        "risks_level3": levels[3], "conflicts": len(unit.conflicts), "evaluation_score": unit.evaluation_score,
-        "deficiencies_open": len(open_rows), "deficiencies_overdue": sum(1 for d in open_rows if d.overdue),
+        "risks_total": sum(levels.values()),
+        "risks_level1": levels[1],
+        "risks_level2": levels[2],
+        "risks_level3": levels[3],
+        "conflicts": len(unit.conflicts),
+        "evaluation_score": unit.evaluation_score,
+        "deficiencies_open": len(open_rows),
+        "deficiencies_overdue": sum(1 for d in open_rows if d.overdue),
     }
 
 

@@ -17,6 +17,7 @@ from icx.io.grid import load_grid
 from icx.io.safety import sha256_of
 from icx.io.table import find_header, read_table, text_of
 
+
 @dataclass(frozen=True, slots=True)
 class RosterEntry:
     unit_code: str
@@ -66,9 +67,17 @@ def read_roster(path: str | Path) -> Roster:
         if not code:
             continue
         if code in first:
-            roster.problems.append(Problem.of(
-                "consolidate_roster_duplicate", given=code, _first=first[code], severity="warning",
-                file=name, sheet=grid.name, cell=table.cell(int(row_number), "unit_code")))
+            roster.problems.append(
+                Problem.of(
+                    "consolidate_roster_duplicate",
+                    given=code,
+                    _first=first[code],
+                    severity="warning",
+                    file=name,
+                    sheet=grid.name,
+                    cell=table.cell(int(row_number), "unit_code"),
+                )
+            )
             continue
         first[code] = table.cell(int(row_number), "unit_code")
         roster.entries.append(RosterEntry(code, _text(row, "unit_name"), _text(row, "contact"), _text(row, "email")))

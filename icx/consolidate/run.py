@@ -12,18 +12,18 @@ import multiprocessing
 import os
 import sys
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
-from icx.core.errors import Problem
-from icx.core.methodology import Methodology
 from icx.consolidate.inputs import expand_inputs
 from icx.consolidate.model import Consolidation, build
 from icx.consolidate.records import UnitResult
 from icx.consolidate.roster import Roster, read_roster
 from icx.consolidate.worker import WorkerOptions, fallback_methodology, read_unit
+from icx.core.errors import Problem
+from icx.core.methodology import Methodology
 
 IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to hold
 CHUNK_FILES = 4  # files per task at most
@@ -135,8 +135,10 @@ def _read_chunk(paths: list[str], options: WorkerOptions) -> list[UnitResult]:
 
 
 def _failed(path: str, exc: BaseException) -> UnitResult:
-    return UnitResult(file=path, problems=[Problem.of(
-        "consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)])
+    return UnitResult(
+        file=path,
+        problems=[Problem.of("consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)],
+    )
 
 
 def _crashed(path: str) -> UnitResult:
@@ -184,7 +186,9 @@ def consolidate(
     paths = _without(paths, [*exclude, *roster_file])
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
-    options = WorkerOptions(as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None)
+    options = WorkerOptions(
+        as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None
+    )
     if on_start is not None:
         on_start(len(paths))
     results: list[UnitResult] = []
@@ -194,5 +198,12 @@ def consolidate(
             on_result(result)
     if not paths:
         problems.append(Problem.of("consolidate_no_inputs"))
-    return build(results, as_of=as_of, roster=roster_obj, period=period, methodology=methodology,
-                 input_problems=problems, generated=generated)
+    return build(
+        results,
+        as_of=as_of,
+        roster=roster_obj,
+        period=period,
+        methodology=methodology,
+        input_problems=problems,
+        generated=generated,
+    )

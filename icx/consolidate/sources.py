@@ -48,13 +48,18 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     workbook = read_unit_workbook(book, fallback)
     info = workbook.unit
     unit = UnitContents(
-        code=info.get("unit_code", ""), name=info.get("unit_name", ""), period=info.get("period", ""),
-        preparer=info.get("preparer", ""), contact=info.get("contact", ""), email=info.get("email", ""),
+        code=info.get("unit_code", ""),
+        name=info.get("unit_name", ""),
+        period=info.get("period", ""),
+        preparer=info.get("preparer", ""),
+        contact=info.get("contact", ""),
+        email=info.get("email", ""),
         methodology=workbook.methodology,
         # Scored with its own 参数设置 where that sheet changes the fallback (the settings reader
         # compares the two once per distinct sheet, not once per file).
         methodology_custom=workbook.settings is not None and workbook.settings.differs,
-        register=workbook.register, problems=list(workbook.problems),
+        register=workbook.register,
+        problems=list(workbook.problems),
     )
     if not unit.code and not any(p.field == "unit_code" for p in unit.problems):
         unit.problems.append(Problem.of("consolidate_unit_code_missing", file=file))

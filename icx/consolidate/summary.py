@@ -21,12 +21,12 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
-from icx.core.evaluation import default_config
-from icx.core.methodology import Methodology
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
 from icx.consolidate.xlsx_rows import RowsWorkbook
+from icx.core.evaluation import default_config
+from icx.core.methodology import Methodology
 from icx.io.safety import atomic_output
 from icx.io.table import columns, sheet_names
 
@@ -81,8 +81,10 @@ class _Summary:
         return label(key, self.lang)
 
     def unit_headers(self) -> list[Column]:
-        return [Column(header("unit_info", "unit_code", self.lang), 11),
-                Column(header("unit_info", "unit_name", self.lang), 22)]
+        return [
+            Column(header("unit_info", "unit_code", self.lang), 11),
+            Column(header("unit_info", "unit_name", self.lang), 22),
+        ]
 
     def add(self, key: str) -> Worksheet:
         ws = self.wb.add_worksheet(sheet(key, self.lang))
@@ -128,8 +130,11 @@ class _Summary:
         if c.missing:
             ws.write_string(row, 0, self.L("missing_units"), s.label)
             row += 1
-            cols = [*self.unit_headers(), Column(header("roster", "contact", self.lang), 16),
-                    Column(header("roster", "email", self.lang), 24)]
+            cols = [
+                *self.unit_headers(),
+                Column(header("roster", "contact", self.lang), 16),
+                Column(header("roster", "email", self.lang), 24),
+            ]
             for col_index, col in enumerate(cols):
                 ws.write_string(row, col_index, col.header, s.header)
             for e in c.missing:
@@ -140,8 +145,13 @@ class _Summary:
         if c.duplicates:
             ws.write_string(row, 0, self.L("duplicate_units"), s.label)
             row += 1
-            for col_index, text in enumerate((header("unit_info", "unit_code", self.lang),
-                                              header("unit_info", "unit_name", self.lang), self.L("file"))):
+            for col_index, text in enumerate(
+                (
+                    header("unit_info", "unit_code", self.lang),
+                    header("unit_info", "unit_name", self.lang),
+                    self.L("file"),
+                )
+            ):
                 ws.write_string(row, col_index, text, s.header)
             for code in sorted(c.duplicates):
                 for unit in c.duplicates[code]:
@@ -160,22 +170,28 @@ class _Summary:
         s, lang = self.s, self.lang
         ws = self.add("summary_unit_risks")
         units = self.unit_rows()
-        cols = [*self.unit_headers(), *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
-                Column(self.L("total"), 8, "integer"), Column(self.L("errors_count"), 8, "integer"),
-                Column(self.L("file"), 30)]
+        cols = [
+            *self.unit_headers(),
+            *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
+            Column(self.L("total"), 8, "integer"),
+            Column(self.L("errors_count"), 8, "integer"),
+            Column(self.L("file"), 30),
+        ]
         rows = []
         for u in units:
             counts = u.counts_by_level()
-            rows.append([u.unit_code, u.unit_name, counts[1], counts[2], counts[3], sum(counts.values()),
-                         len(u.errors), u.file])
+            rows.append(
+                [u.unit_code, u.unit_name, counts[1], counts[2], counts[3], sum(counts.values()), len(u.errors), u.file]
+            )
         first, last = table(ws, s, 0, cols, rows)
         if rows:
             total_row = last + 1
             ws.write_string(total_row, 1, self.L("total"), s.label)
             for col in range(2, 7):
                 ws.write_number(total_row, col, sum(r[col] for r in rows), s.integer)
-            ws.conditional_format(first, 5, last, 5, {"type": "data_bar", "bar_color": "#9DC3E6",
-                                                      "data_bar_2010": False})
+            ws.conditional_format(
+                first, 5, last, 5, {"type": "data_bar", "bar_color": "#9DC3E6", "data_bar_2010": False}
+            )
             ws.conditional_format(first, 6, last, 6, {"type": "cell", "criteria": ">", "value": 0, "format": s.bad})
         self._unit_chart(ws, units, rows, first, last)
 
@@ -190,7 +206,9 @@ class _Summary:
             # (written after it, so rows stay in order when they are streamed to disk).
             top = sorted(rows, key=lambda r: (-r[2], -r[5], r[0]))[:CHART_UNITS]
             start = last + 3
-            ws.write_string(start, 1, title + i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS), self.s.label)
+            ws.write_string(
+                start, 1, title + i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS), self.s.label
+            )
             for r, row in enumerate(top, start=start + 1):
                 put(ws, r, 0, row[0], self.s.text)
                 put(ws, r, 1, row[1], self.s.text)
@@ -200,12 +218,16 @@ class _Summary:
             title += i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS)
         chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         for i, lv in enumerate(self.m.risk_levels):
-            chart.add_series({
-                "name": [name, 0, val_col + i],
-                "categories": [name, first, cat_col, last, cat_col],
-                "values": [name, first, val_col + i, last, val_col + i],
-                "fill": {"color": f"#{lv.color}"}, "border": {"color": "#7F7F7F"}, "gap": 60,
-            })
+            chart.add_series(
+                {
+                    "name": [name, 0, val_col + i],
+                    "categories": [name, first, cat_col, last, cat_col],
+                    "values": [name, first, val_col + i, last, val_col + i],
+                    "fill": {"color": f"#{lv.color}"},
+                    "border": {"color": "#7F7F7F"},
+                    "gap": 60,
+                }
+            )
         chart.set_title({"name": title, "name_font": {"size": 12}})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})
@@ -260,20 +282,42 @@ class _Summary:
     def risk_columns(self, with_level: bool) -> list[Column]:
         lang = self.lang
         h = lambda k: header("register", k, lang)  # noqa: E731
-        cols = [Column(self.L("overall_rank"), 7, "integer"), *self.unit_headers(), Column(h("id"), 10),
-                Column(h("area"), 11), Column(h("process_step"), 12), Column(h("description"), 44, "wrap"),
-                Column(h("likelihood"), 8, "decimal"), Column(h("impact"), 8, "decimal"),
-                Column(h("score"), 8, "decimal")]
+        cols = [
+            Column(self.L("overall_rank"), 7, "integer"),
+            *self.unit_headers(),
+            Column(h("id"), 10),
+            Column(h("area"), 11),
+            Column(h("process_step"), 12),
+            Column(h("description"), 44, "wrap"),
+            Column(h("likelihood"), 8, "decimal"),
+            Column(h("impact"), 8, "decimal"),
+            Column(h("score"), 8, "decimal"),
+        ]
         if with_level:
             cols.append(Column(h("level"), 8))
-        cols += [Column(h("response"), 10), Column(h("controls"), 18, "wrap"), Column(h("owner_department"), 12),
-                 Column(h("owner"), 9), Column(self.L("unit_rank"), 8, "integer")]
+        cols += [
+            Column(h("response"), 10),
+            Column(h("controls"), 18, "wrap"),
+            Column(h("owner_department"), 12),
+            Column(h("owner"), 9),
+            Column(self.L("unit_rank"), 8, "integer"),
+        ]
         return cols
 
     def risk_row(self, item: RankedRisk, with_level: bool) -> list[Any]:
         r, u = item.risk, item.unit
-        row: list[Any] = [item.rank, u.unit_code, u.unit_name, r.id, r.area_zh if self.lang == "zh" else r.area_en,
-                          r.process_step, r.description, round(r.likelihood, 4), round(r.impact, 4), round(r.score, 4)]
+        row: list[Any] = [
+            item.rank,
+            u.unit_code,
+            u.unit_name,
+            r.id,
+            r.area_zh if self.lang == "zh" else r.area_en,
+            r.process_step,
+            r.description,
+            round(r.likelihood, 4),
+            round(r.impact, 4),
+            round(r.score, 4),
+        ]
         if with_level:
             row.append(level_name(self.m, r.level, self.lang))
         row += [r.response, r.controls, r.owner_department, r.owner, r.unit_rank]
@@ -292,9 +336,18 @@ class _Summary:
         first, last = table(ws, self.s, 0, cols, rows, count=len(self.c.ranked))
         level_col = 11
         for lv in self.m.risk_levels:
-            ws.conditional_format(first, level_col, max(first, last), level_col, {
-                "type": "cell", "criteria": "==", "value": f'"{level_name(self.m, lv.level, self.lang)}"',
-                "format": self.s.level_text[lv.level]})
+            ws.conditional_format(
+                first,
+                level_col,
+                max(first, last),
+                level_col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{level_name(self.m, lv.level, self.lang)}"',
+                    "format": self.s.level_text[lv.level],
+                },
+            )
         return ws
 
     # --- 冲突清单 --------------------------------------------------------------------------------
@@ -302,28 +355,65 @@ class _Summary:
         """Every conflict with its unit; columns of the checkers' own 冲突清单 (``columns("conflicts")``)."""
         ws = self.add("conflicts")
         lang, en = self.lang, self.lang == "en"
-        widths = {"person": 10, "employee_id": 9, "posts": 20, "duty_a": 14, "duty_b": 14, "rule_id": 8, "area": 9,
-                  "basis": 30, "kind": 14, "severity": 6, "fix": 36, "reference": 12, "period": 18, "source": 18}
+        widths = {
+            "person": 10,
+            "employee_id": 9,
+            "posts": 20,
+            "duty_a": 14,
+            "duty_b": 14,
+            "rule_id": 8,
+            "area": 9,
+            "basis": 30,
+            "kind": 14,
+            "severity": 6,
+            "fix": 36,
+            "reference": 12,
+            "period": 18,
+            "source": 18,
+        }
         specs = columns("conflicts")
         wrapped = {"posts", "basis", "fix", "period", "source"}
-        cols = [*self.unit_headers(), *(Column(spec.header(lang), widths.get(spec.key, 12),
-                                               "wrap" if spec.key in wrapped else "text") for spec in specs)]
+        cols = [
+            *self.unit_headers(),
+            *(
+                Column(spec.header(lang), widths.get(spec.key, 12), "wrap" if spec.key in wrapped else "text")
+                for spec in specs
+            ),
+        ]
         rows = []
         for u in self.c.units:
             for k in u.conflicts:
                 values = {
-                    "person": k.person, "employee_id": k.employee_id, "posts": "、".join(k.posts),
-                    "duty_a": k.duty_a_en if en else k.duty_a, "duty_b": k.duty_b_en if en else k.duty_b,
-                    "rule_id": k.rule_id, "area": self.area_name(k.area), "basis": k.basis_en if en else k.basis,
-                    "kind": k.kind_label(lang), "severity": k.severity_label(lang), "fix": k.fix_en if en else k.fix,
-                    "reference": k.reference, "period": k.period, "source": "；".join(k.sources),
+                    "person": k.person,
+                    "employee_id": k.employee_id,
+                    "posts": "、".join(k.posts),
+                    "duty_a": k.duty_a_en if en else k.duty_a,
+                    "duty_b": k.duty_b_en if en else k.duty_b,
+                    "rule_id": k.rule_id,
+                    "area": self.area_name(k.area),
+                    "basis": k.basis_en if en else k.basis,
+                    "kind": k.kind_label(lang),
+                    "severity": k.severity_label(lang),
+                    "fix": k.fix_en if en else k.fix,
+                    "reference": k.reference,
+                    "period": k.period,
+                    "source": "；".join(k.sources),
                 }
                 rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
         first, last = table(ws, self.s, 0, cols, rows)
         severity_col = 2 + [spec.key for spec in specs].index("severity")
-        ws.conditional_format(first, severity_col, max(first, last), severity_col, {
-            "type": "cell", "criteria": "==", "value": f'"{i18n.label("conflicts_severity_high", lang)}"',
-            "format": self.s.bad})
+        ws.conditional_format(
+            first,
+            severity_col,
+            max(first, last),
+            severity_col,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{i18n.label("conflicts_severity_high", lang)}"',
+                "format": self.s.bad,
+            },
+        )
 
     def area_name(self, code: str) -> str:
         return self._area_names.get(code, code)
@@ -344,10 +434,14 @@ class _Summary:
         ws = self.add("summary_evaluation")
         areas = self.evaluation_areas()
         units = [u for u in self.c.units if u.evaluated]
-        cols = [*self.unit_headers(), *(Column(self.area_name(a), 10, "percent1") for a in areas),
-                Column(self.L("total_score"), 10, "percent1")]
-        rows = [[u.unit_code, u.unit_name, *(u.evaluation_by_area.get(a) for a in areas), u.evaluation_score]
-                for u in units]
+        cols = [
+            *self.unit_headers(),
+            *(Column(self.area_name(a), 10, "percent1") for a in areas),
+            Column(self.L("total_score"), 10, "percent1"),
+        ]
+        rows = [
+            [u.unit_code, u.unit_name, *(u.evaluation_by_area.get(a) for a in areas), u.evaluation_score] for u in units
+        ]
         first, last = table(ws, s, 0, cols, rows)
         if not rows:
             return
@@ -357,8 +451,13 @@ class _Summary:
         for i in range(len(areas) + 1):
             values = [r[2 + i] for r in rows if r[2 + i] is not None]
             put(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
-        ws.conditional_format(first, 2, last, total_col, {"type": "3_color_scale", "min_color": "#F8696B",
-                                                          "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+        ws.conditional_format(
+            first,
+            2,
+            last,
+            total_col,
+            {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"},
+        )
         name = sheet("summary_evaluation", self.lang)
         title = self.L("chart_evaluation")
         cat, val = 1, total_col
@@ -373,9 +472,15 @@ class _Summary:
                 put(ws, r, 2, row[total_col], s.percent1)
             val, first, last = 2, start + 1, start + len(low)
         chart = self.wb.add_chart({"type": "bar"})
-        chart.add_series({"name": self.L("total_score"), "categories": [name, first, cat, last, cat],
-                          "values": [name, first, val, last, val], "fill": {"color": "#5B9BD5"},
-                          "data_labels": {"value": True, "num_format": "0.0"}})
+        chart.add_series(
+            {
+                "name": self.L("total_score"),
+                "categories": [name, first, cat, last, cat],
+                "values": [name, first, val, last, val],
+                "fill": {"color": "#5B9BD5"},
+                "data_labels": {"value": True, "num_format": "0.0"},
+            }
+        )
         chart.set_title({"name": title, "name_font": {"size": 12}})
         chart.set_x_axis({"min": 0, "max": 100})
         chart.set_y_axis({"reverse": True})
@@ -387,11 +492,30 @@ class _Summary:
     def deficiencies(self) -> None:
         s, lang = self.s, self.lang
         ws = self.add("deficiencies")
-        widths = {"unit_code": 11, "unit_name": 20, "item_id": 9, "area": 10, "deficiency": 36, "grade": 10,
-                  "rectification": 30, "owner": 9, "owner_email": 22, "deadline": 11, "status": 9}
+        widths = {
+            "unit_code": 11,
+            "unit_name": 20,
+            "item_id": 9,
+            "area": 10,
+            "deficiency": 36,
+            "grade": 10,
+            "rectification": 30,
+            "owner": 9,
+            "owner_email": 22,
+            "deadline": 11,
+            "status": 9,
+        }
         specs = columns("deficiencies")
-        cols = [Column(spec.header(lang), widths.get(spec.key, 12), "date" if spec.key == "deadline" else
-                       ("wrap" if spec.key in ("deficiency", "rectification") else "text")) for spec in specs]
+        cols = [
+            Column(
+                spec.header(lang),
+                widths.get(spec.key, 12),
+                "date"
+                if spec.key == "deadline"
+                else ("wrap" if spec.key in ("deficiency", "rectification") else "text"),
+            )
+            for spec in specs
+        ]
         cols += [Column(self.L("overdue"), 8), Column(self.L("days_overdue"), 8, "integer")]
         yes, no = self.L("yes"), self.L("no")
         cfg = default_config()
@@ -399,16 +523,32 @@ class _Summary:
         rows = []
         for u in self.c.units:
             for d in sorted(u.open_deficiencies, key=lambda d: (not d.overdue, d.deadline or _FAR, d.item_id)):
-                values = {"unit_code": u.unit_code, "unit_name": u.unit_name, "item_id": d.item_id,
-                          "area": self.area_name(d.area), "deficiency": d.description,
-                          "grade": label_of("grades", d.grade), "rectification": d.rectification, "owner": d.owner,
-                          "owner_email": d.owner_email, "deadline": d.deadline, "status": label_of("statuses", d.status)}
-                rows.append([values.get(spec.key) for spec in specs] + [yes if d.overdue else no,
-                                                                         d.days_overdue if d.overdue else None])
+                values = {
+                    "unit_code": u.unit_code,
+                    "unit_name": u.unit_name,
+                    "item_id": d.item_id,
+                    "area": self.area_name(d.area),
+                    "deficiency": d.description,
+                    "grade": label_of("grades", d.grade),
+                    "rectification": d.rectification,
+                    "owner": d.owner,
+                    "owner_email": d.owner_email,
+                    "deadline": d.deadline,
+                    "status": label_of("statuses", d.status),
+                }
+                rows.append(
+                    [values.get(spec.key) for spec in specs]
+                    + [yes if d.overdue else no, d.days_overdue if d.overdue else None]
+                )
         first, last = table(ws, s, 0, cols, rows)
         flag = len(specs)
-        ws.conditional_format(first, flag, max(first, last), flag, {"type": "cell", "criteria": "==",
-                                                                     "value": f'"{yes}"', "format": s.bad})
+        ws.conditional_format(
+            first,
+            flag,
+            max(first, last),
+            flag,
+            {"type": "cell", "criteria": "==", "value": f'"{yes}"', "format": s.bad},
+        )
 
     # --- 评分差异 --------------------------------------------------------------------------------
     def findings(self) -> None:
@@ -416,29 +556,63 @@ class _Summary:
         ws = self.add("summary_findings")
         ws.merge_range(0, 0, 0, 8, self.L("findings_note"), s.note)
         ws.set_row(0, 45)
-        cols = [*self.unit_headers(), Column(self.L("file"), 26), Column(self.L("sheet"), 10),
-                Column(self.L("cell"), 7), Column(self.L("stored"), 10), Column(self.L("message_zh"), 40, "wrap"),
-                Column(self.L("message_en"), 40, "wrap")]
-        rows = [[u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh,
-                 p.message_en] for u, p in self.c.findings()]
+        cols = [
+            *self.unit_headers(),
+            Column(self.L("file"), 26),
+            Column(self.L("sheet"), 10),
+            Column(self.L("cell"), 7),
+            Column(self.L("stored"), 10),
+            Column(self.L("message_zh"), 40, "wrap"),
+            Column(self.L("message_en"), 40, "wrap"),
+        ]
+        rows = [
+            [u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh, p.message_en]
+            for u, p in self.c.findings()
+        ]
         table(ws, s, 2, cols, rows)
 
     # --- 问题清单 --------------------------------------------------------------------------------
     def problems(self) -> None:
         s = self.s
         ws = self.add("problems")
-        cols = [*self.unit_headers(), Column(self.L("file"), 28), Column(self.L("sheet"), 10),
-                Column(self.L("cell"), 7), Column(self.L("severity"), 6), Column(self.L("code"), 14),
-                Column(self.L("message_zh"), 44, "wrap"), Column(self.L("message_en"), 44, "wrap")]
+        cols = [
+            *self.unit_headers(),
+            Column(self.L("file"), 28),
+            Column(self.L("sheet"), 10),
+            Column(self.L("cell"), 7),
+            Column(self.L("severity"), 6),
+            Column(self.L("code"), 14),
+            Column(self.L("message_zh"), 44, "wrap"),
+            Column(self.L("message_en"), 44, "wrap"),
+        ]
         sev = {"error": self.L("error"), "warning": self.L("warning")}
-        rows: list[list[Any]] = [["", "", p.file or "", p.sheet or "", _cell(p), sev[p.severity], p.code,
-                                  p.message_zh, p.message_en] for p in self.c.input_problems]
+        rows: list[list[Any]] = [
+            ["", "", p.file or "", p.sheet or "", _cell(p), sev[p.severity], p.code, p.message_zh, p.message_en]
+            for p in self.c.input_problems
+        ]
         for u in self.c.units:
-            rows += [[u.unit_code, u.unit_name, p.file or u.file, p.sheet or "", _cell(p), sev[p.severity], p.code,
-                      p.message_zh, p.message_en] for p in u.problems]
+            rows += [
+                [
+                    u.unit_code,
+                    u.unit_name,
+                    p.file or u.file,
+                    p.sheet or "",
+                    _cell(p),
+                    sev[p.severity],
+                    p.code,
+                    p.message_zh,
+                    p.message_en,
+                ]
+                for p in u.problems
+            ]
         first, last = table(ws, s, 0, cols, rows)
-        ws.conditional_format(first, 5, max(first, last), 5, {"type": "cell", "criteria": "==",
-                                                                "value": f'"{sev["error"]}"', "format": s.bad})
+        ws.conditional_format(
+            first,
+            5,
+            max(first, last),
+            5,
+            {"type": "cell", "criteria": "==", "value": f'"{sev["error"]}"', "format": s.bad},
+        )
 
     # --- 说明 ------------------------------------------------------------------------------------
     def notes(self) -> None:
@@ -449,7 +623,8 @@ class _Summary:
         ws.set_column(2, 6, 14)
         ws.write_string(0, 0, label("title", lang), s.title)
         facts: list[tuple[str, Any, Any]] = [
-            (self.L("period"), c.period or "", s.text), (self.L("as_of"), c.as_of, s.date),
+            (self.L("period"), c.period or "", s.text),
+            (self.L("as_of"), c.as_of, s.date),
             (self.L("generated"), c.generated.strftime("%Y-%m-%d %H:%M:%S"), s.text),
             (self.L("icx_version"), __version__, s.text),
             (self.L("methodology"), f"{m.name} {m.version}".strip(), s.text),
@@ -490,12 +665,29 @@ class _Summary:
                 ws.write_string(row, ib, level_name(m, level, lang), s.levels[level])
         row += 2
         ws.write_string(row, 0, self.L("inputs"), s.label)
-        cols = [Column(self.L("file"), 26), *self.unit_headers(), Column(self.L("size"), 11, "integer"),
-                Column(self.L("sha256"), 66), Column(self.L("methodology"), 14), Column(self.L("read_ok"), 10)]
+        cols = [
+            Column(self.L("file"), 26),
+            *self.unit_headers(),
+            Column(self.L("size"), 11, "integer"),
+            Column(self.L("sha256"), 66),
+            Column(self.L("methodology"), 14),
+            Column(self.L("read_ok"), 10),
+        ]
         # This block sits below the notes, so it gets its own header and filter but no frozen pane.
-        rows = [[u.file, u.unit_code, u.unit_name, u.size, u.sha256,
-                 f"{self.L('methodology_own')}: {u.methodology_name}" if u.methodology_custom else self.L("methodology_default"),
-                 "OK" if u.readable else self.L("read_failed")] for u in sorted(c.units, key=lambda u: u.file)]
+        rows = [
+            [
+                u.file,
+                u.unit_code,
+                u.unit_name,
+                u.size,
+                u.sha256,
+                f"{self.L('methodology_own')}: {u.methodology_name}"
+                if u.methodology_custom
+                else self.L("methodology_default"),
+                "OK" if u.readable else self.L("read_failed"),
+            ]
+            for u in sorted(c.units, key=lambda u: u.file)
+        ]
         table(ws, s, row + 1, cols, rows, freeze=False)
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 40)

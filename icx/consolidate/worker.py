@@ -18,16 +18,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from icx.consolidate import sources
+from icx.consolidate.records import RiskRow, UnitResult
 from icx.core import scoring
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
-from icx.consolidate import sources
-from icx.consolidate.records import RiskRow, UnitResult
 from icx.io.grid import WorkbookGrid, load_grid
 from icx.io.register import RegisterResult
 from icx.io.safety import read_within_limit, sha256_of
 from icx.io.table import text_of
-
 
 MAX_PROBLEMS_PER_FILE = 1000
 
@@ -86,8 +85,9 @@ def _cap_problems(result: UnitResult) -> None:
         return
     ordered = sorted(result.problems, key=lambda p: p.severity != "error")  # stable: file order kept
     kept, dropped = ordered[:MAX_PROBLEMS_PER_FILE], len(ordered) - MAX_PROBLEMS_PER_FILE
-    result.problems = kept + [Problem.of("consolidate_problems_truncated", _count=dropped, severity="warning",
-                                         file=result.file)]
+    result.problems = kept + [
+        Problem.of("consolidate_problems_truncated", _count=dropped, severity="warning", file=result.file)
+    ]
 
 
 def _internal(exc: BaseException, file: str) -> Problem:
@@ -96,8 +96,15 @@ def _internal(exc: BaseException, file: str) -> Problem:
 
 def _check_period(result: UnitResult, options: WorkerOptions) -> None:
     if options.period and result.period and result.period != options.period:
-        result.problems.append(Problem.of("consolidate_period_differs", _given=result.period, _period=options.period,
-                                          severity="warning", file=result.file))
+        result.problems.append(
+            Problem.of(
+                "consolidate_period_differs",
+                _given=result.period,
+                _period=options.period,
+                severity="warning",
+                file=result.file,
+            )
+        )
 
 
 def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> None:
@@ -124,14 +131,28 @@ def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:
         lk, im = float(cells["likelihood"]), float(cells["impact"])
         area = get("area_code")
         zh, en = names.get(area, (get("area"), get("area")))
-        rows.append(RiskRow(
-            id=get("id"), area=area, area_zh=zh, area_en=en, process_step=get("process_step"),
-            description=get("description"), category=_named(m.category, get("category")), likelihood=lk, impact=im,
-            likelihood_band=scoring.band(lk), impact_band=scoring.band(im), score=float(cells["score"]),
-            level=int(cells["level"]), unit_rank=int(cells["rank"]),
-            response=_named(m.response, get("response")), owner_department=get("owner_department"),
-            owner=get("owner"), controls=get("controls"),
-        ))
+        rows.append(
+            RiskRow(
+                id=get("id"),
+                area=area,
+                area_zh=zh,
+                area_en=en,
+                process_step=get("process_step"),
+                description=get("description"),
+                category=_named(m.category, get("category")),
+                likelihood=lk,
+                impact=im,
+                likelihood_band=scoring.band(lk),
+                impact_band=scoring.band(im),
+                score=float(cells["score"]),
+                level=int(cells["level"]),
+                unit_rank=int(cells["rank"]),
+                response=_named(m.response, get("response")),
+                owner_department=get("owner_department"),
+                owner=get("owner"),
+                controls=get("controls"),
+            )
+        )
     rows.sort(key=lambda r: (r.unit_rank, scoring.id_sort_key(r.id)))
     return rows
 

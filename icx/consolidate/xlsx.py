@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from icx.core.methodology import Methodology
 from icx.consolidate.xlsx_rows import RowsWorkbook
+from icx.core.methodology import Methodology
 
 A4 = 9
 MAX_SHEET_NAME = 31
@@ -32,10 +33,17 @@ def new_workbook(path: str | Path, *, big: bool = False) -> RowsWorkbook:
     ``big`` streams XlsxWriter's own rows to disk as they are written (constant memory);
     otherwise XlsxWriter assembles its parts in memory, sparing a temp file per part.
     """
-    return RowsWorkbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "constant_memory": big, "in_memory": not big, "default_date_format": "yyyy-mm-dd",
-    })
+    return RowsWorkbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "constant_memory": big,
+            "in_memory": not big,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
 
 
 @dataclass
@@ -59,7 +67,7 @@ class Styles:
     book: xlsxwriter.Workbook | None = None  # the workbook they belong to (``table`` spools into it)
 
     @classmethod
-    def of(cls, wb: xlsxwriter.Workbook, m: Methodology) -> "Styles":
+    def of(cls, wb: xlsxwriter.Workbook, m: Methodology) -> Styles:
         base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
 
         def fmt(**kw: Any) -> Format:
@@ -76,8 +84,10 @@ class Styles:
             date=fmt(num_format="yyyy-mm-dd", align="left"),
             label=fmt(bold=True),
             note=fmt(italic=True, font_color="#595959", text_wrap=True),
-            levels={lv.level: fmt(bg_color=f"#{lv.color}", border=1, align="center", valign="vcenter", bold=True)
-                    for lv in m.risk_levels},
+            levels={
+                lv.level: fmt(bg_color=f"#{lv.color}", border=1, align="center", valign="vcenter", bold=True)
+                for lv in m.risk_levels
+            },
             level_text={lv.level: wb.add_format({"bg_color": f"#{lv.color}"}) for lv in m.risk_levels},
             bad=wb.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"}),
             muted=fmt(font_color="#808080"),
@@ -113,8 +123,9 @@ def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None
         else:
             _NUMBER(ws, row, col, value, fmt)
     elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(row, col, value if isinstance(value, dt.datetime) else
-                          dt.datetime.combine(value, dt.time()), fmt)
+        ws.write_datetime(
+            row, col, value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()), fmt
+        )
     else:
         _STRING(ws, row, col, str(value), fmt)
 
@@ -126,8 +137,16 @@ class Column:
     fmt: str = "text"  # attribute of Styles used for the data cells
 
 
-def table(ws: Worksheet, styles: Styles, top: int, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-          *, freeze: bool = True, count: int | None = None) -> tuple[int, int]:
+def table(
+    ws: Worksheet,
+    styles: Styles,
+    top: int,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    freeze: bool = True,
+    count: int | None = None,
+) -> tuple[int, int]:
     """Header at ``top`` and the rows under it; returns (first data row, last data row).
 
     ``count``, the number of rows when it is known in advance, lets a large table be rendered
@@ -162,7 +181,7 @@ def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f"&C&\"Microsoft YaHei,Bold\"{_escape(title)}")
+    ws.set_header(f'&C&"Microsoft YaHei,Bold"{_escape(title)}')
     ws.set_footer("&C&P / &N")
 
 

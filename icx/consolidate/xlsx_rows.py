@@ -28,9 +28,10 @@ import sys
 import tempfile
 import threading
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -138,8 +139,9 @@ class RowsWorkbook(xlsxwriter.Workbook):
         self._given = 0
         self._children: list[_Child] = []
 
-    def write_rows(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]],
-                   formats: Sequence[Format | None]) -> int:
+    def write_rows(
+        self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], formats: Sequence[Format | None]
+    ) -> int:
         """Spool ``rows`` from 0-based row ``first_row`` down, cell c with ``formats[c]``; returns
         the last row written (``first_row - 1`` when there were none). Values by type as
         ``xlsx.put`` writes them: text stays text, None/NaN are blank (formatted) cells."""
@@ -170,16 +172,16 @@ class RowsWorkbook(xlsxwriter.Workbook):
                             bodies.clear()
                     extend((head, n, style, body))
                 elif (kind is int or kind is float) and value == value:
-                    extend((head, n, style, f'><v>{value:.16G}</v></c>'))
+                    extend((head, n, style, f"><v>{value:.16G}</v></c>"))
                 elif value is None or kind is float:  # blank, or NaN
                     extend((head, n, style, "/>"))
                 elif kind is bool:
                     extend((head, n, style, f' t="inlineStr"><is><t>{"TRUE" if value else "FALSE"}</t></is></c>'))
                 elif isinstance(value, (dt.date, dt.datetime)):
-                    extend((head, n, style, f'><v>{_serial(value):.16G}</v></c>'))
+                    extend((head, n, style, f"><v>{_serial(value):.16G}</v></c>"))
                 elif isinstance(value, Real):  # numpy numbers and the like
                     as_float = float(value)
-                    extend((head, n, style, f'><v>{as_float:.16G}</v></c>' if as_float == as_float else "/>"))
+                    extend((head, n, style, f"><v>{as_float:.16G}</v></c>" if as_float == as_float else "/>"))
                 else:
                     extend((head, n, style, _string_body(str(value), self.str_table)))
             cells.append("</row>")
@@ -190,8 +192,9 @@ class RowsWorkbook(xlsxwriter.Workbook):
             spooled.last_col = max(spooled.last_col, width - 1)
         return number - 1
 
-    def write_rows_apart(self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int,
-                         formats: Sequence[Format | None]) -> int:
+    def write_rows_apart(
+        self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], count: int, formats: Sequence[Format | None]
+    ) -> int:
         """``write_rows`` for a table of ``count`` rows, rendered later: by a forked child once
         ``render_apart`` is called, else at ``close``. Returns the last row, as ``write_rows`` does.
 
@@ -231,8 +234,10 @@ class RowsWorkbook(xlsxwriter.Workbook):
             self.spooled = {t.ws.name: SpooledRows(spool) for t in tables}
             if all(self.write_rows(t.ws, t.first_row, t.rows, t.formats) == t.first_row + t.count - 1 for t in tables):
                 spool.flush()
-                sent = {name: ([(b.first, b.last, b.start, b.end) for b in rows.blocks], rows.last_col)
-                        for name, rows in self.spooled.items()}
+                sent = {
+                    name: ([(b.first, b.last, b.start, b.end) for b in rows.blocks], rows.last_col)
+                    for name, rows in self.spooled.items()
+                }
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(pickle.dumps(sent))
                 status = 0
@@ -335,7 +340,9 @@ def _splice_parts(path: str, spliced: str, parts: dict[str, SpooledRows]) -> Non
         for info in src.infolist():
             if info.filename in parts:
                 xml = src.read(info)
-                writer.deflate(info.filename, info.date_time, info.external_attr, _sheet_pieces(xml, parts[info.filename]))
+                writer.deflate(
+                    info.filename, info.date_time, info.external_attr, _sheet_pieces(xml, parts[info.filename])
+                )
             else:
                 writer.copy(info, packed_data(data, info))
         writer.close()
@@ -370,8 +377,8 @@ def _sheet_pieces(xml: bytes, spooled: SpooledRows) -> Iterator[bytes]:
     """The sheet XML in pieces, each spooled block placed before the first XlsxWriter row below it."""
     open_at = xml.index(b"<sheetData")
     body_at = xml.index(b">", open_at) + 1
-    if xml[body_at - 2:body_at] == b"/>":  # <sheetData/>: no rows of XlsxWriter's own
-        head, rows, tail = xml[:body_at - 2] + b">", b"", b"</sheetData>" + xml[body_at:]
+    if xml[body_at - 2 : body_at] == b"/>":  # <sheetData/>: no rows of XlsxWriter's own
+        head, rows, tail = xml[: body_at - 2] + b">", b"", b"</sheetData>" + xml[body_at:]
     else:
         close_at = xml.index(b"</sheetData>", body_at)
         head, rows, tail = xml[:body_at], xml[body_at:close_at], xml[close_at:]
@@ -402,4 +409,4 @@ def _widen_dimension(head: bytes, spooled: SpooledRows) -> bytes:
     top = min(top, min(b.first for b in spooled.blocks))
     bottom = max(bottom, max(b.last for b in spooled.blocks))
     ref = f'<dimension ref="{xl_range(top, 0, bottom, max(right, spooled.last_col))}"/>'.encode()
-    return head[:found.start()] + ref + head[found.end():]
+    return head[: found.start()] + ref + head[found.end() :]

@@ -23,20 +23,32 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from icx.bundled import read_toml
 from icx import i18n
+from icx.bundled import read_toml
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.parsing import is_blank, row_records
 from icx.core.persons import (
-    Assignment, Roster, as_flag, cell_text, normalize_id, normalize_name, normalize_post, overlap,
-    read_roster, show_period, split_cell, split_name_id, tidy_name,
+    Assignment,
+    Roster,
+    as_flag,
+    cell_text,
+    normalize_id,
+    normalize_name,
+    normalize_post,
+    overlap,
+    read_roster,
+    show_period,
+    split_cell,
+    split_name_id,
+    tidy_name,
 )
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
@@ -67,6 +79,7 @@ def _normalized_duty(written: str) -> str:
 # --- rules ------------------------------------------------------------------------------------
 DUTY_INDEXES_KEPT = 256  # distinct rule sets whose duty index is kept (see RuleLibrary._rules_by_duty)
 _DUTY_INDEXES: dict[tuple[Any, int], tuple[Any, dict[str, list[tuple[int, str, bool, bool]]]]] = {}
+
 
 @dataclass(frozen=True)
 class DutyRule:
@@ -189,7 +202,7 @@ class RuleLibrary:
         """The duties the built-in rules name (normalised)."""
         return frozenset(normalize_duty(d) for r in self.rules if r.source == "default" for d in (r.duty_a, r.duty_b))
 
-    def with_rules(self, rules: Iterable[DutyRule]) -> "RuleLibrary":
+    def with_rules(self, rules: Iterable[DutyRule]) -> RuleLibrary:
         rules = tuple(rules)
         if rules == self.rules:
             return self  # unchanged (most units add no rules): keeps the indexes already built
@@ -205,13 +218,27 @@ def default_library() -> RuleLibrary:
 def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
     """A rule library from a parsed rules file (see duty_rules.toml for the fields)."""
     rules = tuple(
-        DutyRule(id=r["id"], area=r.get("area", ""), duty_a=r["duty_a"], duty_b=r["duty_b"],
-                 severity=r.get("severity", "medium"), basis=r.get("basis", ""), basis_en=r.get("basis_en", ""))
+        DutyRule(
+            id=r["id"],
+            area=r.get("area", ""),
+            duty_a=r["duty_a"],
+            duty_b=r["duty_b"],
+            severity=r.get("severity", "medium"),
+            basis=r.get("basis", ""),
+            basis_en=r.get("basis_en", ""),
+        )
         for r in data.get("rule", ())
     )
     roles = lambda key: tuple(  # noqa: E731
-        RoleRule(id=r["id"], role_a=r["role_a"], role_b=r["role_b"], severity=r.get("severity", "medium"),
-                 basis=r.get("basis", ""), basis_en=r.get("basis_en", ""), area=r.get("area", ""))
+        RoleRule(
+            id=r["id"],
+            role_a=r["role_a"],
+            role_b=r["role_b"],
+            severity=r.get("severity", "medium"),
+            basis=r.get("basis", ""),
+            basis_en=r.get("basis_en", ""),
+            area=r.get("area", ""),
+        )
         for r in data.get(key, ())
     )
     terms: dict[str, tuple[str, ...]] = {}
@@ -227,8 +254,9 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
     return RuleLibrary(rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms)
 
 
-def apply_unit_rules(library: RuleLibrary, frame: "pd.DataFrame | Rows", methodology: Methodology | None = None
-                     ) -> tuple[RuleLibrary, list[Problem]]:
+def apply_unit_rules(
+    library: RuleLibrary, frame: pd.DataFrame | Rows, methodology: Methodology | None = None
+) -> tuple[RuleLibrary, list[Problem]]:
     """Add a unit's rules (catalogue keys ``duty_rules``) to ``library``.
 
     A row whose rule id is a default rule switches it off (是否启用 = 否) or on again, and may
@@ -245,7 +273,9 @@ def apply_unit_rules(library: RuleLibrary, frame: "pd.DataFrame | Rows", methodo
         rule_id = cell_text(get(r, "rule_id"))
         duty_a, duty_b = cell_text(get(r, "duty_a")), cell_text(get(r, "duty_b"))
         if not rule_id:
-            problems.append(Problem.of("conflicts_required_blank", _column=_header("duty_rules", "rule_id"), row=r, field="rule_id"))
+            problems.append(
+                Problem.of("conflicts_required_blank", _column=_header("duty_rules", "rule_id"), row=r, field="rule_id")
+            )
             continue
         key = rule_id.upper()
         if key in seen:
@@ -257,8 +287,15 @@ def apply_unit_rules(library: RuleLibrary, frame: "pd.DataFrame | Rows", methodo
         if not is_blank(flag_value):
             flag = as_flag(flag_value)
             if flag is None:
-                problems.append(Problem.of("conflicts_flag_invalid", given=flag_value, _column=_header("duty_rules", "enabled"),
-                                           row=r, field="enabled"))
+                problems.append(
+                    Problem.of(
+                        "conflicts_flag_invalid",
+                        given=flag_value,
+                        _column=_header("duty_rules", "enabled"),
+                        row=r,
+                        field="enabled",
+                    )
+                )
                 continue
             enabled = flag
         area = ""
@@ -273,20 +310,37 @@ def apply_unit_rules(library: RuleLibrary, frame: "pd.DataFrame | Rows", methodo
         basis = cell_text(get(r, "basis"))
         existing = rules.get(key)
         if existing is not None and existing.source == "default":
-            rules[key] = replace(existing, enabled=enabled, duty_a=duty_a or existing.duty_a, duty_b=duty_b or existing.duty_b,
-                                 area=area or existing.area, basis=basis or existing.basis,
-                                 basis_en=existing.basis_en if not basis else "")
+            rules[key] = replace(
+                existing,
+                enabled=enabled,
+                duty_a=duty_a or existing.duty_a,
+                duty_b=duty_b or existing.duty_b,
+                area=area or existing.area,
+                basis=basis or existing.basis,
+                basis_en=existing.basis_en if not basis else "",
+            )
             continue
         missing = [k for k, v in (("duty_a", duty_a), ("duty_b", duty_b)) if not v]
         for k in missing:
-            problems.append(Problem.of("conflicts_rule_incomplete", given=rule_id, _column=_header("duty_rules", k), row=r, field=k))
+            problems.append(
+                Problem.of("conflicts_rule_incomplete", given=rule_id, _column=_header("duty_rules", k), row=r, field=k)
+            )
         if missing:
             continue
         if normalize_duty(duty_a) == normalize_duty(duty_b):
             problems.append(Problem.of("conflicts_rule_same_duty", given=duty_a, row=r, field="duty_b"))
             continue
-        rules[key] = DutyRule(id=rule_id, area=area, duty_a=duty_a, duty_b=duty_b, severity=UNIT_RULE_SEVERITY,
-                              basis=basis, basis_en=basis, enabled=enabled, source="unit")
+        rules[key] = DutyRule(
+            id=rule_id,
+            area=area,
+            duty_a=duty_a,
+            duty_b=duty_b,
+            severity=UNIT_RULE_SEVERITY,
+            basis=basis,
+            basis_en=basis,
+            enabled=enabled,
+            source="unit",
+        )
         order.append(key)
     return library.with_rules(rules[k] for k in order), problems
 
@@ -314,7 +368,7 @@ class PostDuties:
         return frozenset(out)
 
 
-def read_post_duties(frame: "pd.DataFrame | Rows") -> tuple[PostDuties, list[Problem]]:
+def read_post_duties(frame: pd.DataFrame | Rows) -> tuple[PostDuties, list[Problem]]:
     """The post → duty table (catalogue keys ``post_duties``); a cell may list several duties."""
     out = PostDuties()
     problems: list[Problem] = []
@@ -326,7 +380,9 @@ def read_post_duties(frame: "pd.DataFrame | Rows") -> tuple[PostDuties, list[Pro
         if not post_text or not duties:
             for k, ok in (("post", post_text), ("duty", duties)):
                 if not ok:
-                    problems.append(Problem.of("conflicts_required_blank", _column=_header("post_duties", k), row=r, field=k))
+                    problems.append(
+                        Problem.of("conflicts_required_blank", _column=_header("post_duties", k), row=r, field=k)
+                    )
             continue
         key = normalize_post(post_text)
         out.names.setdefault(key, post_text)
@@ -348,7 +404,7 @@ class Control:
     row: Any = None
 
 
-def read_controls(frame: "pd.DataFrame | Rows") -> list[Control]:
+def read_controls(frame: pd.DataFrame | Rows) -> list[Control]:
     """Controls from control-matrix rows (keys ``control_matrix`` plus optional 'area', 'source')."""
     out = []
     records = row_records(frame)  # one dict lookup per cell, not a pandas .at
@@ -357,8 +413,15 @@ def read_controls(frame: "pd.DataFrame | Rows") -> list[Control]:
         roles = {k: tuple(split_cell(get(r, k))) for k in ("prepare_post", "review_post", "approve_post")}
         if sum(1 for posts in roles.values() if posts) < 2:
             continue  # fewer than two roles filled: nothing to compare
-        out.append(Control(control_id=cell_text(get(r, "control_id")), area=cell_text(get(r, "area")), roles=roles,
-                           source=cell_text(get(r, "source")), row=r))
+        out.append(
+            Control(
+                control_id=cell_text(get(r, "control_id")),
+                area=cell_text(get(r, "area")),
+                roles=roles,
+                source=cell_text(get(r, "source")),
+                row=r,
+            )
+        )
     return out
 
 
@@ -375,7 +438,7 @@ class Transaction:
 LOG_ROLES = ("applicant", "approver", "payer", "bookkeeper")
 
 
-def read_transactions(frame: "pd.DataFrame | Rows") -> tuple[list[Transaction], list[Problem]]:
+def read_transactions(frame: pd.DataFrame | Rows) -> tuple[list[Transaction], list[Problem]]:
     """Transaction-log rows (keys ``transaction_log``). A person cell may carry an id: 张伟（0012）."""
     out: list[Transaction] = []
     problems: list[Problem] = []
@@ -384,14 +447,28 @@ def read_transactions(frame: "pd.DataFrame | Rows") -> tuple[list[Transaction], 
     for r in frame.index:
         voucher = cell_text(get(r, "voucher"))
         if not voucher:
-            problems.append(Problem.of("conflicts_required_blank", _column=_header("transaction_log", "voucher"), row=r, field="voucher"))
+            problems.append(
+                Problem.of(
+                    "conflicts_required_blank", _column=_header("transaction_log", "voucher"), row=r, field="voucher"
+                )
+            )
         people = {k: split_name_id(get(r, k)) for k in LOG_ROLES if cell_text(get(r, k))}
         date_value = get(r, "date")
         day = as_date(date_value)
         if day is None and not is_blank(date_value):
-            problems.append(Problem.of("conflicts_date_invalid", given=date_value, severity="warning", row=r, field="date"))
-        out.append(Transaction(voucher=voucher, people=people, amount=get(r, "amount"),
-                               date=show(day) if day else cell_text(date_value), source=cell_text(get(r, "source")), row=r))
+            problems.append(
+                Problem.of("conflicts_date_invalid", given=date_value, severity="warning", row=r, field="date")
+            )
+        out.append(
+            Transaction(
+                voucher=voucher,
+                people=people,
+                amount=get(r, "amount"),
+                date=show(day) if day else cell_text(date_value),
+                source=cell_text(get(r, "source")),
+                row=r,
+            )
+        )
     return out, problems
 
 
@@ -400,7 +477,9 @@ def unknown_posts(roster: Roster, post_duties: PostDuties) -> list[Problem]:
     problems = []
     for a in roster.assignments:
         if a.post not in post_duties.duties:
-            problems.append(Problem.of("conflicts_post_unknown", given=a.post_name, severity="warning", row=a.row, field="post"))
+            problems.append(
+                Problem.of("conflicts_post_unknown", given=a.post_name, severity="warning", row=a.row, field="post")
+            )
     return problems
 
 
@@ -458,7 +537,7 @@ class ConflictReport:
 
     def counts_by_area(self, methodology: Methodology | None = None) -> dict[str, int]:
         """Conflicts per area code, every area of the methodology listed (zeros included), in its
-        order; conflicts without an area under ''. """
+        order; conflicts without an area under ''."""
         m = methodology or default_methodology()
         counts = Counter(c.area for c in self.conflicts)
         out = {a.code: counts.pop(a.code, 0) for a in m.areas}
@@ -483,7 +562,7 @@ def _text(key: str, **values: Any) -> tuple[str, str]:
     return i18n.both(key, **{k.lstrip("_"): v for k, v in values.items()})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _role_label(role: str) -> tuple[str, str]:
     return i18n.label(f"conflicts_role_{role}", "zh"), i18n.label(f"conflicts_role_{role}", "en")
 
@@ -500,12 +579,26 @@ def post_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             people = _unique(a.name for a in holders)
             ids = _unique(a.employee_id for a in holders if a.employee_id)
             fix = _text("conflicts_fix_post", _post=name, _duty_a=rule.duty_a, _duty_b=rule.duty_b)
-            out.append(Conflict(
-                kind="post", rule_id=rule.id, area=rule.area, severity=rule.severity, person="、".join(people),
-                employee_id="、".join(ids), posts=(name,), duty_a=rule.duty_a, duty_b=rule.duty_b,
-                duty_a_en=rule.duty_a, duty_b_en=rule.duty_b, basis=rule.basis, basis_en=rule.basis_en or rule.basis,
-                fix=fix[0], fix_en=fix[1], sources=tuple(inputs.post_duties.sources.get(post, ())),
-            ))
+            out.append(
+                Conflict(
+                    kind="post",
+                    rule_id=rule.id,
+                    area=rule.area,
+                    severity=rule.severity,
+                    person="、".join(people),
+                    employee_id="、".join(ids),
+                    posts=(name,),
+                    duty_a=rule.duty_a,
+                    duty_b=rule.duty_b,
+                    duty_a_en=rule.duty_a,
+                    duty_b_en=rule.duty_b,
+                    basis=rule.basis,
+                    basis_en=rule.basis_en or rule.basis,
+                    fix=fix[0],
+                    fix_en=fix[1],
+                    sources=tuple(inputs.post_duties.sources.get(post, ())),
+                )
+            )
     return out
 
 
@@ -542,12 +635,27 @@ def person_conflicts(inputs: ConflictInputs) -> list[Conflict]:
         name = a.name
         employee_id = a.employee_id or b.employee_id or inputs.roster.written_id(person)
         fix = _text("conflicts_fix_person", _person=name, _post_a=a.post_label, _post_b=b.post_label)
-        out.append(Conflict(
-            kind="person", rule_id=rule.id, area=rule.area, severity=rule.severity, person=name, employee_id=employee_id,
-            posts=(a.post_label, b.post_label), duty_a=rule.duty_a, duty_b=rule.duty_b, duty_a_en=rule.duty_a,
-            duty_b_en=rule.duty_b, basis=rule.basis, basis_en=rule.basis_en or rule.basis, fix=fix[0], fix_en=fix[1],
-            period="；".join(_unique(p for p in entry["periods"] if p)), sources=tuple(_unique(entry["sources"])),
-        ))
+        out.append(
+            Conflict(
+                kind="person",
+                rule_id=rule.id,
+                area=rule.area,
+                severity=rule.severity,
+                person=name,
+                employee_id=employee_id,
+                posts=(a.post_label, b.post_label),
+                duty_a=rule.duty_a,
+                duty_b=rule.duty_b,
+                duty_a_en=rule.duty_a,
+                duty_b_en=rule.duty_b,
+                basis=rule.basis,
+                basis_en=rule.basis_en or rule.basis,
+                fix=fix[0],
+                fix_en=fix[1],
+                period="；".join(_unique(p for p in entry["periods"] if p)),
+                sources=tuple(_unique(entry["sources"])),
+            )
+        )
     return out
 
 
@@ -568,16 +676,35 @@ def control_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             (la, la_en), (lb, lb_en) = _role_label(rule.role_a), _role_label(rule.role_b)
             for post in keys_a.keys() & keys_b.keys():
                 holders = by_post.get(post, [])
-                fix = _text("conflicts_fix_control_post", _control=control.control_id, _role_a=la, _role_b=lb,
-                            _role_a_en=la_en, _role_b_en=lb_en)
-                out.append(Conflict(
-                    kind="control", rule_id=rule.id, area=control.area, severity=rule.severity,
-                    person="、".join(_unique(h.name for h in holders)),
-                    employee_id="、".join(_unique(h.employee_id for h in holders if h.employee_id)),
-                    posts=(keys_a[post],), duty_a=la, duty_b=lb, duty_a_en=la_en, duty_b_en=lb_en, basis=rule.basis,
-                    basis_en=rule.basis_en, fix=fix[0], fix_en=fix[1], reference=control.control_id,
-                    sources=(control.source,) if control.source else (),
-                ))
+                fix = _text(
+                    "conflicts_fix_control_post",
+                    _control=control.control_id,
+                    _role_a=la,
+                    _role_b=lb,
+                    _role_a_en=la_en,
+                    _role_b_en=lb_en,
+                )
+                out.append(
+                    Conflict(
+                        kind="control",
+                        rule_id=rule.id,
+                        area=control.area,
+                        severity=rule.severity,
+                        person="、".join(_unique(h.name for h in holders)),
+                        employee_id="、".join(_unique(h.employee_id for h in holders if h.employee_id)),
+                        posts=(keys_a[post],),
+                        duty_a=la,
+                        duty_b=lb,
+                        duty_a_en=la_en,
+                        duty_b_en=lb_en,
+                        basis=rule.basis,
+                        basis_en=rule.basis_en,
+                        fix=fix[0],
+                        fix_en=fix[1],
+                        reference=control.control_id,
+                        sources=(control.source,) if control.source else (),
+                    )
+                )
             seen: set[tuple[str, str, str]] = set()
             for post_a in keys_a:
                 for post_b in keys_b:
@@ -590,16 +717,38 @@ def control_conflicts(inputs: ConflictInputs) -> list[Conflict]:
                             if (ha.person, post_a, post_b) in seen:
                                 continue
                             seen.add((ha.person, post_a, post_b))
-                            fix = _text("conflicts_fix_control_person", _control=control.control_id, _role_a=la, _role_b=lb,
-                                        _role_a_en=la_en, _role_b_en=lb_en, _post_a=ha.post_label, _post_b=hb.post_label)
-                            out.append(Conflict(
-                                kind="control", rule_id=rule.id, area=control.area, severity=rule.severity, person=ha.name,
-                                employee_id=ha.employee_id or hb.employee_id or roster.written_id(ha.person),
-                                posts=(ha.post_label, hb.post_label), duty_a=la, duty_b=lb, duty_a_en=la_en,
-                                duty_b_en=lb_en, basis=rule.basis, basis_en=rule.basis_en, fix=fix[0], fix_en=fix[1],
-                                reference=control.control_id, period=show_period(overlap(ha.period, hb.period)),  # type: ignore[arg-type]
-                                sources=tuple(_unique(s for s in (control.source, ha.source, hb.source) if s)),
-                            ))
+                            fix = _text(
+                                "conflicts_fix_control_person",
+                                _control=control.control_id,
+                                _role_a=la,
+                                _role_b=lb,
+                                _role_a_en=la_en,
+                                _role_b_en=lb_en,
+                                _post_a=ha.post_label,
+                                _post_b=hb.post_label,
+                            )
+                            out.append(
+                                Conflict(
+                                    kind="control",
+                                    rule_id=rule.id,
+                                    area=control.area,
+                                    severity=rule.severity,
+                                    person=ha.name,
+                                    employee_id=ha.employee_id or hb.employee_id or roster.written_id(ha.person),
+                                    posts=(ha.post_label, hb.post_label),
+                                    duty_a=la,
+                                    duty_b=lb,
+                                    duty_a_en=la_en,
+                                    duty_b_en=lb_en,
+                                    basis=rule.basis,
+                                    basis_en=rule.basis_en,
+                                    fix=fix[0],
+                                    fix_en=fix[1],
+                                    reference=control.control_id,
+                                    period=show_period(overlap(ha.period, hb.period)),  # type: ignore[arg-type]
+                                    sources=tuple(_unique(s for s in (control.source, ha.source, hb.source) if s)),
+                                )
+                            )
     return out
 
 
@@ -627,31 +776,74 @@ def transaction_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             held = by_person.get(identity, [])
             employee_id = given_id or roster.written_id(identity)
             (la, la_en), (lb, lb_en) = _role_label(rule.role_a), _role_label(rule.role_b)
-            fix = _text("conflicts_fix_transaction", _voucher=t.voucher, _person=name, _role_a=la, _role_b=lb,
-                        _role_a_en=la_en, _role_b_en=lb_en)
+            fix = _text(
+                "conflicts_fix_transaction",
+                _voucher=t.voucher,
+                _person=name,
+                _role_a=la,
+                _role_b=lb,
+                _role_a_en=la_en,
+                _role_b_en=lb_en,
+            )
             if uncertain:
                 note = _text("conflicts_note_namesake")
                 fix = (fix[0] + note[0], fix[1] + note[1])
-            out.append(Conflict(
-                kind="transaction", rule_id=rule.id, area=rule.area, severity=rule.severity, person=name,
-                employee_id=employee_id, posts=tuple(_unique(h.post_label for h in held)), duty_a=la, duty_b=lb,
-                duty_a_en=la_en, duty_b_en=lb_en, basis=rule.basis, basis_en=rule.basis_en, fix=fix[0], fix_en=fix[1],
-                reference=t.voucher, period=t.date, sources=(t.source,) if t.source else (), uncertain=uncertain,
-            ))
+            out.append(
+                Conflict(
+                    kind="transaction",
+                    rule_id=rule.id,
+                    area=rule.area,
+                    severity=rule.severity,
+                    person=name,
+                    employee_id=employee_id,
+                    posts=tuple(_unique(h.post_label for h in held)),
+                    duty_a=la,
+                    duty_b=lb,
+                    duty_a_en=la_en,
+                    duty_b_en=lb_en,
+                    basis=rule.basis,
+                    basis_en=rule.basis_en,
+                    fix=fix[0],
+                    fix_en=fix[1],
+                    reference=t.voucher,
+                    period=t.date,
+                    sources=(t.source,) if t.source else (),
+                    uncertain=uncertain,
+                )
+            )
     return out
 
 
 def find_conflicts(inputs: ConflictInputs) -> list[Conflict]:
     """Every conflict of the four kinds, most severe first, then by kind, area, rule, person."""
-    found = post_conflicts(inputs) + person_conflicts(inputs) + control_conflicts(inputs) + transaction_conflicts(inputs)
+    found = (
+        post_conflicts(inputs) + person_conflicts(inputs) + control_conflicts(inputs) + transaction_conflicts(inputs)
+    )
     areas = {a.code: i for i, a in enumerate(default_methodology().areas)}
-    return sorted(found, key=lambda c: (SEVERITIES.index(c.severity), KINDS.index(c.kind), areas.get(c.area, 99),
-                                        c.rule_id, c.person, c.reference, c.posts))
+    return sorted(
+        found,
+        key=lambda c: (
+            SEVERITIES.index(c.severity),
+            KINDS.index(c.kind),
+            areas.get(c.area, 99),
+            c.rule_id,
+            c.person,
+            c.reference,
+            c.posts,
+        ),
+    )
 
 
-def check_frames(post_duties: pd.DataFrame, person_posts: pd.DataFrame, *, duty_rules: pd.DataFrame | None = None,
-                 controls: pd.DataFrame | None = None, transactions: pd.DataFrame | None = None,
-                 library: RuleLibrary | None = None, methodology: Methodology | None = None) -> ConflictReport:
+def check_frames(
+    post_duties: pd.DataFrame,
+    person_posts: pd.DataFrame,
+    *,
+    duty_rules: pd.DataFrame | None = None,
+    controls: pd.DataFrame | None = None,
+    transactions: pd.DataFrame | None = None,
+    library: RuleLibrary | None = None,
+    methodology: Methodology | None = None,
+) -> ConflictReport:
     """All checks from plain frames (catalogue keys). Problems keep ``row``/``field`` only; the
     workbook reader (``icx.io.duties``) calls the parts itself to name sheets and cells."""
     lib = library or default_library()
@@ -673,4 +865,3 @@ def check_frames(post_duties: pd.DataFrame, person_posts: pd.DataFrame, *, duty_
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
-

@@ -6,7 +6,8 @@ must stop raises an ``IcxError`` carrying one or more problems.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,7 +33,7 @@ class Problem(BaseModel):
     given: Any = None
 
     @classmethod
-    def of(cls, code: str, /, *, message: str | None = None, **kwargs: Any) -> "Problem":
+    def of(cls, code: str, /, *, message: str | None = None, **kwargs: Any) -> Problem:
         """Build from a catalogue message key (``message`` defaults to ``code``)."""
         fmt = {k: kwargs.pop(k) for k in list(kwargs) if k.startswith("_")}
         values = {k.lstrip("_"): v for k, v in fmt.items()}
@@ -41,7 +42,7 @@ class Problem(BaseModel):
         zh, en = i18n.both(message or code, **values)
         return cls(code=code, message_zh=zh, message_en=en, **kwargs)
 
-    def located(self, **where: Any) -> "Problem":
+    def located(self, **where: Any) -> Problem:
         """The same problem with more location filled in (file, sheet, cell…)."""
         return self.model_copy(update={k: v for k, v in where.items() if v is not None})
 
@@ -67,9 +68,7 @@ class Problem(BaseModel):
         return self.message_zh if lang == "zh" else self.message_en
 
     def render(self, lang: i18n.Lang | Literal["both"] = "both") -> str:
-        body = (
-            f"{self.message_zh} / {self.message_en}" if lang == "both" else self.message(lang)
-        )
+        body = f"{self.message_zh} / {self.message_en}" if lang == "both" else self.message(lang)
         return f"{self.where}: {body}" if self.where else body
 
 
@@ -82,9 +81,7 @@ class IcxError(Exception):
     """Base of icx's errors: carries problems that say what was given and what is accepted."""
 
     def __init__(self, problems: Problem | Iterable[Problem]):
-        self.problems: tuple[Problem, ...] = (
-            (problems,) if isinstance(problems, Problem) else tuple(problems)
-        )
+        self.problems: tuple[Problem, ...] = (problems,) if isinstance(problems, Problem) else tuple(problems)
         super().__init__("\n".join(p.render() for p in self.problems))
 
     @property

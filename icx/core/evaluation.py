@@ -1,13 +1,13 @@
 """Self-evaluation (内部控制自我评价): score a filled checklist and track its deficiencies.
 
 Pure: a table keyed by the catalogue's ``evaluation`` column keys and indexed by sheet row (a
-DataFrame or ``icx.core.rows.Rows``) in, an ``EvaluationResult`` out. Wordings, the partial factor and the default checklist live in
-``icx/data/checklist.toml``.
+DataFrame or ``icx.core.rows.Rows``) in, an ``EvaluationResult`` out. Wordings, the partial factor
+and the default checklist live in ``icx/data/checklist.toml``.
 
 Scoring: 符合 earns the item's full weight, 基本符合 ``partial_factor`` × weight (default 0.5),
 不符合 zero; 不适用 leaves the item out of the denominator. (A unit's 参数设置 sheet may change the
-shares, as the template's formulas read them from there; the defaults are 1, 0.5 and 0.) An area's percentage is its earned
-score over the weight of its applicable items; the overall percentage pools every item the same
+shares, as the template's formulas read them from there; the defaults are 1, 0.5 and 0.) An area's
+percentage is its earned score over the weight of its applicable items; the overall percentage pools every item the same
 way (so heavier items count more), not an average of area percentages.
 
 Deficiencies: every 不符合 row is a deficiency and must carry a description and a grade
@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from icx.bundled import read_toml
 from icx import i18n
+from icx.bundled import read_toml
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -115,21 +116,25 @@ class EvaluationConfig:
     def wording(self, kind: str, code: str) -> Wording:
         return next(w for w in getattr(self, kind) if w.code == code)
 
-    def with_partial(self, factor: float) -> "EvaluationConfig":
+    def with_partial(self, factor: float) -> EvaluationConfig:
         """The same configuration with another 基本符合 factor (0 ≤ factor ≤ 1)."""
         if not 0 <= factor <= 1:
             raise ValueError(f"the partial factor must lie between 0 and 1, got {factor}")
         return replace(self, partial_factor=float(factor))
 
-    def with_factors(self, full: float | None = None, partial: float | None = None,
-                     none: float | None = None) -> "EvaluationConfig":
+    def with_factors(
+        self, full: float | None = None, partial: float | None = None, none: float | None = None
+    ) -> EvaluationConfig:
         """Another share for any of 符合 / 基本符合 / 不符合 (each 0 ≤ share ≤ 1)."""
         for value in (full, partial, none):
             if value is not None and not 0 <= value <= 1:
                 raise ValueError(f"a share of weight must lie between 0 and 1, got {value}")
-        return replace(self, full_factor=self.full_factor if full is None else float(full),
-                       partial_factor=self.partial_factor if partial is None else float(partial),
-                       none_factor=self.none_factor if none is None else float(none))
+        return replace(
+            self,
+            full_factor=self.full_factor if full is None else float(full),
+            partial_factor=self.partial_factor if partial is None else float(partial),
+            none_factor=self.none_factor if none is None else float(none),
+        )
 
     def factor(self, result: str) -> float | None:
         """The share of weight a result code earns (None for 'na')."""
@@ -163,15 +168,21 @@ def _checklist_data() -> dict[str, Any]:
 def config_from_mapping(data: Mapping[str, Any]) -> EvaluationConfig:
     def words(section: str) -> tuple[Wording, ...]:
         return tuple(
-            Wording(code=code, zh=w["zh"], en=w["en"], short_zh=w.get("short_zh", ""), aliases=tuple(w.get("aliases", ())))
+            Wording(
+                code=code, zh=w["zh"], en=w["en"], short_zh=w.get("short_zh", ""), aliases=tuple(w.get("aliases", ()))
+            )
             for code, w in data[section].items()
         )
 
     scoring = data.get("scoring", {})
     config = EvaluationConfig(
-        partial_factor=0.5, percent_digits=int(scoring.get("percent_digits", 2)),
-        results=words("results"), grades=words("grades"), statuses=words("statuses"),
-        methods=words("methods"), effectiveness=words("effectiveness"),
+        partial_factor=0.5,
+        percent_digits=int(scoring.get("percent_digits", 2)),
+        results=words("results"),
+        grades=words("grades"),
+        statuses=words("statuses"),
+        methods=words("methods"),
+        effectiveness=words("effectiveness"),
     )
     if {w.code for w in config.results} != {"full", "partial", "none", "na"}:
         raise ValueError("results must be exactly: full, partial, none, na")
@@ -190,16 +201,25 @@ def default_config() -> EvaluationConfig:
 def default_checklist() -> tuple[ChecklistItem, ...]:
     """The built-in focus points, in file order."""
     return tuple(
-        ChecklistItem(id=i["id"], area=i["area"], focus=i["focus"], focus_en=i.get("focus_en", ""),
-                      criterion=i["criterion"], criterion_en=i.get("criterion_en", ""), methods=tuple(i["method"]),
-                      weight=float(i["weight"]), effectiveness=i["effectiveness"])
+        ChecklistItem(
+            id=i["id"],
+            area=i["area"],
+            focus=i["focus"],
+            focus_en=i.get("focus_en", ""),
+            criterion=i["criterion"],
+            criterion_en=i.get("criterion_en", ""),
+            methods=tuple(i["method"]),
+            weight=float(i["weight"]),
+            effectiveness=i["effectiveness"],
+        )
         for i in _checklist_data()["item"]
     )
 
 
 # --- scoring ----------------------------------------------------------------------------------
-def item_score(result: str, weight: float, partial_factor: float, full_factor: float = 1.0,
-               none_factor: float = 0.0) -> float | None:
+def item_score(
+    result: str, weight: float, partial_factor: float, full_factor: float = 1.0, none_factor: float = 0.0
+) -> float | None:
     """Points one item earns: result code 'full' / 'partial' / 'none'; None for 'na' (not counted)."""
     if result == "na":
         return None
@@ -307,8 +327,12 @@ class EvaluationResult:
         return next((a for a in self.areas if a.area == code), None)
 
 
-def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationConfig | None = None,
-             methodology: Methodology | None = None) -> EvaluationResult:
+def evaluate(
+    frame: pd.DataFrame | Rows,
+    as_of: dt.date,
+    config: EvaluationConfig | None = None,
+    methodology: Methodology | None = None,
+) -> EvaluationResult:
     """Score a filled checklist, list its deficiencies and every problem (row + column key)."""
     cfg = config or default_config()
     m = methodology or default_methodology()
@@ -364,18 +388,33 @@ def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationCon
         if not is_blank(eff_value):
             found = cfg.effectiveness_of(eff_value)
             if found is None:
-                report("evaluation_effectiveness_invalid", r, "effectiveness", "warning", given=eff_value,
-                       _accepted=cfg.accepted("effectiveness"))
+                report(
+                    "evaluation_effectiveness_invalid",
+                    r,
+                    "effectiveness",
+                    "warning",
+                    given=eff_value,
+                    _accepted=cfg.accepted("effectiveness"),
+                )
             else:
                 effectiveness = found.code
         score = None
         if not bad:
             score = item_score(result.code, weight, cfg.partial_factor, cfg.full_factor, cfg.none_factor)  # type: ignore[union-attr, arg-type]
             _check_stored_score(get(r, "score"), score, r, report)
-        rows.append({"row": r, "item_id": item_id, "area": area.code if area else "", "weight": weight,
-                     "result": result.code if result else NOT_EVALUATED, "score": score,
-                     "applicable": (not bad) and result is not None and result.code != "na",
-                     "evaluated": not bad, "effectiveness": effectiveness})
+        rows.append(
+            {
+                "row": r,
+                "item_id": item_id,
+                "area": area.code if area else "",
+                "weight": weight,
+                "result": result.code if result else NOT_EVALUATED,
+                "score": score,
+                "applicable": (not bad) and result is not None and result.code != "na",
+                "evaluated": not bad,
+                "effectiveness": effectiveness,
+            }
+        )
         if result is not None and area is not None:
             deficiency = _deficiency(cfg, get, r, item_id, area.code, result.code, as_of, report)
             if deficiency is not None:
@@ -389,8 +428,9 @@ def evaluate(frame: "pd.DataFrame | Rows", as_of: dt.date, config: EvaluationCon
     return EvaluationResult(rows, scores, overall, deficiencies, problems, as_of, cfg.partial_factor)
 
 
-def _area_score(rows: list[dict[str, Any]], deficiencies: list[Deficiency], area: str | None,
-                cfg: EvaluationConfig) -> AreaScore:
+def _area_score(
+    rows: list[dict[str, Any]], deficiencies: list[Deficiency], area: str | None, cfg: EvaluationConfig
+) -> AreaScore:
     """The score of ``rows`` (those of ``area``, or all of them for None)."""
     # Plain lists (a checklist has a few dozen rows); sums run in row order, like the sheet's SUM.
     evaluated = [r for r in rows if r["evaluated"]]
@@ -402,12 +442,20 @@ def _area_score(rows: list[dict[str, Any]], deficiencies: list[Deficiency], area
         chosen = [r for r in applicable if r["effectiveness"] == kind]
         if not chosen:
             return None
-        return percent(float(sum(r["score"] for r in chosen)), float(sum(r["weight"] for r in chosen)), cfg.percent_digits)
+        return percent(
+            float(sum(r["score"] for r in chosen)), float(sum(r["weight"] for r in chosen)), cfg.percent_digits
+        )
 
     return AreaScore(
-        area=area or "", items=len(evaluated), applicable=len(applicable), weight=weight, score=score,
-        percent=percent(score, weight, cfg.percent_digits), design_percent=share("design"),
-        operating_percent=share("operating"), not_compliant=sum(1 for r in evaluated if r["result"] == "none"),
+        area=area or "",
+        items=len(evaluated),
+        applicable=len(applicable),
+        weight=weight,
+        score=score,
+        percent=percent(score, weight, cfg.percent_digits),
+        design_percent=share("design"),
+        operating_percent=share("operating"),
+        not_compliant=sum(1 for r in evaluated if r["result"] == "none"),
         deficiencies=sum(1 for d in deficiencies if area is None or d.area == area),
     )
 
@@ -417,7 +465,14 @@ def _check_methods(cfg: EvaluationConfig, value: Any, r: Any, report: Any) -> No
         return
     for part in METHOD_SEPARATORS.split(str(value)):
         if part.strip() and cfg.method(part) is None:
-            report("evaluation_method_invalid", r, "method", "warning", given=part.strip(), _accepted=cfg.accepted("methods"))
+            report(
+                "evaluation_method_invalid",
+                r,
+                "method",
+                "warning",
+                given=part.strip(),
+                _accepted=cfg.accepted("methods"),
+            )
 
 
 def _check_stored_score(stored: Any, computed: float | None, r: Any, report: Any) -> None:
@@ -426,12 +481,21 @@ def _check_stored_score(stored: Any, computed: float | None, r: Any, report: Any
         return
     value = as_number(stored)
     if value is None or abs(value - computed) > 1e-6:
-        report("stored_differs", r, "score", "warning", given=stored, _what="得分/score", _stored=_text(stored),
-               _computed=f"{computed:g}")
+        report(
+            "stored_differs",
+            r,
+            "score",
+            "warning",
+            given=stored,
+            _what="得分/score",
+            _stored=_text(stored),
+            _computed=f"{computed:g}",
+        )
 
 
-def _deficiency(cfg: EvaluationConfig, get: Any, r: Any, item_id: str, area: str, result: str, as_of: dt.date,
-                report: Any) -> Deficiency | None:
+def _deficiency(
+    cfg: EvaluationConfig, get: Any, r: Any, item_id: str, area: str, result: str, as_of: dt.date, report: Any
+) -> Deficiency | None:
     description = _text(get(r, "deficiency"))
     grade_value = get(r, "grade")
     if result in ("full", "na"):
@@ -478,9 +542,20 @@ def _deficiency(cfg: EvaluationConfig, get: Any, r: Any, item_id: str, area: str
         report("evaluation_email_invalid", r, "owner_email", "warning", given=email)
     overdue = is_overdue(deadline, status, as_of)
     return Deficiency(
-        item_id=item_id, area=area, focus=_text(get(r, "focus")), result=result, description=description, grade=grade,
-        rectification=_text(get(r, "rectification")), owner=owner, owner_email=email, deadline=deadline, status=status,
-        overdue=overdue, days_overdue=(as_of - deadline).days if overdue and deadline else 0, row=r,
+        item_id=item_id,
+        area=area,
+        focus=_text(get(r, "focus")),
+        result=result,
+        description=description,
+        grade=grade,
+        rectification=_text(get(r, "rectification")),
+        owner=owner,
+        owner_email=email,
+        deadline=deadline,
+        status=status,
+        overdue=overdue,
+        days_overdue=(as_of - deadline).days if overdue and deadline else 0,
+        row=r,
         source=_text(get(r, "source")),
     )
 
@@ -500,8 +575,12 @@ def _header(key: str) -> str:
     return key
 
 
-def checklist_rows(items: Iterable[ChecklistItem] | None = None, lang: i18n.Lang = "zh",
-                   methodology: Methodology | None = None, config: EvaluationConfig | None = None) -> list[dict[str, Any]]:
+def checklist_rows(
+    items: Iterable[ChecklistItem] | None = None,
+    lang: i18n.Lang = "zh",
+    methodology: Methodology | None = None,
+    config: EvaluationConfig | None = None,
+) -> list[dict[str, Any]]:
     """The checklist as rows keyed by the ``evaluation`` column keys (blank results), ready for a
     template or a demo to write on the 自我评价 sheet."""
     cfg = config or default_config()
@@ -509,14 +588,15 @@ def checklist_rows(items: Iterable[ChecklistItem] | None = None, lang: i18n.Lang
     out = []
     for item in items if items is not None else default_checklist():
         area = next(a for a in m.areas if a.code == item.area)
-        out.append({
-            "item_id": item.id,
-            "area": (area.short_zh or area.name_zh) if lang == "zh" else area.name_en,
-            "focus": item.focus if lang == "zh" else item.focus_en or item.focus,
-            "criterion": item.criterion if lang == "zh" else item.criterion_en or item.criterion,
-            "method": "、".join(cfg.wording("methods", code).label(lang) for code in item.methods),
-            "effectiveness": cfg.wording("effectiveness", item.effectiveness).label(lang),
-            "weight": int(item.weight) if float(item.weight).is_integer() else item.weight,
-        })
+        out.append(
+            {
+                "item_id": item.id,
+                "area": (area.short_zh or area.name_zh) if lang == "zh" else area.name_en,
+                "focus": item.focus if lang == "zh" else item.focus_en or item.focus,
+                "criterion": item.criterion if lang == "zh" else item.criterion_en or item.criterion,
+                "method": "、".join(cfg.wording("methods", code).label(lang) for code in item.methods),
+                "effectiveness": cfg.wording("effectiveness", item.effectiveness).label(lang),
+                "weight": int(item.weight) if float(item.weight).is_integer() else item.weight,
+            }
+        )
     return out
-

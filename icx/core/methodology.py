@@ -76,7 +76,7 @@ class CoarseWording(_Model):
     score: int = Field(ge=1, le=5, description="score taken when only this wording is given")
 
     @model_validator(mode="after")
-    def _score_inside(self) -> "CoarseWording":
+    def _score_inside(self) -> CoarseWording:
         if self.score not in self.scores:
             raise ValueError(f"score {self.score} is not one of the covered scores {self.scores}")
         return self
@@ -139,9 +139,7 @@ class LevelMatrix(_Model):
         for li, row in enumerate(rows, start=1):
             for ii, level in enumerate(row, start=1):
                 if level not in LEVELS:
-                    raise ValueError(
-                        f"level at likelihood {li}, impact {ii} must be 1, 2 or 3, got {level}"
-                    )
+                    raise ValueError(f"level at likelihood {li}, impact {ii} must be 1, 2 or 3, got {level}")
         for li in range(5):
             for ii in range(5):
                 here = rows[li][ii]
@@ -204,7 +202,7 @@ class Methodology(_Model):
         return v
 
     @model_validator(mode="after")
-    def _wordings_unambiguous(self) -> "Methodology":
+    def _wordings_unambiguous(self) -> Methodology:
         for scale_name in ("likelihood", "impact"):
             _wording_table(getattr(self, scale_name), scale_name)
         return self
@@ -251,7 +249,7 @@ class Methodology(_Model):
         return tomli_w.dumps(self.model_dump(mode="json"))
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any], *, source: str = "") -> "Methodology":
+    def from_mapping(cls, data: dict[str, Any], *, source: str = "") -> Methodology:
         """Validate a plain mapping; errors name the field that is wrong."""
         try:
             return cls.model_validate(data)
@@ -259,18 +257,16 @@ class Methodology(_Model):
             raise InvalidMethodology(_problems_of(exc, source)) from None
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Methodology":
+    def from_toml(cls, path: str | Path) -> Methodology:
         """Load a methodology file. Parts it leaves out keep the defaults."""
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidMethodology(
-                Problem.of("methodology_invalid", _detail=str(exc), file=str(path))
-            ) from None
+            raise InvalidMethodology(Problem.of("methodology_invalid", _detail=str(exc), file=str(path))) from None
         return cls.from_mapping(merge_over_defaults(data), source=str(path))
 
-    def override(self, changes: dict[str, Any]) -> "Methodology":
+    def override(self, changes: dict[str, Any]) -> Methodology:
         """A new methodology with parts replaced (used by the settings-sheet reader)."""
         base = self.model_dump(mode="python")
         return Methodology.from_mapping(_deep_merge(base, changes))
@@ -290,9 +286,7 @@ def _wording_table(scale: LikelihoodScale | ImpactScale, scale_name: str) -> dic
     def add(word: str, score: int) -> None:
         key = normalize_word(word)
         if key in table and table[key] != score:
-            raise ValueError(
-                f"{scale_name}: wording {word!r} means both {table[key]} and {score}"
-            )
+            raise ValueError(f"{scale_name}: wording {word!r} means both {table[key]} and {score}")
         table[key] = score
 
     for level in scale.levels:

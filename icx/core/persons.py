@@ -18,9 +18,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
@@ -238,19 +239,32 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
     for key_id, names in names_of_id.items():
         if len(names) > 1:
             rows = [r for r in frame.index if normalize_id(get(r, "employee_id")) == key_id]
-            problems.append(Problem.of("conflicts_id_names_differ", given=key_id, _names="、".join(sorted(names)),
-                                       severity="warning", row=rows[-1], field="employee_id"))
+            problems.append(
+                Problem.of(
+                    "conflicts_id_names_differ",
+                    given=key_id,
+                    _names="、".join(sorted(names)),
+                    severity="warning",
+                    row=rows[-1],
+                    field="employee_id",
+                )
+            )
     for r in frame.index:
         name_text, post_text = cell_text(get(r, "person")), cell_text(get(r, "post"))
         if not name_text or not post_text:
             for key, text in (("person", name_text), ("post", post_text)):
                 if not text:
-                    problems.append(Problem.of("conflicts_required_blank", _column=_column_name("person_posts", key),
-                                               row=r, field=key))
+                    problems.append(
+                        Problem.of(
+                            "conflicts_required_blank", _column=_column_name("person_posts", key), row=r, field=key
+                        )
+                    )
             continue
         id_text = cell_text(get(r, "employee_id"))
         if not id_text and roster.namesakes(name_text):
-            problems.append(Problem.of("conflicts_namesake_no_id", given=name_text, severity="warning", row=r, field="employee_id"))
+            problems.append(
+                Problem.of("conflicts_namesake_no_id", given=name_text, severity="warning", row=r, field="employee_id")
+            )
         acting = False
         if ACTING_MARK.search(post_text):
             acting, post_text = True, ACTING_MARK.sub("", post_text)
@@ -258,22 +272,42 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
         if not is_blank(flag_value):
             flag = as_flag(flag_value)
             if flag is None:
-                problems.append(Problem.of("conflicts_flag_invalid", given=flag_value, _column=_column_name("person_posts", "acting"),
-                                           row=r, field="acting"))
+                problems.append(
+                    Problem.of(
+                        "conflicts_flag_invalid",
+                        given=flag_value,
+                        _column=_column_name("person_posts", "acting"),
+                        row=r,
+                        field="acting",
+                    )
+                )
             else:
                 acting = acting or flag
         start = _date(get, r, "date_from", problems) or DAY_MIN
         end = _date(get, r, "date_to", problems) or DAY_MAX
         if start > end:
-            problems.append(Problem.of("conflicts_dates_reversed", _start=show(start), _end=show(end), row=r, field="date_to"))
+            problems.append(
+                Problem.of("conflicts_dates_reversed", _start=show(start), _end=show(end), row=r, field="date_to")
+            )
             start, end = end, start  # still checked: a reversed pair is most likely swapped by hand
         if acting and end == DAY_MAX:
-            problems.append(Problem.of("conflicts_acting_open", given=name_text, severity="warning", row=r, field="date_to"))
-        roster.assignments.append(Assignment(
-            person=roster.identity(name_text, id_text), name=tidy_name(name_text), employee_id=id_text,
-            post=normalize_post(post_text), post_name=post_text, start=start, end=end, acting=acting,
-            row=r, source=cell_text(get(r, "source")),
-        ))
+            problems.append(
+                Problem.of("conflicts_acting_open", given=name_text, severity="warning", row=r, field="date_to")
+            )
+        roster.assignments.append(
+            Assignment(
+                person=roster.identity(name_text, id_text),
+                name=tidy_name(name_text),
+                employee_id=id_text,
+                post=normalize_post(post_text),
+                post_name=post_text,
+                start=start,
+                end=end,
+                acting=acting,
+                row=r,
+                source=cell_text(get(r, "source")),
+            )
+        )
     return roster, problems
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -53,7 +54,7 @@ class Risk(BaseModel):
     residual_impact: Score | None = Field(default=None, ge=1, le=5)
 
     @model_validator(mode="after")
-    def _averages_from_assessors(self) -> "Risk":
+    def _averages_from_assessors(self) -> Risk:
         # Inherent likelihood/impact default to the assessors' means (fractional allowed).
         updates = {}
         for name in ("likelihood", "impact"):
@@ -64,7 +65,7 @@ class Risk(BaseModel):
             object.__setattr__(self, name, value)
         return self
 
-    def scored(self, methodology: Methodology | None = None) -> "Risk":
+    def scored(self, methodology: Methodology | None = None) -> Risk:
         """This risk with score and level computed (left empty when not assessed)."""
         if self.likelihood is None or self.impact is None:
             return self.model_copy(update={"score": None, "level": None})
@@ -97,9 +98,7 @@ class RiskRegister(BaseModel):
     unit_name: str = ""
 
     @classmethod
-    def build(
-        cls, risks: Iterable[Risk], methodology: Methodology | None = None, **unit: str
-    ) -> "RiskRegister":
+    def build(cls, risks: Iterable[Risk], methodology: Methodology | None = None, **unit: str) -> RiskRegister:
         m = methodology or default_methodology()
         return cls(risks=tuple(r.scored(m) for r in risks), methodology=m, **unit)
 

@@ -9,8 +9,9 @@ scored copy, the macros); the readers in ``icx.core`` accept either (see ``row_r
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 
 @dataclass
@@ -56,17 +57,17 @@ class Rows:
         for r, row in zip(self.index, self.values):
             yield r, dict(zip(keys, row))
 
-    def with_column(self, key: str, cells: Sequence[Any]) -> "Rows":
+    def with_column(self, key: str, cells: Sequence[Any]) -> Rows:
         """A copy with one more (or a replaced) column."""
         if len(cells) != len(self.index):
             raise ValueError(f"column {key!r} has {len(cells)} cells for {len(self.index)} rows")
         if key in self.columns:
             j = self.columns.index(key)
-            values = [[*row[:j], cell, *row[j + 1:]] for row, cell in zip(self.values, cells)]
+            values = [[*row[:j], cell, *row[j + 1 :]] for row, cell in zip(self.values, cells)]
             return Rows(list(self.columns), list(self.index), values)
         return Rows([*self.columns, key], list(self.index), [[*row, cell] for row, cell in zip(self.values, cells)])
 
-    def shifted(self, offset: int) -> "Rows":
+    def shifted(self, offset: int) -> Rows:
         """The same rows numbered ``offset`` further down (a table cut out of a larger sheet)."""
         return Rows(self.columns, [r + offset for r in self.index], self.values)
 
@@ -74,11 +75,12 @@ class Rows:
         """A DataFrame of object columns indexed by sheet row (name 'row'), as the readers once built."""
         import pandas as pd
 
-        return pd.DataFrame(self.values, columns=list(self.columns), index=pd.Index(list(self.index), name="row"),
-                            dtype=object)
+        return pd.DataFrame(
+            self.values, columns=list(self.columns), index=pd.Index(list(self.index), name="row"), dtype=object
+        )
 
     @classmethod
-    def concat(cls, parts: Sequence["Rows"], columns: Sequence[str]) -> "Rows":
+    def concat(cls, parts: Sequence[Rows], columns: Sequence[str]) -> Rows:
         """Rows of several tables under one set of columns (missing cells None); row numbers kept."""
         out = cls(list(columns))
         for part in parts:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from icx.core.errors import InvalidValue, Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
@@ -170,9 +171,7 @@ def risk_score(likelihood_value: Any, impact_value: Any) -> float:
     return round_half_up(lk * im, SCORE_DIGITS)
 
 
-def risk_level(
-    likelihood_value: Any, impact_value: Any, methodology: Methodology | None = None
-) -> int:
+def risk_level(likelihood_value: Any, impact_value: Any, methodology: Methodology | None = None) -> int:
     """Risk level 1–3 (1 = 一级, most severe) from the matrix cell of the two bands."""
     lk = check_score(likelihood_value, "likelihood")
     im = check_score(impact_value, "impact")
@@ -219,8 +218,9 @@ PARSED_LIMIT = 200_000  # distinct values kept per parser before its table start
 _BLANK_CELL = (math.nan, None)
 
 
-def parse_cells(kind: str, values: Iterable[Any], methodology: Methodology | None = None
-                ) -> list[tuple[float, str | None]]:
+def parse_cells(
+    kind: str, values: Iterable[Any], methodology: Methodology | None = None
+) -> list[tuple[float, str | None]]:
     """(score, problem code) per cell for ``kind`` 'likelihood', 'impact' or 'amount' (a loss
     amount): NaN and None for a blank cell, NaN and the code for a bad one. Cells are keyed by
     type and value, so ``True``, ``1`` and ``1.0`` are parsed apart."""

@@ -7,16 +7,24 @@ bad row, not only the first, and still use the good ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from icx.core.errors import InvalidValues, Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import AMOUNT_PATTERN, MONEY_MARK, MULTIPLIERS, NUMBER_PATTERN, PERCENT_PATTERN, SPREADSHEET_DIGITS
+from icx.core.parsing import (
+    AMOUNT_PATTERN,
+    MONEY_MARK,
+    MULTIPLIERS,
+    NUMBER_PATTERN,
+    PERCENT_PATTERN,
+    SPREADSHEET_DIGITS,
+)
 from icx.core.scoring import BAND_DIGITS, SCORE_DIGITS
 
 Blank = Literal["error", "skip"]
@@ -69,7 +77,7 @@ class _Cells:
     raw: pd.Series
 
     @classmethod
-    def of(cls, values: Any) -> "_Cells":
+    def of(cls, values: Any) -> _Cells:
         raw = as_series(values)
         if raw.dtype.kind in "iuf":  # fast path: a numeric column has no text to read
             number = raw.to_numpy(dtype=float, copy=True)
@@ -129,17 +137,18 @@ def _on_uniques(parse: Any) -> Any:
             code = -1 if problem.row == len(distinct) else problem.row
             for pos in np.flatnonzero(codes == code):
                 label = labels[pos]
-                problems.append(problem.model_copy(update={"row": label.item() if hasattr(label, "item") else label,
-                                                           "given": given[pos]}))
+                problems.append(
+                    problem.model_copy(
+                        update={"row": label.item() if hasattr(label, "item") else label, "given": given[pos]}
+                    )
+                )
         problems.sort(key=lambda p: labels.get_loc(p.row) if p.row in labels else 0)
         return Checked(result, tuple(problems))
 
     return wrapper
 
 
-def _problems(
-    cells: _Cells, bad: np.ndarray, code: str, field_name: str, blank: Blank
-) -> tuple[Problem, ...]:
+def _problems(cells: _Cells, bad: np.ndarray, code: str, field_name: str, blank: Blank) -> tuple[Problem, ...]:
     out: list[Problem] = []
     blank_bad = cells.blank if blank == "error" else np.zeros_like(cells.blank)
     rows = np.flatnonzero(bad | blank_bad)
@@ -158,9 +167,7 @@ def _problems(
     return tuple(out)
 
 
-def _result(
-    cells: _Cells, values: np.ndarray, bad: np.ndarray, code: str, field_name: str, blank: Blank
-) -> Checked:
+def _result(cells: _Cells, values: np.ndarray, bad: np.ndarray, code: str, field_name: str, blank: Blank) -> Checked:
     values = np.where(bad | cells.blank, np.nan, values)
     series = pd.Series(values, index=cells.raw.index, dtype=float)
     return Checked(series, _problems(cells, bad & ~cells.blank, code, field_name, blank))
@@ -200,16 +207,12 @@ def likelihood_from_probability(
 
 
 @_on_uniques
-def likelihood_from_wording(
-    values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
-) -> Checked:
+def likelihood_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     return _from_words(values, _m(methodology).likelihood_words, "likelihood", blank)
 
 
 @_on_uniques
-def likelihood(
-    values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
-) -> Checked:
+def likelihood(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, probabilities ([0,1) or "x%") and wordings, row by row."""
     m = _m(methodology)
     cells = _Cells.of(values)
@@ -234,16 +237,12 @@ def likelihood(
 def _amounts(cells: _Cells) -> np.ndarray:
     found = cells.text.str.extract(AMOUNT_PATTERN.pattern)
     mult = found["mult"].map(MULTIPLIERS).fillna(1.0)
-    parsed = pd.to_numeric(found["num"], errors="coerce").to_numpy(dtype=float) * mult.to_numpy(
-        dtype=float
-    )
+    parsed = pd.to_numeric(found["num"], errors="coerce").to_numpy(dtype=float) * mult.to_numpy(dtype=float)
     return np.where(np.isnan(cells.number), parsed, cells.number)
 
 
 @_on_uniques
-def impact_from_amount(
-    values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
-) -> Checked:
+def impact_from_amount(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     cells = _Cells.of(values)
     amount = _amounts(cells) if len(cells.text) else cells.number
     bad = ~cells.blank & ~((amount >= 0.0) & np.isfinite(amount))
@@ -252,9 +251,7 @@ def impact_from_amount(
 
 
 @_on_uniques
-def impact_from_wording(
-    values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
-) -> Checked:
+def impact_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     return _from_words(values, _m(methodology).impact_words, "impact", blank)
 
 
@@ -384,9 +381,7 @@ def risk_score(likelihood_values: Any, impact_values: Any) -> pd.Series:
     return pd.Series(_rounded(lk * im, SCORE_DIGITS), index=index, dtype=float)
 
 
-def risk_level(
-    likelihood_values: Any, impact_values: Any, methodology: Methodology | None = None
-) -> pd.Series:
+def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodology | None = None) -> pd.Series:
     """Levels 1–3 from the matrix; <NA> where a score is missing."""
     matrix = np.asarray(_m(methodology).matrix.levels, dtype=float)
     lb = band(likelihood_values).to_numpy(dtype=float, na_value=np.nan)
@@ -405,9 +400,7 @@ def level_label(levels: Any, lang: str = "zh", methodology: Methodology | None =
 
 
 def id_sort_key(ids: Any) -> pd.Series:
-    return (
-        as_series(ids).astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
-    )
+    return as_series(ids).astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
 
 
 def rank(ids: Any, scores: Any, levels: Any) -> pd.Series:

@@ -17,8 +17,13 @@ from icx.demo.controls import make_controls
 from icx.demo.people import attach_to_unit
 
 AREA_PREFIX = {
-    "unit": "DW", "budget": "YS", "revenue_expenditure": "SZ", "procurement": "CG",
-    "assets": "ZC", "contracts": "HT", "construction": "JS",
+    "unit": "DW",
+    "budget": "YS",
+    "revenue_expenditure": "SZ",
+    "procurement": "CG",
+    "assets": "ZC",
+    "contracts": "HT",
+    "construction": "JS",
 }
 ASSESSORS = 5
 
@@ -114,16 +119,29 @@ def make_unit(index: int, seed: int = 2026, risks: int | None = None, period: st
         l_centre, i_centre = rng.randint(1, 5), rng.randint(1, 5)
         out.append(
             DemoRisk(
-                id=risk_id, area=entry["area"], step=entry["step"], description=entry["description"],
-                category=entry["category"], cause=entry["cause"], response=entry["response"],
-                department=entry["department"], owner=rng.choice(OWNERS),
+                id=risk_id,
+                area=entry["area"],
+                step=entry["step"],
+                description=entry["description"],
+                category=entry["category"],
+                cause=entry["cause"],
+                response=entry["response"],
+                department=entry["department"],
+                owner=rng.choice(OWNERS),
                 likelihood=_assessor_values(rng, l_centre, LIKELIHOOD_WORDS, PROBABILITY),
                 impact=_assessor_values(rng, i_centre, IMPACT_WORDS, None),
                 controls=[f"C-{risk_id}"],
             )
         )
-    unit = DemoUnit(code=code, name=name, period=period, preparer=preparer, contact=f"0531-8{index:03d}66{index % 10}",
-                    email=f"{code.lower()}@example.gov.cn", risks=out)
+    unit = DemoUnit(
+        code=code,
+        name=name,
+        period=period,
+        preparer=preparer,
+        contact=f"0531-8{index:03d}66{index % 10}",
+        email=f"{code.lower()}@example.gov.cn",
+        risks=out,
+    )
     unit.controls = make_controls(out, f"{seed}-{code}")  # one control per risk (icx/demo/controls.py)
     attach_to_unit(unit, seed)  # posts, people, payment log, self-evaluation (own seeded rng)
     return unit

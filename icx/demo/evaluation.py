@@ -47,8 +47,13 @@ FINDINGS: dict[str, str] = {
     "JS-08": "竣工决算未在规定期限内编制",
     "JS-09": "竣工项目超过一年未办理资产交付",
 }
-FIXES = ("修订相关制度并组织专题培训", "补办审批手续，建立登记台账", "调整岗位分工并由他人复核",
-         "逐项核对整改，按月报告进度", "完善系统权限设置并定期复查")
+FIXES = (
+    "修订相关制度并组织专题培训",
+    "补办审批手续，建立登记台账",
+    "调整岗位分工并由他人复核",
+    "逐项核对整改，按月报告进度",
+    "完善系统权限设置并定期复查",
+)
 # result wordings as the dropdowns write them, with how often a demo unit picks each
 RESULTS = (("符合", 0.55), ("基本符合", 0.25), ("不符合", 0.2))
 GRADES = (("一般", 0.6), ("重要", 0.32), ("重大", 0.08))
@@ -58,8 +63,9 @@ def _pick(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
-def make_evaluation(code: str, period: str, seed: int, owners: list[tuple[str, str]] | None = None,
-                    construction: bool | None = None) -> list[dict[str, Any]]:
+def make_evaluation(
+    code: str, period: str, seed: int, owners: list[tuple[str, str]] | None = None, construction: bool | None = None
+) -> list[dict[str, Any]]:
     """The 自我评价 rows of one demo unit (catalogue ``evaluation`` keys, no 得分: the template
     computes it). ``owners`` are (name, employee id) pairs to give deficiencies to."""
     rng = random.Random(f"evaluation-{seed}-{code}")

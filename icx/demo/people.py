@@ -54,13 +54,43 @@ CONTROL_POSTS: dict[str, tuple[str, str, str]] = {
     "construction": ("工程造价岗", "财务科长", "单位负责人"),
 }
 
-NAMES = ("王建国", "刘洋", "陈静", "杨帆", "黄磊", "周敏", "吴刚", "徐丽", "孙浩", "马琳", "朱峰", "胡军",
-         "郭涛", "何娟", "林峰", "罗敏", "梁晨", "宋佳", "谢军", "韩梅", "唐亮", "冯婷", "邓超", "曹颖")
+NAMES = (
+    "王建国",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "黄磊",
+    "周敏",
+    "吴刚",
+    "徐丽",
+    "孙浩",
+    "马琳",
+    "朱峰",
+    "胡军",
+    "郭涛",
+    "何娟",
+    "林峰",
+    "罗敏",
+    "梁晨",
+    "宋佳",
+    "谢军",
+    "韩梅",
+    "唐亮",
+    "冯婷",
+    "邓超",
+    "曹颖",
+)
 NAMESAKE = "张伟"  # two different people, told apart by their employee ids
 FULL_WIDTH_NAME = ("李娜", "李　娜")  # one person, written two ways
 OPTIONAL_LAPSES = ("acting_keeper", "cashier_audits", "auditor_drafts", "acting_deputy", "accountant_pays")
-UNIT_RULE = {"rule_id": "ZD-01", "area": "单位层面", "duty_a": "印章管理", "duty_b": "支出审批",
-             "basis": "管印章的人又批支出，可以自批自盖，单位自定规则", "enabled": "是"}
+UNIT_RULE = {
+    "rule_id": "ZD-01",
+    "area": "单位层面",
+    "duty_a": "印章管理",
+    "duty_b": "支出审批",
+    "basis": "管印章的人又批支出，可以自批自盖，单位自定规则",
+    "enabled": "是",
+}
 
 
 def _day(year: int, month: int, day: int) -> dt.date:
@@ -96,11 +126,24 @@ def make_people(code: str, period: str, seed: int) -> dict[str, list[dict[str, A
         post_duties.append({"post": "出纳", "duty": "会计稽核"})
     since = _day(year - 3, 1, 1)
 
-    def hold(role: str, post: str, start: dt.date | None = since, end: dt.date | None = None, acting: bool = False,
-             name: str | None = None, with_id: bool = True) -> dict[str, Any]:
+    def hold(
+        role: str,
+        post: str,
+        start: dt.date | None = since,
+        end: dt.date | None = None,
+        acting: bool = False,
+        name: str | None = None,
+        with_id: bool = True,
+    ) -> dict[str, Any]:
         who, emp = people[role]
-        return {"person": name or who, "employee_id": emp if with_id else None, "post": post,
-                "date_from": start, "date_to": end, "acting": "是" if acting else "否"}
+        return {
+            "person": name or who,
+            "employee_id": emp if with_id else None,
+            "post": post,
+            "date_from": start,
+            "date_to": end,
+            "acting": "是" if acting else "否",
+        }
 
     person_posts = [hold(p, p) for p in POSTS if p != "办公室主任"]
     person_posts += [
@@ -122,8 +165,12 @@ def make_people(code: str, period: str, seed: int) -> dict[str, list[dict[str, A
     if rng.random() < 0.5:  # a unit without construction projects switches those rules off
         duty_rules += [{"rule_id": r, "enabled": "否", "basis": "本单位无基建立项职能"} for r in ("JS-01", "JS-02")]
     transactions = _log(rng, year, people, lapses)
-    return {"duty_rules": duty_rules, "post_duties": post_duties, "person_posts": person_posts,
-            "transactions": transactions}
+    return {
+        "duty_rules": duty_rules,
+        "post_duties": post_duties,
+        "person_posts": person_posts,
+        "transactions": transactions,
+    }
 
 
 def _log(rng: random.Random, year: int, people: dict[str, tuple[str, str]], lapses: set[str]) -> list[dict[str, Any]]:
@@ -133,13 +180,17 @@ def _log(rng: random.Random, year: int, people: dict[str, tuple[str, str]], laps
     for n in range(1, rng.randint(18, 26) + 1):
         amount = round(rng.choice((rng.uniform(200, 5000), rng.uniform(5000, 50000), rng.uniform(50000, 200000))), 2)
         day = _day(year, rng.randint(1, 10), rng.randint(1, 28))
-        rows.append({
-            "voucher": f"记-{year}-{day.month:02d}-{n:04d}",
-            "applicant": people[rng.choice(("业务经办", "业务经办2", "采购专员", "基建项目负责人"))][0],
-            "approver": people["单位负责人" if amount >= 50000 else "分管财务副职"][0],
-            "payer": written("出纳"), "bookkeeper": written(rng.choice(("会计", "前任出纳"))),
-            "amount": amount, "date": day,
-        })
+        rows.append(
+            {
+                "voucher": f"记-{year}-{day.month:02d}-{n:04d}",
+                "applicant": people[rng.choice(("业务经办", "业务经办2", "采购专员", "基建项目负责人"))][0],
+                "approver": people["单位负责人" if amount >= 50000 else "分管财务副职"][0],
+                "payer": written("出纳"),
+                "bookkeeper": written(rng.choice(("会计", "前任出纳"))),
+                "amount": amount,
+                "date": day,
+            }
+        )
     # the deputy's own travel claim, approved by himself
     own = rng.randrange(len(rows))
     rows[own].update(applicant=people["分管财务副职"][0], approver=people["分管财务副职"][0], amount=3860.0)
@@ -179,6 +230,7 @@ def attach_to_unit(unit: Any, seed: int) -> None:
     unit.person_posts, unit.transactions = tables["person_posts"], tables["transactions"]
     owners = list(dict.fromkeys((p["person"], p["employee_id"]) for p in unit.person_posts if p["employee_id"]))
     no_construction = any(r.get("enabled") == "否" and r["rule_id"].startswith("JS-") for r in unit.duty_rules)
-    unit.evaluation = make_evaluation(unit.code, unit.period, seed, owners=owners[:6],
-                                      construction=False if no_construction else None)
+    unit.evaluation = make_evaluation(
+        unit.code, unit.period, seed, owners=owners[:6], construction=False if no_construction else None
+    )
     fill_control_posts(unit.controls, f"{seed}-{unit.code}")

@@ -22,9 +22,18 @@ from icx.io.table import columns, sheet_names
 
 SPARE_ROWS = 20  # blank prepared rows under the demo data, as a unit would receive the template
 # Columns whose values are dropdown choices, translated for an English workbook.
-CHOICE_COLUMNS = {"nature": "nature", "mode": "mode", "frequency": "frequency", "key_control": "yes_no",
-                  "enabled": "yes_no", "acting": "yes_no", "result": "result", "grade": "grade", "status": "status",
-                  "effectiveness": "effectiveness"}
+CHOICE_COLUMNS = {
+    "nature": "nature",
+    "mode": "mode",
+    "frequency": "frequency",
+    "key_control": "yes_no",
+    "enabled": "yes_no",
+    "acting": "yes_no",
+    "result": "result",
+    "grade": "grade",
+    "status": "status",
+    "effectiveness": "effectiveness",
+}
 
 
 def _header(key: str, n: int | None = None) -> str:
@@ -55,10 +64,16 @@ def register_records(unit: DemoUnit, m: Methodology, lang: i18n.Lang = "zh") -> 
     rows = []
     for r in unit.risks:
         row: dict[str, Any] = {
-            "id": r.id, "area": _named(m, "area", r.area, lang), "process_step": r.step, "description": r.description,
-            "category": _named(m, "category", r.category, lang), "cause": r.cause,
-            "response": _named(m, "response", r.response, lang), "controls": "；".join(r.controls),
-            "owner_department": r.department, "owner": r.owner,
+            "id": r.id,
+            "area": _named(m, "area", r.area, lang),
+            "process_step": r.step,
+            "description": r.description,
+            "category": _named(m, "category", r.category, lang),
+            "cause": r.cause,
+            "response": _named(m, "response", r.response, lang),
+            "controls": "；".join(r.controls),
+            "owner_department": r.department,
+            "owner": r.owner,
         }
         row.update({f"likelihood_{n}": v for n, v in enumerate(r.likelihood, start=1)})
         row.update({f"impact_{n}": v for n, v in enumerate(r.impact, start=1)})
@@ -66,8 +81,9 @@ def register_records(unit: DemoUnit, m: Methodology, lang: i18n.Lang = "zh") -> 
     return rows
 
 
-def write_unit_workbook(unit: DemoUnit, path: str | Path, lang: i18n.Lang = "zh",
-                        methodology: Methodology | None = None) -> Path:
+def write_unit_workbook(
+    unit: DemoUnit, path: str | Path, lang: i18n.Lang = "zh", methodology: Methodology | None = None
+) -> Path:
     """The full unit workbook for ``unit``: the standard template, its tables filled in."""
     from icx.templates import Sizes, build
     from icx.templates.layout import fill_rows
@@ -90,8 +106,14 @@ def write_unit_workbook(unit: DemoUnit, path: str | Path, lang: i18n.Lang = "zh"
     wb = built.wb
 
     info = wb[built.sheets["unit_info"]]
-    values = {"unit_name": unit.name, "unit_code": unit.code, "period": unit.period, "preparer": unit.preparer,
-              "contact": unit.contact, "email": unit.email}
+    values = {
+        "unit_name": unit.name,
+        "unit_code": unit.code,
+        "period": unit.period,
+        "preparer": unit.preparer,
+        "contact": unit.contact,
+        "email": unit.email,
+    }
     for key, cell in built.unit_cells.items():
         put_value(info[cell], values.get(key))
 
@@ -114,11 +136,20 @@ def write_plain_register(unit: DemoUnit, path: str | Path) -> Path:
     wb = openpyxl.Workbook()
     info = wb.active
     info.title = sheet_names("unit_info")[0]
-    for r, (spec, value) in enumerate(zip(columns("unit_info"), (unit.name, unit.code, unit.period, unit.preparer, unit.contact, unit.email)), 1):
+    for r, (spec, value) in enumerate(
+        zip(columns("unit_info"), (unit.name, unit.code, unit.period, unit.preparer, unit.contact, unit.email)), 1
+    ):
         info.cell(row=r, column=1, value=spec.zh)
         info.cell(row=r, column=2, value=value)
     ws = wb.create_sheet(sheet_names("register")[0])
-    header = [_header("id"), _header("area"), _header("process_step"), _header("description"), _header("category"), _header("cause")]
+    header = [
+        _header("id"),
+        _header("area"),
+        _header("process_step"),
+        _header("description"),
+        _header("category"),
+        _header("cause"),
+    ]
     header += [_header("likelihood_{n}", n) for n in range(1, ASSESSORS + 1)]
     header += [_header("impact_{n}", n) for n in range(1, ASSESSORS + 1)]
     header += [_header("response"), _header("controls"), _header("owner_department"), _header("owner")]
@@ -127,8 +158,21 @@ def write_plain_register(unit: DemoUnit, path: str | Path) -> Path:
         area = m.area(r.area)
         category = m.category(r.category)
         response = m.response(r.response)
-        rows.append([r.id, area.short_zh if area else r.area, r.step, r.description, category.name_zh if category else "",
-                     r.cause, *r.likelihood, *r.impact, response.name_zh if response else "", "；".join(r.controls),
-                     r.department, r.owner])
+        rows.append(
+            [
+                r.id,
+                area.short_zh if area else r.area,
+                r.step,
+                r.description,
+                category.name_zh if category else "",
+                r.cause,
+                *r.likelihood,
+                *r.impact,
+                response.name_zh if response else "",
+                "；".join(r.controls),
+                r.department,
+                r.owner,
+            ]
+        )
     write_rows(ws, header, rows)
     return save_workbook(wb, path)

@@ -17,10 +17,10 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Mapping
 
 from icx.core.errors import IcxError, Problem
 from icx.io.macro_workbook import keep_ribbon, put_ribbon
@@ -35,8 +35,14 @@ QUICKSTART_RIBBON_MODULE = "RibbonMyAddin"
 # the user file the xlwings ribbon writes), so the Interpreter set there applies to icx too.
 PROJECT_NAME_LINE = re.compile(r'(Public Const PROJECT_NAME As String = )"[^"]*"')
 CONFIG_SHEET = "_xlwings.conf"
-MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content.localized",
-               "Startup.localized", "Excel")
+MAC_STARTUP = (
+    "Library",
+    "Group Containers",
+    "UBF8T346G9.Office",
+    "User Content.localized",
+    "Startup.localized",
+    "Excel",
+)
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -164,9 +170,11 @@ def build_macro_workbook(template: str | Path, target: str | Path) -> Path:
         keep_ribbon(built, ".xlsm")  # the package now says "macro-enabled workbook"
         with ExcelFile(built) as wb:
             project = wb.vba_project() if wb.has_vba_project() else wb.add_vba_project()
-            for name, source_text, kind in (("xlwings", xlwings_source, VBAModuleKind.standard),
-                                            ("Dictionary", dictionary_source, VBAModuleKind.other),
-                                            (RIBBON_MODULE, ribbon_module_source(), VBAModuleKind.standard)):
+            for name, source_text, kind in (
+                ("xlwings", xlwings_source, VBAModuleKind.standard),
+                ("Dictionary", dictionary_source, VBAModuleKind.other),
+                (RIBBON_MODULE, ribbon_module_source(), VBAModuleKind.standard),
+            ):
                 if name in project.module_names():
                     wb.set_module(name, source_text)
                 else:
@@ -183,7 +191,8 @@ def standard_template(folder: Path, lang: str = "zh") -> Path | None:
     None when this icx has no template builder.
     """
     try:
-        from icx.templates.build import FILE_NAMES, build as build_template, save_template
+        from icx.templates.build import FILE_NAMES, save_template
+        from icx.templates.build import build as build_template
     except ImportError:
         return None
     return save_template(build_template("unit", lang), folder / FILE_NAMES[("unit", lang)])
@@ -212,8 +221,9 @@ def build(out_dir: str | Path, template: str | Path | None = None) -> BuildResul
 
 
 # --- installing ---------------------------------------------------------------------------------
-def startup_folder(platform: str | None = None, env: Mapping[str, str] | None = None,
-                   home: Path | None = None) -> Path | None:
+def startup_folder(
+    platform: str | None = None, env: Mapping[str, str] | None = None, home: Path | None = None
+) -> Path | None:
     """Where Excel opens add-ins at start: XLSTART on Windows, the Startup folder on macOS."""
     platform = platform or sys.platform
     env = os.environ if env is None else env
@@ -225,8 +235,9 @@ def startup_folder(platform: str | None = None, env: Mapping[str, str] | None = 
     return None
 
 
-def install_addin(addin: str | Path, platform: str | None = None, env: Mapping[str, str] | None = None,
-                  home: Path | None = None) -> Path | None:
+def install_addin(
+    addin: str | Path, platform: str | None = None, env: Mapping[str, str] | None = None, home: Path | None = None
+) -> Path | None:
     """Copy the add-in into Excel's startup folder; None where there is no Excel (Linux)."""
     folder = startup_folder(platform, env, home)
     if folder is None:

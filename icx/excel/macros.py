@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 import xlwings as xw
 
@@ -93,8 +94,13 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
     errors, warnings = _counts(problems)
     from icx.io.table import sheet_names
 
-    return "\n" + _say("excel_problems_listed", lang, errors=errors, warnings=warnings,
-                       sheet=sheet_names("problems")[0 if lang == "zh" else 1])
+    return "\n" + _say(
+        "excel_problems_listed",
+        lang,
+        errors=errors,
+        warnings=warnings,
+        sheet=sheet_names("problems")[0 if lang == "zh" else 1],
+    )
 
 
 def _put_problems(port: WorkbookPort, problems: list[Problem], lang: i18n.Lang) -> None:
@@ -140,14 +146,26 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
         header_row = result.table.header_row + 1
         for key, col, header in score_columns(result, port.used_width(grid.name), lg):
             values = {int(r): score_cell(key, v, m, lg)[0] for r, v in result.frame[key].items()}
-            port.write_column(grid.name, col, values, header=(header_row, header) if header else None,
-                              number_format="0.00" if key == "score" else None)
+            port.write_column(
+                grid.name,
+                col,
+                values,
+                header=(header_row, header) if header else None,
+                number_format="0.00" if key == "score" else None,
+            )
         port.put_sheet(sheet_names("ranking")[0 if lg == "zh" else 1], lambda wb: write_ranking(wb, result, m, lg))
         _put_problems(port, result.problems, lg)
         counts = result.register.counts_by_level()
         levels = [_say("excel_level_count", lg, name=m.level_name(k, lg), count=counts[k]) for k in (1, 2, 3)]
-        port.tell(_say("excel_scored", lg, scored=len(result.register.risks), levels=("，" if lg == "zh" else ", ").join(levels))
-                  + _problems_note(result.problems, lg))
+        port.tell(
+            _say(
+                "excel_scored",
+                lg,
+                scored=len(result.register.risks),
+                levels=("，" if lg == "zh" else ", ").join(levels),
+            )
+            + _problems_note(result.problems, lg)
+        )
         return result
 
     return _run(port, lg, work)
@@ -158,7 +176,8 @@ def workbook_problems(port: WorkbookPort, methodology: Methodology | None, as_of
     """Every problem the readers find in the workbook: the unit workbook reader's (参数设置, 单位信息,
     风险清单, control matrices), and the duty and self-evaluation checks' when the workbook has
     those sheets. The same problem found twice is listed once."""
-    from icx.io.duties import check_conflicts as run_conflicts, find_duties_sheet
+    from icx.io.duties import check_conflicts as run_conflicts
+    from icx.io.duties import find_duties_sheet
     from icx.io.evaluation_sheet import find_evaluation_sheet, read_evaluation
     from icx.io.unit_workbook import read_unit_workbook
 
@@ -191,8 +210,12 @@ def _previous_highlights(port: WorkbookPort, lang: i18n.Lang) -> dict[str, list[
 
 
 @xw.sub
-def validate_workbook(port: WorkbookPort | None = None, methodology: Methodology | None = None,
-                      as_of: dt.date | None = None, lang: str = "zh") -> Any:
+def validate_workbook(
+    port: WorkbookPort | None = None,
+    methodology: Methodology | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
     """数据校验: list every problem in 问题清单 and highlight the cells concerned."""
     lg = _lang(lang)
 
@@ -213,8 +236,11 @@ def validate_workbook(port: WorkbookPort | None = None, methodology: Methodology
             for sheet, cells in by_sheet.items():
                 port.highlight(sheet, cells, color)
         errors, warnings = _counts(problems)
-        port.tell(_say("excel_valid", lg) if not problems else
-                  _say("excel_invalid", lg, errors=errors, warnings=warnings) + "\n" + problems_text(problems, lg))
+        port.tell(
+            _say("excel_valid", lg)
+            if not problems
+            else _say("excel_invalid", lg, errors=errors, warnings=warnings) + "\n" + problems_text(problems, lg)
+        )
         return problems
 
     return _run(port, lg, work)
@@ -248,8 +274,12 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
 
 # --- 自我评价 -----------------------------------------------------------------------------------
 @xw.sub
-def evaluate_checklist(port: WorkbookPort | None = None, methodology: Methodology | None = None,
-                       as_of: dt.date | None = None, lang: str = "zh") -> Any:
+def evaluate_checklist(
+    port: WorkbookPort | None = None,
+    methodology: Methodology | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
     """自我评价: the 评价结果 sheet (as ``icx check evaluation``), deficiencies overdue as of today."""
     lg = _lang(lang)
 
@@ -267,10 +297,19 @@ def evaluate_checklist(port: WorkbookPort | None = None, methodology: Methodolog
         port.put_sheet(title, lambda wb: write_evaluation_sheet(wb, result, lg, m, sheet.config))
         _put_problems(port, sheet.problems, lg)
         percent = result.overall.percent
-        port.tell(_say("excel_evaluated", lg, percent="—" if percent is None else f"{percent:g}",
-                       total=len(result.deficiencies), open=len(result.open_deficiencies),
-                       overdue=len(result.overdue_deficiencies), as_of=result.as_of, sheet=title)
-                  + _problems_note(sheet.problems, lg))
+        port.tell(
+            _say(
+                "excel_evaluated",
+                lg,
+                percent="—" if percent is None else f"{percent:g}",
+                total=len(result.deficiencies),
+                open=len(result.open_deficiencies),
+                overdue=len(result.overdue_deficiencies),
+                as_of=result.as_of,
+                sheet=title,
+            )
+            + _problems_note(sheet.problems, lg)
+        )
         return sheet
 
     return _run(port, lg, work)
@@ -292,8 +331,13 @@ def _folder_of(port: WorkbookPort, folder: str | Path | None, lang: i18n.Lang) -
 
 
 @xw.sub
-def build_summary(folder: str | Path | None = None, port: WorkbookPort | None = None, output: str | Path | None = None,
-                  as_of: dt.date | None = None, lang: str = "zh") -> Any:
+def build_summary(
+    folder: str | Path | None = None,
+    port: WorkbookPort | None = None,
+    output: str | Path | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
     """生成汇总: consolidate every unit workbook of a folder into the committee summary and the
     units' feedback (as ``icx consolidate FOLDER -o FOLDER/委员会汇总.xlsx --feedback FOLDER/反馈``,
     with ``--roster FOLDER/单位名单.xlsx`` when that file exists), then open the summary."""
@@ -317,8 +361,10 @@ def build_summary(folder: str | Path | None = None, port: WorkbookPort | None = 
             raise IcxError(result.problems())
         write_summary(result, target, lg)
         written = write_feedback(result, feedback, lg)
-        port.tell(_say("excel_summary_built", lg, units=len(result.units), path=target, feedback=len(written))
-                  + ("\n" + problems_text(result.problems(), lg) if result.problems() else ""))
+        port.tell(
+            _say("excel_summary_built", lg, units=len(result.units), path=target, feedback=len(written))
+            + ("\n" + problems_text(result.problems(), lg) if result.problems() else "")
+        )
         port.open_file(target)
         return target
 
@@ -331,9 +377,15 @@ def _first_existing(folder: Path, names: Iterable[str]) -> Path | None:
 
 
 @xw.sub
-def email_summary(summary: str | Path | None = None, port: WorkbookPort | None = None,
-                  recipients: str | Path | None = None, config: str | Path | None = None,
-                  feedback: str | Path | None = None, dry_run: str | Path | None = None, lang: str = "zh") -> Any:
+def email_summary(
+    summary: str | Path | None = None,
+    port: WorkbookPort | None = None,
+    recipients: str | Path | None = None,
+    config: str | Path | None = None,
+    feedback: str | Path | None = None,
+    dry_run: str | Path | None = None,
+    lang: str = "zh",
+) -> Any:
     """发送邮件: send the committee summary (and the units' feedback) as ``icx email`` does.
 
     The summary is the active workbook when it is one (it has a 概览 sheet), else
@@ -361,7 +413,9 @@ def email_summary(summary: str | Path | None = None, port: WorkbookPort | None =
         if people is None:
             raise IcxError(Problem.of("excel_no_recipients", _names="、".join(RECIPIENTS_NAMES), _folder=str(folder)))
         settings = Path(config) if config else _first_existing(folder, (SMTP_NAME,))
-        units = Path(feedback) if feedback else (folder / FEEDBACK_FOLDER if (folder / FEEDBACK_FOLDER).is_dir() else None)
+        units = (
+            Path(feedback) if feedback else (folder / FEEDBACK_FOLDER if (folder / FEEDBACK_FOLDER).is_dir() else None)
+        )
         report = send_summary(chosen, people, feedback_dir=units, config=settings, dry_run=dry_run, lang=lg)
         lines = [report.summary_line(lg)]
         if report.problems:
@@ -387,5 +441,15 @@ def show_help(port: WorkbookPort | None = None, lang: str = "zh") -> Any:
 
 
 # The macros the ribbon calls, by the name its VBA callbacks use.
-MACROS = {f.__name__: f for f in (score_workbook, validate_workbook, check_conflicts, evaluate_checklist,
-                                  build_summary, email_summary, show_help)}
+MACROS = {
+    f.__name__: f
+    for f in (
+        score_workbook,
+        validate_workbook,
+        check_conflicts,
+        evaluate_checklist,
+        build_summary,
+        email_summary,
+        show_help,
+    )
+}

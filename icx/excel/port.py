@@ -14,9 +14,10 @@ a ``SheetPlan`` (values in one block, then fills, bold cells, number formats, wi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -48,8 +49,15 @@ class WorkbookPort(Protocol):
     def used_width(self, sheet: str) -> int:
         """How many columns the sheet uses (new columns go after them)."""
 
-    def write_column(self, sheet: str, col: int, values: Mapping[int, Any], *,
-                     header: tuple[int, str] | None = None, number_format: str | None = None) -> None:
+    def write_column(
+        self,
+        sheet: str,
+        col: int,
+        values: Mapping[int, Any],
+        *,
+        header: tuple[int, str] | None = None,
+        number_format: str | None = None,
+    ) -> None:
         """Write ``values`` (sheet row → value) into 0-based column ``col``; cells holding a formula
         keep it. ``header`` (row, text) writes a header cell in the header style."""
 
@@ -69,8 +77,13 @@ class WorkbookPort(Protocol):
         """Show a file the macro wrote (opened in Excel)."""
 
 
-def write_table(port: WorkbookPort, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
-                widths: Sequence[int] | None = None) -> None:
+def write_table(
+    port: WorkbookPort,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+) -> None:
     """A plain table on its own sheet (bold header, frozen, filtered), added or replaced."""
     from icx.io.scored_copy import replace_sheet, write_rows
 

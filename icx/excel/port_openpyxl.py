@@ -8,8 +8,9 @@ itself is never modified unless it is the target of ``save``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import PatternFill
@@ -33,7 +34,7 @@ class OpenpyxlPort:
         self.opened: list[Path] = []
 
     @classmethod
-    def open(cls, path: str | Path) -> "OpenpyxlPort":
+    def open(cls, path: str | Path) -> OpenpyxlPort:
         """A port over the workbook at ``path`` (checked and read like every untrusted file)."""
         path = Path(path)
         grids = load_grid(path)
@@ -63,8 +64,15 @@ class OpenpyxlPort:
     def used_width(self, sheet: str) -> int:
         return self.wb[sheet].max_column
 
-    def write_column(self, sheet: str, col: int, values: Mapping[int, Any], *,
-                     header: tuple[int, str] | None = None, number_format: str | None = None) -> None:
+    def write_column(
+        self,
+        sheet: str,
+        col: int,
+        values: Mapping[int, Any],
+        *,
+        header: tuple[int, str] | None = None,
+        number_format: str | None = None,
+    ) -> None:
         ws = self.wb[sheet]
         if header is not None:
             cell = ws.cell(row=header[0], column=col + 1, value=header[1])

@@ -6,8 +6,9 @@ applying the formatting a ``SheetPlan`` lists. xlwings is imported lazily, when 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from icx.excel.port import Render, SheetPlan, plan_of, rgb
 from icx.io.grid import Grid, fill_merged
@@ -60,9 +61,19 @@ def _rows_of(formula: Any) -> list[list[Any]]:
 
 
 # What a protected sheet allows, as Excel's Protection object names it (kept when icx re-protects).
-PROTECTION_FLAGS = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
-                    "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
-                    "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
+PROTECTION_FLAGS = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingColumns",
+    "AllowInsertingRows",
+    "AllowInsertingHyperlinks",
+    "AllowDeletingColumns",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+    "AllowUsingPivotTables",
+)
 
 
 @contextlib.contextmanager
@@ -92,7 +103,7 @@ class XlwingsPort:
         self.book = book
 
     @classmethod
-    def caller(cls) -> "XlwingsPort":
+    def caller(cls) -> XlwingsPort:
         """The workbook whose ribbon button was clicked (the active one, for the add-in)."""
         import xlwings as xw
 
@@ -137,8 +148,15 @@ class XlwingsPort:
     def used_width(self, sheet: str) -> int:
         return int(self.book.sheets[sheet].used_range.last_cell.column)
 
-    def write_column(self, sheet: str, col: int, values: Mapping[int, Any], *,
-                     header: tuple[int, str] | None = None, number_format: str | None = None) -> None:
+    def write_column(
+        self,
+        sheet: str,
+        col: int,
+        values: Mapping[int, Any],
+        *,
+        header: tuple[int, str] | None = None,
+        number_format: str | None = None,
+    ) -> None:
         sh = self.book.sheets[sheet]
         with _unprotected(sh):
             if header is not None:
@@ -149,8 +167,11 @@ class XlwingsPort:
             for first, last in _runs(sorted(values)):
                 formulas = _rows_of(sh.range((first, col + 1), (last, col + 1)).formula)
                 # The workbook's own formulas stay untouched: only the other cells are written.
-                mine = [row for row in range(first, last + 1)
-                        if not (isinstance(formulas[row - first][0], str) and formulas[row - first][0].startswith("="))]
+                mine = [
+                    row
+                    for row in range(first, last + 1)
+                    if not (isinstance(formulas[row - first][0], str) and formulas[row - first][0].startswith("="))
+                ]
                 for start, end in _runs(mine):
                     block = sh.range((start, col + 1), (end, col + 1))
                     block.value = [[as_text_safe(values[row])] for row in range(start, end + 1)]

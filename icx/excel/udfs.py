@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ class _Range:
     def fold(self, answers: np.ndarray, shape: tuple[int, int] | None = None) -> Cells:
         return answers.reshape(shape or self.shape).tolist()
 
-    def broadcast_to(self, other: "_Range") -> "_Range":
+    def broadcast_to(self, other: _Range) -> _Range:
         """This range repeated to ``other``'s shape when it is a single cell."""
         if self.shape == other.shape or self.size != 1:
             return self
@@ -219,7 +220,12 @@ def _matrix_methodology(levels: tuple[tuple[int, ...], ...]) -> Methodology:
 
 # --- the functions ------------------------------------------------------------------------------
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, err_to_str=True, doc=RANGE_DOC + " 分值1–5、概率(0.35或35%)或措辞(较高/很可能)。Scores, probabilities or wordings.")
+@xw.arg(
+    "values",
+    ndim=2,
+    err_to_str=True,
+    doc=RANGE_DOC + " 分值1–5、概率(0.35或35%)或措辞(较高/很可能)。Scores, probabilities or wordings.",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_LIKELIHOOD(values, lang="zh"):
@@ -231,8 +237,18 @@ def ICX_LIKELIHOOD(values, lang="zh"):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, err_to_str=True, doc=RANGE_DOC + " 分值1–5、带¥/元/万的损失金额或措辞(重大/中等受损)。Scores, money with ¥/元/万, or wordings.")
-@xw.arg("amounts", ndim=2, err_to_str=True, doc="可选：同样大小的预计损失金额(元)区域，取较严重者。Optional: loss amounts in yuan, same size; the worse impact wins.")
+@xw.arg(
+    "values",
+    ndim=2,
+    err_to_str=True,
+    doc=RANGE_DOC + " 分值1–5、带¥/元/万的损失金额或措辞(重大/中等受损)。Scores, money with ¥/元/万, or wordings.",
+)
+@xw.arg(
+    "amounts",
+    ndim=2,
+    err_to_str=True,
+    doc="可选：同样大小的预计损失金额(元)区域，取较严重者。Optional: loss amounts in yuan, same size; the worse impact wins.",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_IMPACT(values, amounts=None, lang="zh"):
@@ -247,13 +263,28 @@ def ICX_IMPACT(values, amounts=None, lang="zh"):
     return rng.fold(_present(checked.values, _errors(checked.problems, lg)))
 
 
-AVG_KINDS = {"": "score", "score": "score", "分值": "score",
-             "likelihood": "likelihood", "可能性": "likelihood", "impact": "impact", "影响程度": "impact"}
+AVG_KINDS = {
+    "": "score",
+    "score": "score",
+    "分值": "score",
+    "likelihood": "likelihood",
+    "可能性": "likelihood",
+    "impact": "impact",
+    "影响程度": "impact",
+}
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("scores", ndim=2, err_to_str=True, doc="评估人打分区域：每行一项风险，每列一名评估人。Assessors' scores: one row per risk, one column per assessor.")
-@xw.arg("kind", doc="可选：留空=1–5分值；“可能性”或“影响程度”时也接受概率、金额和措辞。Optional: empty for 1–5 scores; 'likelihood' or 'impact' also reads probabilities, amounts, wordings.")
+@xw.arg(
+    "scores",
+    ndim=2,
+    err_to_str=True,
+    doc="评估人打分区域：每行一项风险，每列一名评估人。Assessors' scores: one row per risk, one column per assessor.",
+)
+@xw.arg(
+    "kind",
+    doc="可选：留空=1–5分值；“可能性”或“影响程度”时也接受概率、金额和措辞。Optional: empty for 1–5 scores; 'likelihood' or 'impact' also reads probabilities, amounts, wordings.",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_AVG(scores, kind="", lang="zh"):
@@ -263,9 +294,11 @@ def ICX_AVG(scores, kind="", lang="zh"):
     if chosen is None:
         raise IcxError(Problem.of("excel_avg_kind", given=kind))
     rng = _Range(scores)
-    parse = {"score": lambda s: vec.check_score(s, blank="skip"),
-             "likelihood": lambda s: vec.likelihood(s, blank="skip"),
-             "impact": lambda s: vec.impact(s, blank="skip")}[chosen]
+    parse = {
+        "score": lambda s: vec.check_score(s, blank="skip"),
+        "likelihood": lambda s: vec.likelihood(s, blank="skip"),
+        "impact": lambda s: vec.impact(s, blank="skip"),
+    }[chosen]
     parsed = parse(rng.flat)
     rows, width = rng.shape
     table = pd.DataFrame(parsed.values.to_numpy(dtype=float).reshape(rows, width))
@@ -288,8 +321,18 @@ def _scores_pair(likelihood: Any, impact: Any, lang: i18n.Lang) -> tuple[_Range,
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("likelihood", ndim=2, err_to_str=True, doc="可能性（1–5，可为平均后的小数）。Likelihood values 1–5 (averages may be fractional).")
-@xw.arg("impact", ndim=2, err_to_str=True, doc="影响程度（1–5），与可能性区域同样大小。Impact values 1–5, same size as likelihood.")
+@xw.arg(
+    "likelihood",
+    ndim=2,
+    err_to_str=True,
+    doc="可能性（1–5，可为平均后的小数）。Likelihood values 1–5 (averages may be fractional).",
+)
+@xw.arg(
+    "impact",
+    ndim=2,
+    err_to_str=True,
+    doc="影响程度（1–5），与可能性区域同样大小。Impact values 1–5, same size as likelihood.",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_SCORE(likelihood, impact, lang="zh"):
@@ -313,8 +356,17 @@ def ICX_BAND(values, lang="zh"):
 
 @xw.func(category=CATEGORY)
 @xw.arg("likelihood", ndim=2, err_to_str=True, doc="可能性（1–5）。Likelihood values 1–5.")
-@xw.arg("impact", ndim=2, err_to_str=True, doc="影响程度（1–5），与可能性区域同样大小。Impact values 1–5, same size as likelihood.")
-@xw.arg("matrix", ndim=2, doc="可选：参数设置表中的5×5等级矩阵（可含表头成6×6）。Optional: the 5×5 level matrix of the 参数设置 sheet (6×6 with headers).")
+@xw.arg(
+    "impact",
+    ndim=2,
+    err_to_str=True,
+    doc="影响程度（1–5），与可能性区域同样大小。Impact values 1–5, same size as likelihood.",
+)
+@xw.arg(
+    "matrix",
+    ndim=2,
+    doc="可选：参数设置表中的5×5等级矩阵（可含表头成6×6）。Optional: the 5×5 level matrix of the 参数设置 sheet (6×6 with headers).",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_LEVEL(likelihood, impact, matrix=None, lang="zh"):
@@ -343,9 +395,16 @@ def ICX_LEVEL_LABEL(levels, lang="zh"):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("ids", ndim=2, err_to_str=True, doc="风险编号列（同分同级时按编号排）。Risk ids (ties on score and level are ordered by id).")
+@xw.arg(
+    "ids",
+    ndim=2,
+    err_to_str=True,
+    doc="风险编号列（同分同级时按编号排）。Risk ids (ties on score and level are ordered by id).",
+)
 @xw.arg("scores", ndim=2, err_to_str=True, doc="风险评分列。Risk scores.")
-@xw.arg("levels", ndim=2, err_to_str=True, doc="风险等级列（1–3或一级/二级/三级）。Risk levels (1–3 or 一级/二级/三级).")
+@xw.arg(
+    "levels", ndim=2, err_to_str=True, doc="风险等级列（1–3或一级/二级/三级）。Risk levels (1–3 or 一级/二级/三级)."
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_RANK(ids, scores, levels, lang="zh"):
@@ -367,8 +426,17 @@ def ICX_RANK(ids, scores, levels, lang="zh"):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("duties", ndim=2, err_to_str=True, doc="每行一人（或一个岗位）：所任职责（一格可写多项，以、分隔）；或在职责表头下用√/是标记。One row per person or post: the duties held, or marks (√, 是, 1) under duty headers.")
-@xw.arg("headers", ndim=2, doc="可选：职责名称（表头行，与区域同宽）；给出时区域中的单元格为标记。Optional: the duty names over the columns; the cells are then marks.")
+@xw.arg(
+    "duties",
+    ndim=2,
+    err_to_str=True,
+    doc="每行一人（或一个岗位）：所任职责（一格可写多项，以、分隔）；或在职责表头下用√/是标记。One row per person or post: the duties held, or marks (√, 是, 1) under duty headers.",
+)
+@xw.arg(
+    "headers",
+    ndim=2,
+    doc="可选：职责名称（表头行，与区域同宽）；给出时区域中的单元格为标记。Optional: the duty names over the columns; the cells are then marks.",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_CONFLICT(duties, headers=None, lang="zh"):
@@ -416,9 +484,22 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("results", ndim=2, err_to_str=True, doc="评价结果：符合、基本符合、不符合、不适用。Results: 符合 (compliant), 基本符合 (largely), 不符合 (not), 不适用 (n/a).")
-@xw.arg("weights", ndim=2, err_to_str=True, doc="权重（分值），与评价结果同样大小或单个值。Weights, same size as the results or one value.")
-@xw.arg("partial", doc="可选：“基本符合”得分比例，默认0.5。Optional: share of the weight a 基本符合 item earns (default 0.5).")
+@xw.arg(
+    "results",
+    ndim=2,
+    err_to_str=True,
+    doc="评价结果：符合、基本符合、不符合、不适用。Results: 符合 (compliant), 基本符合 (largely), 不符合 (not), 不适用 (n/a).",
+)
+@xw.arg(
+    "weights",
+    ndim=2,
+    err_to_str=True,
+    doc="权重（分值），与评价结果同样大小或单个值。Weights, same size as the results or one value.",
+)
+@xw.arg(
+    "partial",
+    doc="可选：“基本符合”得分比例，默认0.5。Optional: share of the weight a 基本符合 item earns (default 0.5).",
+)
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
@@ -452,5 +533,15 @@ def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
 
 
 # The functions Excel imports from this module, in the order the function wizard lists them.
-FUNCTIONS = (ICX_LIKELIHOOD, ICX_IMPACT, ICX_AVG, ICX_SCORE, ICX_BAND, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_RANK,
-             ICX_CONFLICT, ICX_EVAL_SCORE)
+FUNCTIONS = (
+    ICX_LIKELIHOOD,
+    ICX_IMPACT,
+    ICX_AVG,
+    ICX_SCORE,
+    ICX_BAND,
+    ICX_LEVEL,
+    ICX_LEVEL_LABEL,
+    ICX_RANK,
+    ICX_CONFLICT,
+    ICX_EVAL_SCORE,
+)

@@ -20,8 +20,17 @@ from typing import Any
 
 from icx import i18n
 from icx.core.conflicts import (
-    ConflictInputs, ConflictReport, PostDuties, RuleLibrary, apply_unit_rules, default_library, find_conflicts,
-    read_controls, read_post_duties, read_transactions, unknown_posts,
+    ConflictInputs,
+    ConflictReport,
+    PostDuties,
+    RuleLibrary,
+    apply_unit_rules,
+    default_library,
+    find_conflicts,
+    read_controls,
+    read_post_duties,
+    read_transactions,
+    unknown_posts,
 )
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
@@ -33,8 +42,13 @@ from icx.io.table import HEADER_SEARCH_ROWS, KNOWN_TEXTS, Table, columns, match_
 
 DUTY_TABLES = ("duty_rules", "post_duties", "person_posts")
 REQUIRED_TABLES = ("post_duties", "person_posts")
-SOURCE_KEY = {"duty_rules": "rule_id", "post_duties": "post", "person_posts": "person",
-              "control_matrix": "control_id", "transaction_log": "voucher"}
+SOURCE_KEY = {
+    "duty_rules": "rule_id",
+    "post_duties": "post",
+    "person_posts": "person",
+    "control_matrix": "control_id",
+    "transaction_log": "voucher",
+}
 AREA_SEPARATORS = re.compile(r"^[\s\-－—–_·:：()（）]+|[\s()（）]+$")
 
 
@@ -140,8 +154,14 @@ def read_duty_tables(grid: Grid, file: str | None = None) -> DutyTables:
 
 def _table_missing(grid: Grid, table: str, file: str | None) -> Problem:
     needed = "、".join(s.zh for s in columns(table) if s.required)
-    return Problem.of("check_table_missing", _sheet=grid.name, _table=i18n.label(f"conflicts_table_{table}"), _needed=needed,
-                      file=file, sheet=grid.name)
+    return Problem.of(
+        "check_table_missing",
+        _sheet=grid.name,
+        _table=i18n.label(f"conflicts_table_{table}"),
+        _needed=needed,
+        file=file,
+        sheet=grid.name,
+    )
 
 
 def _with_source(table: Table, key: str) -> Rows:
@@ -163,14 +183,15 @@ def matrix_area(sheet_name: str, methodology: Methodology) -> str:
     """The area code a control-matrix sheet's name ends with ('风险控制矩阵-预算' → 'budget')."""
     for prefix in sheet_names("control_matrix"):
         if sheet_name.lower().startswith(prefix.lower()):
-            rest = AREA_SEPARATORS.sub("", sheet_name[len(prefix):])
+            rest = AREA_SEPARATORS.sub("", sheet_name[len(prefix) :])
             area = methodology.area(rest) if rest else None
             return area.code if area else ""
     return ""
 
 
-def read_control_matrices(book: WorkbookGrid, file: str | None = None, methodology: Methodology | None = None
-                          ) -> tuple[Rows, list[Problem]]:
+def read_control_matrices(
+    book: WorkbookGrid, file: str | None = None, methodology: Methodology | None = None
+) -> tuple[Rows, list[Problem]]:
     """Every control of every control-matrix sheet that names at least one post, with 'area' and
     'source'. Sheets without the post columns are skipped quietly (nothing to check there)."""
     m = methodology or default_methodology()
@@ -213,8 +234,13 @@ class ConflictCheck:
         return bool(self.sheets_read)
 
 
-def check_conflicts(book: WorkbookGrid, *, file: str | None = None, methodology: Methodology | None = None,
-                    library: RuleLibrary | None = None) -> ConflictCheck:
+def check_conflicts(
+    book: WorkbookGrid,
+    *,
+    file: str | None = None,
+    methodology: Methodology | None = None,
+    library: RuleLibrary | None = None,
+) -> ConflictCheck:
     """Read the duties sheet, control matrices and transaction log of ``book`` and run every check.
 
     Without ``methodology`` the workbook's own (参数设置: its area names) is used, else the default.
@@ -265,4 +291,3 @@ def check_conflicts(book: WorkbookGrid, *, file: str | None = None, methodology:
     inputs = ConflictInputs(lib, posts, roster, controls, transactions)
     report = ConflictReport(find_conflicts(inputs) if sheets else [], problems)
     return ConflictCheck(report, inputs, duty_tables, sheets, m)
-

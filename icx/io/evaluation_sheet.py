@@ -55,9 +55,15 @@ def config_from_settings(settings: SettingsResult, config: EvaluationConfig) -> 
     return changed, changed != config
 
 
-def read_evaluation(book: WorkbookGrid, *, as_of: dt.date, file: str | None = None,
-                    methodology: Methodology | None = None, config: EvaluationConfig | None = None,
-                    settings: SettingsResult | None = None) -> EvaluationSheet:
+def read_evaluation(
+    book: WorkbookGrid,
+    *,
+    as_of: dt.date,
+    file: str | None = None,
+    methodology: Methodology | None = None,
+    config: EvaluationConfig | None = None,
+    settings: SettingsResult | None = None,
+) -> EvaluationSheet:
     """Score the 自我评价 sheet of ``book`` as of ``as_of``.
 
     ``config`` given by the caller wins over the workbook's 参数设置 sheet. A caller that has read
@@ -86,8 +92,13 @@ def read_evaluation(book: WorkbookGrid, *, as_of: dt.date, file: str | None = No
     problems += table.problems
     if table.header_row < 0:
         return EvaluationSheet(None, table, config, problems, source, m)
-    rows = table.rows.with_column("source", [f"{table.sheet}!{table.cell(r, 'item_id')}" if "item_id" in table.columns
-                                             else table.sheet for r in table.rows.index])
+    rows = table.rows.with_column(
+        "source",
+        [
+            f"{table.sheet}!{table.cell(r, 'item_id')}" if "item_id" in table.columns else table.sheet
+            for r in table.rows.index
+        ],
+    )
     result = evaluate(rows, as_of, config, m)
     located = [table.locate(p, file) for p in result.problems]
     result.problems = located

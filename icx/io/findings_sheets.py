@@ -13,8 +13,9 @@ Headers come from the catalogue (``columns("conflicts")`` …); unit text is wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -35,12 +36,39 @@ SEVERITY_FILLS = {"high": "F8CBAD", "medium": "FFE699", "low": "E2EFDA"}
 OVERDUE_FILL = "F8CBAD"
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
-CONFLICT_WIDTHS = {"person": 10, "employee_id": 8, "posts": 18, "duty_a": 12, "duty_b": 12, "rule_id": 9, "area": 8,
-                   "basis": 30, "kind": 12, "severity": 6, "fix": 36, "reference": 12, "period": 13, "source": 16}
+CONFLICT_WIDTHS = {
+    "person": 10,
+    "employee_id": 8,
+    "posts": 18,
+    "duty_a": 12,
+    "duty_b": 12,
+    "rule_id": 9,
+    "area": 8,
+    "basis": 30,
+    "kind": 12,
+    "severity": 6,
+    "fix": 36,
+    "reference": 12,
+    "period": 13,
+    "source": 16,
+}
 LINE_HEIGHT = 15  # points per line of wrapped text
-DEFICIENCY_WIDTHS = {"item_id": 10, "area": 12, "focus": 24, "result": 10, "deficiency": 36, "grade": 10,
-                     "rectification": 30, "owner": 10, "owner_email": 22, "deadline": 12, "status": 10, "overdue": 8,
-                     "days_overdue": 8, "source": 16}
+DEFICIENCY_WIDTHS = {
+    "item_id": 10,
+    "area": 12,
+    "focus": 24,
+    "result": 10,
+    "deficiency": 36,
+    "grade": 10,
+    "rectification": 30,
+    "owner": 10,
+    "owner_email": 22,
+    "deadline": 12,
+    "status": 10,
+    "overdue": 8,
+    "days_overdue": 8,
+    "source": 16,
+}
 
 
 def _headers(table: str, lang: i18n.Lang) -> list[str]:
@@ -103,10 +131,10 @@ def _rows(ws: Worksheet, first_row: int, first_col: int, rows: Iterable[Sequence
     return r
 
 
-
 # --- 冲突清单 -----------------------------------------------------------------------------------
-def write_conflicts_sheet(wb: openpyxl.Workbook, report: ConflictReport, lang: i18n.Lang = "zh",
-                          methodology: Methodology | None = None) -> Worksheet:
+def write_conflicts_sheet(
+    wb: openpyxl.Workbook, report: ConflictReport, lang: i18n.Lang = "zh", methodology: Methodology | None = None
+) -> Worksheet:
     """Add (or replace) the 冲突清单 sheet for ``report``."""
     m = methodology or default_methodology()
     ws = replace_sheet(wb, sheet_names("conflicts")[0 if lang == "zh" else 1])
@@ -117,11 +145,20 @@ def write_conflicts_sheet(wb: openpyxl.Workbook, report: ConflictReport, lang: i
     rows = []
     for c in report.conflicts:
         values = {
-            "person": c.person, "employee_id": c.employee_id, "posts": "、".join(c.posts),
-            "duty_a": c.duty_a_en if en else c.duty_a, "duty_b": c.duty_b_en if en else c.duty_b, "rule_id": c.rule_id,
-            "area": areas.get(c.area, c.area), "basis": c.basis_en if en else c.basis, "kind": c.kind_label(lang),
-            "severity": c.severity_label(lang), "fix": c.fix_en if en else c.fix, "reference": c.reference,
-            "period": c.period, "source": "；".join(c.sources),
+            "person": c.person,
+            "employee_id": c.employee_id,
+            "posts": "、".join(c.posts),
+            "duty_a": c.duty_a_en if en else c.duty_a,
+            "duty_b": c.duty_b_en if en else c.duty_b,
+            "rule_id": c.rule_id,
+            "area": areas.get(c.area, c.area),
+            "basis": c.basis_en if en else c.basis,
+            "kind": c.kind_label(lang),
+            "severity": c.severity_label(lang),
+            "fix": c.fix_en if en else c.fix,
+            "reference": c.reference,
+            "period": c.period,
+            "source": "；".join(c.sources),
         }
         rows.append([values[k] for k in keys])
     last = _rows(ws, 2, 1, rows)
@@ -156,15 +193,22 @@ def _conflict_counts(ws: Worksheet, report: ConflictReport, col: int, m: Methodo
     for c in range(col, col + 5):
         ws.cell(row=last, column=c).font = Font(bold=True)
     if not report.conflicts:
-        ws.cell(row=last + 2, column=col, value=i18n.label("conflicts_none", lang)).font = Font(bold=True, color="375623")
+        ws.cell(row=last + 2, column=col, value=i18n.label("conflicts_none", lang)).font = Font(
+            bold=True, color="375623"
+        )
     ws.column_dimensions[get_column_letter(col)].width = 14
     for c in range(col + 1, col + 5):
         ws.column_dimensions[get_column_letter(c)].width = 8
 
 
 # --- 评价结果 -----------------------------------------------------------------------------------
-def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang: i18n.Lang = "zh",
-                           methodology: Methodology | None = None, config: EvaluationConfig | None = None) -> Worksheet:
+def write_evaluation_sheet(
+    wb: openpyxl.Workbook,
+    result: EvaluationResult,
+    lang: i18n.Lang = "zh",
+    methodology: Methodology | None = None,
+    config: EvaluationConfig | None = None,
+) -> Worksheet:
     """Add (or replace) the 评价结果 sheet: scores by area, deficiency counts, deficiency list."""
     m = methodology or default_methodology()
     cfg = config or default_config()
@@ -172,7 +216,10 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
     label = lambda key: i18n.label(key, lang)  # noqa: E731
     ws.cell(row=1, column=1, value=label("evaluation_title")).font = TITLE_FONT
     # label in A:C (merged: the labels are long), value in D
-    for row, key, value in ((2, "evaluation_as_of", result.as_of), (3, "evaluation_partial_note", result.partial_factor)):
+    for row, key, value in (
+        (2, "evaluation_as_of", result.as_of),
+        (3, "evaluation_partial_note", result.partial_factor),
+    ):
         ws.cell(row=row, column=1, value=label(key))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         cell = ws.cell(row=row, column=4, value=value)
@@ -187,8 +234,20 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
     area_rows = []
     for score in [*result.areas, result.overall]:
         name = areas.get(score.area, score.area) if score.area else label("evaluation_overall")
-        area_rows.append([name, score.items, score.applicable, score.weight, score.score, score.percent,
-                          score.design_percent, score.operating_percent, score.not_compliant, score.deficiencies])
+        area_rows.append(
+            [
+                name,
+                score.items,
+                score.applicable,
+                score.weight,
+                score.score,
+                score.percent,
+                score.design_percent,
+                score.operating_percent,
+                score.not_compliant,
+                score.deficiencies,
+            ]
+        )
     last = _rows(ws, row + 2, 1, area_rows)
     for r in range(row + 2, last + 1):
         for c in (4, 5):
@@ -208,8 +267,14 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
             continue
         name = cfg.wording("grades", code).label(lang) if code else label("evaluation_ungraded")
         grade_rows.append([name, n["total"], n["open"], n["overdue"]])
-    grade_rows.append([label("evaluation_overall"), len(result.deficiencies), len(result.open_deficiencies),
-                       len(result.overdue_deficiencies)])
+    grade_rows.append(
+        [
+            label("evaluation_overall"),
+            len(result.deficiencies),
+            len(result.open_deficiencies),
+            len(result.overdue_deficiencies),
+        ]
+    )
     last = _rows(ws, row + 2, 1, grade_rows)
     for c in range(1, 5):
         ws.cell(row=last, column=c).font = Font(bold=True)
@@ -222,12 +287,20 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
     deficiency_rows = []
     for d in result.deficiencies:
         values = {
-            "item_id": d.item_id, "area": areas.get(d.area, d.area), "focus": d.focus,
-            "result": cfg.wording("results", d.result).label(lang), "deficiency": d.description,
-            "grade": cfg.wording("grades", d.grade).label(lang) if d.grade else "", "rectification": d.rectification,
-            "owner": d.owner, "owner_email": d.owner_email, "deadline": d.deadline,
-            "status": cfg.wording("statuses", d.status).label(lang), "overdue": yes if d.overdue else no,
-            "days_overdue": d.days_overdue or None, "source": d.source,
+            "item_id": d.item_id,
+            "area": areas.get(d.area, d.area),
+            "focus": d.focus,
+            "result": cfg.wording("results", d.result).label(lang),
+            "deficiency": d.description,
+            "grade": cfg.wording("grades", d.grade).label(lang) if d.grade else "",
+            "rectification": d.rectification,
+            "owner": d.owner,
+            "owner_email": d.owner_email,
+            "deadline": d.deadline,
+            "status": cfg.wording("statuses", d.status).label(lang),
+            "overdue": yes if d.overdue else no,
+            "days_overdue": d.days_overdue or None,
+            "source": d.source,
         }
         deficiency_rows.append([values[k] for k in keys])
     first = row + 2
@@ -248,10 +321,17 @@ def write_evaluation_sheet(wb: openpyxl.Workbook, result: EvaluationResult, lang
 
 
 # --- a checked copy -----------------------------------------------------------------------------
-def write_checked_copy(source: str | Path, target: str | Path, *, conflicts: ConflictReport | None = None,
-                       evaluation: EvaluationResult | None = None, problems: Sequence[Problem] = (),
-                       lang: i18n.Lang = "zh", methodology: Methodology | None = None,
-                       config: EvaluationConfig | None = None) -> Path:
+def write_checked_copy(
+    source: str | Path,
+    target: str | Path,
+    *,
+    conflicts: ConflictReport | None = None,
+    evaluation: EvaluationResult | None = None,
+    problems: Sequence[Problem] = (),
+    lang: i18n.Lang = "zh",
+    methodology: Methodology | None = None,
+    config: EvaluationConfig | None = None,
+) -> Path:
     """A copy of ``source`` with the result sheets (and a 问题清单 sheet when there are problems)
     added, saved atomically to ``target``. ``source`` is only read."""
     wb = open_for_copy(source)

@@ -10,9 +10,10 @@ the range, so a merged area/owner cell reads the same on each row it spans.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import python_calamine
 
@@ -95,7 +96,9 @@ class WorkbookGrid:
         return [g for n, g in self.sheets.items() if any(normalize_word(n).startswith(k) for k in keys)]
 
 
-def fill_merged(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> frozenset[tuple[int, int]]:
+def fill_merged(
+    rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> frozenset[tuple[int, int]]:
     """Give every cell of each merged range ((r0, c0), (r1, c1), 0-based) its top-left value;
     returns the cells so filled (for ``Grid.filled``).
 
@@ -148,7 +151,9 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
             try:
                 sheet = book.get_sheet_by_name(name)
             except Exception as exc:  # malformed or hostile XML in this sheet: say so, never skip it
-                raise IcxError(Problem.of("sheet_unreadable", _detail=type(exc).__name__, file=str(path), sheet=name)) from exc
+                raise IcxError(
+                    Problem.of("sheet_unreadable", _detail=type(exc).__name__, file=str(path), sheet=name)
+                ) from exc
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
                 raise IcxError(
                     Problem.of(

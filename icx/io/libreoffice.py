@@ -20,9 +20,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 DEFAULT_TIMEOUT = 180.0
 RECALC_ALWAYS = 0

@@ -14,8 +14,8 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
@@ -68,8 +68,9 @@ def _with_ui_relationships(rels_xml: bytes, parts: Iterable[str]) -> bytes:
     for n, part in enumerate(sorted(parts), start=1):
         rel_id = next(f"rIdUI{k}" for k in range(n, n + 1000) if f"rIdUI{k}" not in taken)
         taken.add(rel_id)
-        ET.SubElement(root, f"{{{RELS_NS}}}Relationship",
-                      {"Id": rel_id, "Type": ui_relationship_type(part), "Target": part})
+        ET.SubElement(
+            root, f"{{{RELS_NS}}}Relationship", {"Id": rel_id, "Type": ui_relationship_type(part), "Target": part}
+        )
     return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

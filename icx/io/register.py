@@ -59,8 +59,11 @@ class RegisterResult:
         """Risk id → recomputed level, for the scored rows."""
         if not self.scored:
             return {}
-        return {text_of(risk_id): level for risk_id, level in zip(self.table.rows.column("id"), self.scored["level"])
-                if level is not None}
+        return {
+            text_of(risk_id): level
+            for risk_id, level in zip(self.table.rows.column("id"), self.scored["level"])
+            if level is not None
+        }
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,8 +125,9 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
     return grid
 
 
-def _assessor_columns(table: Table, prefix: str, kind: str, m: Methodology, file: str | None
-                      ) -> tuple[dict[int, list[float]], list[Problem]]:
+def _assessor_columns(
+    table: Table, prefix: str, kind: str, m: Methodology, file: str | None
+) -> tuple[dict[int, list[float]], list[Problem]]:
     """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
     parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
@@ -182,10 +186,12 @@ def read_register(
         "likelihood": [lk[i] if good else None for i, good in enumerate(ok)],
         "impact": [im[i] if good else None for i, good in enumerate(ok)],
     }
-    scored["score"] = [scoring.risk_score(a, b) if good else None
-                       for a, b, good in zip(scored["likelihood"], scored["impact"], ok)]
-    scored["level"] = [scoring.risk_level(a, b, m) if good else None
-                       for a, b, good in zip(scored["likelihood"], scored["impact"], ok)]
+    scored["score"] = [
+        scoring.risk_score(a, b) if good else None for a, b, good in zip(scored["likelihood"], scored["impact"], ok)
+    ]
+    scored["level"] = [
+        scoring.risk_level(a, b, m) if good else None for a, b, good in zip(scored["likelihood"], scored["impact"], ok)
+    ]
     scored["rank"] = _ranks(ids, scored["score"], scored["level"])
     scored["area_code"] = areas
     problems += _stored_differences(table, scored, m, file)
@@ -203,8 +209,15 @@ def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None])
     return out
 
 
-def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, m: Methodology,
-             file: str | None, problems: list[Problem], bad: set[int]) -> list[float]:
+def _combine(
+    table: Table,
+    per_assessor: dict[int, list[float]],
+    key: str,
+    m: Methodology,
+    file: str | None,
+    problems: list[Problem],
+    bad: set[int],
+) -> list[float]:
     """Assessors' mean where they scored, else the single column; missing → one problem."""
     rows = table.rows
     mean = []
@@ -230,7 +243,11 @@ def _combine(table: Table, per_assessor: dict[int, list[float]], key: str, m: Me
     where = f"{key}_{numbers[0]}" if numbers else key
     for i, r in enumerate(rows.index):
         if mean[i] != mean[i] and r not in bad:
-            problems.append(table.locate(Problem.of("no_assessor_scores", row=r, field=where if where in table.columns else None), file))
+            problems.append(
+                table.locate(
+                    Problem.of("no_assessor_scores", row=r, field=where if where in table.columns else None), file
+                )
+            )
             bad.add(r)
     return mean
 
@@ -244,7 +261,9 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
     for r, value in zip(rows.index, rows.column("area")):
         area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
         if area is None and value is not None:
-            problems.append(table.locate(Problem.of("area_invalid", given=value, _accepted=accepted, row=r, field="area"), file))
+            problems.append(
+                table.locate(Problem.of("area_invalid", given=value, _accepted=accepted, row=r, field="area"), file)
+            )
             bad.add(r)
         codes.append(area.code if area is not None else "")
     return codes
@@ -258,7 +277,9 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
         if spec.required and spec.key in rows:
             for r, value in zip(rows.index, rows.column(spec.key)):
                 if value is None:
-                    problems.append(table.locate(Problem.of("required_blank", _column=spec.zh, row=r, field=spec.key), file))
+                    problems.append(
+                        table.locate(Problem.of("required_blank", _column=spec.zh, row=r, field=spec.key), file)
+                    )
                     bad.add(r)
 
 
@@ -269,7 +290,9 @@ def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[P
             continue
         if risk_id in first:
             where = table.cell(first[risk_id], "id")
-            problems.append(table.locate(Problem.of("duplicate_id", given=risk_id, _first=where, row=r, field="id"), file))
+            problems.append(
+                table.locate(Problem.of("duplicate_id", given=risk_id, _first=where, row=r, field="id"), file)
+            )
             bad.add(r)
         else:
             first[risk_id] = r
@@ -288,8 +311,21 @@ def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodolo
             value = _stored_level(stored, m) if key == "level" else as_number(stored)
             if value is None or abs(float(value) - float(computed)) > 1e-6:
                 shown = m.level_name(int(computed)) if key == "level" else f"{float(computed):g}"
-                out.append(table.locate(Problem.of("stored_differs", _what=what, _stored=text_of(stored), _computed=shown,
-                                                   severity="warning", row=r, field=key, given=stored), file))
+                out.append(
+                    table.locate(
+                        Problem.of(
+                            "stored_differs",
+                            _what=what,
+                            _stored=text_of(stored),
+                            _computed=shown,
+                            severity="warning",
+                            row=r,
+                            field=key,
+                            given=stored,
+                        ),
+                        file,
+                    )
+                )
     return out
 
 
@@ -304,8 +340,9 @@ def _stored_level(value: Any, m: Methodology) -> int | None:
     return None
 
 
-def _risks(table: Table, scored: dict[str, list[Any]], likelihoods: dict[int, list[float]],
-           impacts: dict[int, list[float]]) -> tuple[Risk, ...]:
+def _risks(
+    table: Table, scored: dict[str, list[Any]], likelihoods: dict[int, list[float]], impacts: dict[int, list[float]]
+) -> tuple[Risk, ...]:
     """Risk models for the scored rows."""
     numbers = sorted(set(likelihoods) | set(impacts))
     out = []
@@ -320,26 +357,28 @@ def _risks(table: Table, scored: dict[str, list[Any]], likelihoods: dict[int, li
                 assessments.append(Assessment(assessor=str(n), likelihood=l_value, impact=i_value))
         get = lambda key: _text(row.get(key))  # noqa: E731
         controls = tuple(c for c in re.split(CONTROL_SEPARATORS, get("controls")) if c.strip())
-        out.append(Risk(
-            id=text_of(row.get("id")),
-            area=scored["area_code"][i],
-            process_step=get("process_step"),
-            description=get("description"),
-            category=get("category"),
-            cause=get("cause"),
-            assessments=tuple(assessments),
-            likelihood=float(scored["likelihood"][i]),
-            impact=float(scored["impact"][i]),
-            score=float(scored["score"][i]),
-            level=int(scored["level"][i]),
-            response=get("response"),
-            owner_department=get("owner_department"),
-            owner=get("owner"),
-            controls=controls,
-            evidence=get("evidence"),
-            residual_likelihood=_residual(row.get("residual_likelihood")),
-            residual_impact=_residual(row.get("residual_impact")),
-        ))
+        out.append(
+            Risk(
+                id=text_of(row.get("id")),
+                area=scored["area_code"][i],
+                process_step=get("process_step"),
+                description=get("description"),
+                category=get("category"),
+                cause=get("cause"),
+                assessments=tuple(assessments),
+                likelihood=float(scored["likelihood"][i]),
+                impact=float(scored["impact"][i]),
+                score=float(scored["score"][i]),
+                level=int(scored["level"][i]),
+                response=get("response"),
+                owner_department=get("owner_department"),
+                owner=get("owner"),
+                controls=controls,
+                evidence=get("evidence"),
+                residual_likelihood=_residual(row.get("residual_likelihood")),
+                residual_impact=_residual(row.get("residual_impact")),
+            )
+        )
     return tuple(out)
 
 

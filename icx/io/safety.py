@@ -12,17 +12,18 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
-
-from icx.core.errors import IcxError, Problem
-from icx.io import deflate
-from icx.io.zip_writer import packed_data
+from typing import Any, NamedTuple
 
 # openpyxl parses with defusedxml when it is importable (openpyxl.xml.DEFUSEDXML); importing it
 # here makes the dependency explicit and fails loudly if the hardening is missing. (openpyxl
 # itself is imported by ``xml_hardened`` only: the calamine readers do not need it.)
 import defusedxml  # noqa: F401
+
+from icx.core.errors import IcxError, Problem
+from icx.io import deflate
+from icx.io.zip_writer import packed_data
 
 # Limits for one unit workbook. Real unit files are well under 5 MB; these stop zip bombs and
 # absurd uploads before any parser touches them.
@@ -114,7 +115,7 @@ def read_untrusted(path: str | Path) -> bytes:
             size = path.stat().st_size
             raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
     except OSError as exc:
-        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path)))
+        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path))) from exc
     return data
 
 

@@ -7,8 +7,9 @@ input (the standard template computes score/level itself) keep their formula.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,8 +26,21 @@ from icx.io.table import columns, sheet_names
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
-RANKING_KEYS = ("rank", "id", "area", "process_step", "description", "likelihood", "impact", "score", "level",
-                "response", "owner_department", "owner", "controls")
+RANKING_KEYS = (
+    "rank",
+    "id",
+    "area",
+    "process_step",
+    "description",
+    "likelihood",
+    "impact",
+    "score",
+    "level",
+    "response",
+    "owner_department",
+    "owner",
+    "controls",
+)
 RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 10, 14, 10, 20)
 PROBLEM_WIDTHS = (24, 14, 9, 8, 60, 60)
 SCORE_KEYS = ("score", "level", "rank")
@@ -96,7 +110,9 @@ def replace_sheet(wb: openpyxl.Workbook, title: str) -> Worksheet:
     return wb.create_sheet(title)
 
 
-def write_rows(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None) -> None:
+def write_rows(
+    ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None
+) -> None:
     """A simple table: bold header, frozen, filtered; text written as text (never a formula)."""
     for c, text in enumerate(header, start=1):
         cell = ws.cell(row=1, column=c, value=text)
@@ -112,7 +128,9 @@ def write_rows(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any
         ws.column_dimensions[get_column_letter(c)].width = width
 
 
-def ranking_rows(result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
+def ranking_rows(
+    result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh"
+) -> tuple[str, list[str], list[list[Any]]]:
     """The 风险识别排序表: its sheet name, header and rows."""
     title = sheet_names("ranking")[0 if lang == "zh" else 1]
     ranked = result.register.ranked()
@@ -120,11 +138,23 @@ def ranking_rows(result: RegisterResult, methodology: Methodology, lang: i18n.La
     area_names = {a.code: (a.short_zh or a.name_zh) if lang == "zh" else a.name_en for a in methodology.areas}
     rows = []
     for _, r in ranked.iterrows():
-        rows.append([
-            int(r["rank"]), r["id"], area_names.get(r["area"], r["area"]), r["process_step"], r["description"],
-            round(float(r["likelihood"]), 4), round(float(r["impact"]), 4), round(float(r["score"]), 4),
-            methodology.level_name(int(r["level"]), lang), r["response"], r["owner_department"], r["owner"], r["controls"],
-        ])
+        rows.append(
+            [
+                int(r["rank"]),
+                r["id"],
+                area_names.get(r["area"], r["area"]),
+                r["process_step"],
+                r["description"],
+                round(float(r["likelihood"]), 4),
+                round(float(r["impact"]), 4),
+                round(float(r["score"]), 4),
+                methodology.level_name(int(r["level"]), lang),
+                r["response"],
+                r["owner_department"],
+                r["owner"],
+                r["controls"],
+            ]
+        )
     return title, header, rows
 
 
@@ -133,7 +163,9 @@ def level_colors(methodology: Methodology, lang: i18n.Lang = "zh") -> dict[str, 
     return {lv.name_zh if lang == "zh" else lv.name_en: lv.color for lv in methodology.risk_levels}
 
 
-def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh") -> Worksheet:
+def write_ranking(
+    wb: openpyxl.Workbook, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh"
+) -> Worksheet:
     title, header, rows = ranking_rows(result, methodology, lang)
     ws = replace_sheet(wb, title)
     write_rows(ws, header, rows, widths=RANKING_WIDTHS)
@@ -149,11 +181,23 @@ def write_ranking(wb: openpyxl.Workbook, result: RegisterResult, methodology: Me
 def problem_rows(problems: Sequence[Problem], lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
     """The 问题清单: its sheet name, header and one row per problem."""
     title = sheet_names("problems")[0 if lang == "zh" else 1]
-    header = ["文件", "工作表", "单元格", "级别", "说明", "Message"] if lang == "zh" else \
-        ["File", "Sheet", "Cell", "Severity", "说明", "Message"]
+    header = (
+        ["文件", "工作表", "单元格", "级别", "说明", "Message"]
+        if lang == "zh"
+        else ["File", "Sheet", "Cell", "Severity", "说明", "Message"]
+    )
     severity = {"error": ("错误", "error"), "warning": ("提示", "warning")}
-    rows = [[Path(p.file).name if p.file else "", p.sheet or "", p.cell or (f"row {p.row}" if p.row is not None else ""),
-             severity[p.severity][0 if lang == "zh" else 1], p.message_zh, p.message_en] for p in problems]
+    rows = [
+        [
+            Path(p.file).name if p.file else "",
+            p.sheet or "",
+            p.cell or (f"row {p.row}" if p.row is not None else ""),
+            severity[p.severity][0 if lang == "zh" else 1],
+            p.message_zh,
+            p.message_en,
+        ]
+        for p in problems
+    ]
     return title, header, rows
 
 
@@ -168,8 +212,9 @@ def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18
     return ws
 
 
-def write_scored_copy(source: str | Path, target: str | Path, result: RegisterResult, methodology: Methodology,
-                      lang: i18n.Lang = "zh") -> Path:
+def write_scored_copy(
+    source: str | Path, target: str | Path, result: RegisterResult, methodology: Methodology, lang: i18n.Lang = "zh"
+) -> Path:
     """Save the scored copy of ``source`` to ``target`` atomically; ``source`` is not touched."""
     wb = open_for_copy(source)
     fill_scores(wb[result.table.sheet], result, methodology, lang)

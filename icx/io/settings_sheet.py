@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from icx import i18n
 from icx.core.errors import InvalidMethodology, Problem
@@ -28,8 +29,16 @@ from icx.io.table import Table, columns, find_header, match_header, read_table, 
 
 # Tables stacked in the left block end at their first blank row; the right block's run to the end.
 STACKED = ("settings_likelihood", "settings_impact", "settings_levels")
-OWN_WORDINGS = ("name_zh", "name_en", "description_zh", "description_en", "reputation_zh", "reputation_en",
-                "operations_zh", "operations_en")
+OWN_WORDINGS = (
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "reputation_zh",
+    "reputation_en",
+    "operations_zh",
+    "operations_en",
+)
 HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
 
@@ -68,7 +77,9 @@ class _Reader:
 
     # --- plumbing --------------------------------------------------------------------------------
     def problem(self, key: str, cell: str | None, severity: str = "error", **values: Any) -> None:
-        self.problems.append(Problem.of(key, severity=severity, file=self.file, sheet=self.grid.name, cell=cell, **values))
+        self.problems.append(
+            Problem.of(key, severity=severity, file=self.file, sheet=self.grid.name, cell=cell, **values)
+        )
 
     def section(self, table: str) -> Table | None:
         """The table (rows numbered by sheet row), or None when the sheet does not hold it."""
@@ -103,11 +114,19 @@ class _Reader:
         for r, value in zip(table.rows.index, table.rows.column(key)):
             number = as_number(value)
             if number is None or number not in allowed:
-                self.problem("settings_number_invalid", self.cell(table, r, key), given=value,
-                             _accepted="、".join(map(str, allowed)))
+                self.problem(
+                    "settings_number_invalid",
+                    self.cell(table, r, key),
+                    given=value,
+                    _accepted="、".join(map(str, allowed)),
+                )
             elif int(number) in rows:
-                self.problem("settings_repeated", self.cell(table, r, key), given=value,
-                             _first=self.cell(table, rows[int(number)], key))
+                self.problem(
+                    "settings_repeated",
+                    self.cell(table, r, key),
+                    given=value,
+                    _first=self.cell(table, rows[int(number)], key),
+                )
             else:
                 rows[int(number)] = int(r)
         for n in allowed:
@@ -115,8 +134,16 @@ class _Reader:
                 self.problem("settings_row_missing", cell_ref(table.header_row, table.columns[key]), _which=str(n))
         return rows
 
-    def edges(self, table: Table, key: str, rows: dict[int, int], parse: Callable[[Any], float | None],
-              low: float, high: float | None, message: str) -> list[float] | None:
+    def edges(
+        self,
+        table: Table,
+        key: str,
+        rows: dict[int, int],
+        parse: Callable[[Any], float | None],
+        low: float,
+        high: float | None,
+        message: str,
+    ) -> list[float] | None:
         values: list[float] = []
         ok = True
         previous = None
@@ -201,8 +228,12 @@ class _Reader:
                 value = self.grid.value(r0 + 1 + i, c0 + 1 + j)
                 level = _level_of(value, names)
                 if level is None:
-                    self.problem("settings_level_invalid", cell_ref(r0 + 1 + i, c0 + 1 + j), given=value,
-                                 _accepted="、".join(e["name_zh"] for e in level_entries) or "一级、二级、三级")
+                    self.problem(
+                        "settings_level_invalid",
+                        cell_ref(r0 + 1 + i, c0 + 1 + j),
+                        given=value,
+                        _accepted="、".join(e["name_zh"] for e in level_entries) or "一级、二级、三级",
+                    )
                     ok = False
                 else:
                     grid[(lband, iband)] = level
@@ -213,10 +244,14 @@ class _Reader:
                 here = grid[(lband, iband)]
                 where = cell_ref(r0 + 1 + (5 - lband), c0 + iband)
                 if iband > 1 and here > grid[(lband, iband - 1)]:
-                    self.problem("settings_matrix_impact_order", where, given=self.grid.value(r0 + 1 + 5 - lband, c0 + iband))
+                    self.problem(
+                        "settings_matrix_impact_order", where, given=self.grid.value(r0 + 1 + 5 - lband, c0 + iband)
+                    )
                     ok = False
                 if lband > 1 and here > grid[(lband - 1, iband)]:
-                    self.problem("settings_matrix_likelihood_order", where, given=self.grid.value(r0 + 1 + 5 - lband, c0 + iband))
+                    self.problem(
+                        "settings_matrix_likelihood_order", where, given=self.grid.value(r0 + 1 + 5 - lband, c0 + iband)
+                    )
                     ok = False
         if not ok:
             return None
@@ -243,7 +278,9 @@ class _Reader:
                 continue
             number = as_number(raw)
             if number is None or number not in SCALE:
-                self.problem("settings_number_invalid", self.cell(table, r, "score"), given=raw, _accepted="1、2、3、4、5")
+                self.problem(
+                    "settings_number_invalid", self.cell(table, r, "score"), given=raw, _accepted="1、2、3、4、5"
+                )
                 continue
             text, key = _text(word), normalize_word(_text(word))
             if key in seen and seen[key][0] != int(number):
@@ -273,12 +310,18 @@ class _Reader:
         table = self.section("settings_results")
         if table is None:
             return factors
-        canonical = {normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")["result"] for lang in ("zh", "en")}
+        canonical = {
+            normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")["result"] for lang in ("zh", "en")
+        }
         for r, row in table.rows.items():
             name = canonical.get(normalize_word(_text(row.get("result"))))
             if name is None:
-                self.problem("settings_result_unknown", self.cell(table, r, "result"), given=row.get("result"),
-                             _accepted="、".join(factors))
+                self.problem(
+                    "settings_result_unknown",
+                    self.cell(table, r, "result"),
+                    given=row.get("result"),
+                    _accepted="、".join(factors),
+                )
                 continue
             raw = row.get("factor")
             if factors[name] is None:  # 不适用 stays out of the denominator whatever the cell says
@@ -314,8 +357,9 @@ def _level_of(value: Any, names: dict[str, int]) -> int | None:
     return None
 
 
-def _reconcile_words(scale: dict[str, Any], base_scale: Any, words: tuple[list[tuple[str, int, str]], str],
-                     reader: _Reader) -> dict[str, Any]:
+def _reconcile_words(
+    scale: dict[str, Any], base_scale: Any, words: tuple[list[tuple[str, int, str]], str], reader: _Reader
+) -> dict[str, Any]:
     """Levels' aliases and coarse wordings such that the accepted wordings are the table's."""
     table, header_cell = words
     levels = scale.get("levels") or [lv.model_dump() for lv in base_scale.levels]
@@ -340,14 +384,17 @@ def _reconcile_words(scale: dict[str, Any], base_scale: Any, words: tuple[list[t
         score = hits[0][0]
         for n in ("name_zh", "name_en"):  # one name kept, the other dropped: icx still reads both
             if normalize_word(entry[n]) not in wanted:
-                reader.problem("settings_word_not_listed", header_cell, severity="warning", given=entry[n], _score=str(score))
+                reader.problem(
+                    "settings_word_not_listed", header_cell, severity="warning", given=entry[n], _score=str(score)
+                )
         entry["score"] = score
         entry["scores"] = tuple(sorted(set(entry["scores"]) | {score}))
         new_coarse.append(entry)
     coarse_keys = {normalize_word(c[n]) for c in new_coarse for n in ("name_zh", "name_en")}
     for level in levels:
         level["aliases"] = tuple(
-            word for key, (score, word, _) in wanted.items()
+            word
+            for key, (score, word, _) in wanted.items()
             if score == level["score"] and key not in own and key not in coarse_keys
         )
     return {**scale, "levels": levels, "coarse": new_coarse}
@@ -355,7 +402,7 @@ def _reconcile_words(scale: dict[str, Any], base_scale: Any, words: tuple[list[t
 
 # Most units keep the template's 参数设置 as issued, so a batch meets the same sheet hundreds of
 # times: each distinct sheet (its cells, over the same base methodology) is read once per process.
-_MEMO: "OrderedDict[Any, tuple[Methodology, SettingsResult]]" = OrderedDict()
+_MEMO: OrderedDict[Any, tuple[Methodology, SettingsResult]] = OrderedDict()
 MEMO_SIZE = 32
 
 
@@ -372,8 +419,13 @@ def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | No
         _MEMO[key] = (base, read)
         if len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
-    return SettingsResult(read.methodology, [p.located(file=file) for p in read.problems], dict(read.evaluation_factors),
-                          read.found, read.differs)
+    return SettingsResult(
+        read.methodology,
+        [p.located(file=file) for p in read.problems],
+        dict(read.evaluation_factors),
+        read.found,
+        read.differs,
+    )
 
 
 def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
@@ -418,10 +470,11 @@ def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
     return SettingsResult(methodology, reader.problems, factors, found, methodology != base)
 
 
-def read_settings_from(book: WorkbookGrid, base: Methodology | None = None, *, file: str | None = None) -> SettingsResult | None:
+def read_settings_from(
+    book: WorkbookGrid, base: Methodology | None = None, *, file: str | None = None
+) -> SettingsResult | None:
     """The settings of a workbook, or None when it has no 参数设置 sheet."""
     grid = find_settings_sheet(book)
     if grid is None:
         return None
     return read_settings(grid, base, file=file or str(book.path))
-

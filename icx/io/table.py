@@ -9,10 +9,11 @@ problem can name its cell.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from icx import i18n
 from icx.core.errors import Problem
@@ -175,8 +176,9 @@ class Table:
 Window = tuple[int, int]  # 0-based first and last column to look at (inclusive)
 
 
-def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
-                window: Window | None = None) -> tuple[int, dict[str, int]] | None:
+def find_header(
+    grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS, window: Window | None = None
+) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) holding the most known columns, and its key → column map.
 
     ``window`` limits the columns looked at, for sheets holding several tables side by side.
@@ -191,7 +193,7 @@ def find_header(grid: Grid, table: str, search_rows: int = HEADER_SEARCH_ROWS,
     for r in range(min(search_rows, grid.height)):
         found: dict[str, int] = {}
         row = grid.rows[r]
-        for c, value in enumerate(row[first:last + 1], first):
+        for c, value in enumerate(row[first : last + 1], first):
             if value.__class__ is not str or not value:
                 continue  # headers are text; most cells looked at are blank or numbers
             key = known.get(value, _UNSEEN)
@@ -242,14 +244,26 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
         key = match_header(value, table)
         if key and mapping.get(key) != c:
             problems.append(
-                Problem.of("column_duplicate", _column=str(value), severity="warning", file=file,
-                           sheet=grid.name, cell=cell_ref(header_row, c))
+                Problem.of(
+                    "column_duplicate",
+                    _column=str(value),
+                    severity="warning",
+                    file=file,
+                    sheet=grid.name,
+                    cell=cell_ref(header_row, c),
+                )
             )
     for spec in specs:
         if spec.required and spec.key not in mapping:
             problems.append(
-                Problem.of("column_missing", _column=spec.zh, _accepted=" / ".join(spec.names()[1:]),
-                           file=file, sheet=grid.name, cell=cell_ref(header_row, 0))
+                Problem.of(
+                    "column_missing",
+                    _column=spec.zh,
+                    _accepted=" / ".join(spec.names()[1:]),
+                    file=file,
+                    sheet=grid.name,
+                    cell=cell_ref(header_row, 0),
+                )
             )
     records: list[list[Any]] = []
     row_numbers: list[int] = []
@@ -280,7 +294,7 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
 
 def assessor_numbers(table: Table, prefix: str) -> list[int]:
     """The assessor numbers present for 'likelihood_' / 'impact_' columns, ascending."""
-    return sorted(int(k[len(prefix):]) for k in table.columns if k.startswith(prefix) and k[len(prefix):].isdigit())
+    return sorted(int(k[len(prefix) :]) for k in table.columns if k.startswith(prefix) and k[len(prefix) :].isdigit())
 
 
 def text_of(value: Any) -> str:

@@ -77,14 +77,16 @@ class UnitWorkbook:
         return next((g for n, g in self.grids.items() if normalize_word(n) in wanted), None)
 
 
-def load_unit_workbook(path: str | Path, methodology: Methodology | None = None, *,
-                       sheet_methodology: bool = True) -> UnitWorkbook:
+def load_unit_workbook(
+    path: str | Path, methodology: Methodology | None = None, *, sheet_methodology: bool = True
+) -> UnitWorkbook:
     """Read a unit workbook file (see ``read_unit_workbook``)."""
     return read_unit_workbook(load_grid(path), methodology, sheet_methodology=sheet_methodology)
 
 
-def read_unit_workbook(book: WorkbookGrid, methodology: Methodology | None = None, *,
-                       sheet_methodology: bool = True) -> UnitWorkbook:
+def read_unit_workbook(
+    book: WorkbookGrid, methodology: Methodology | None = None, *, sheet_methodology: bool = True
+) -> UnitWorkbook:
     """Read an already loaded workbook.
 
     The register is scored with the workbook's 参数设置 laid over ``methodology`` (default: the
@@ -117,7 +119,9 @@ def read_unit_workbook(book: WorkbookGrid, methodology: Methodology | None = Non
         problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file))
     else:
         used.add(grid.name)
-        register = read_register(grid, m, file=file, unit_code=unit.get("unit_code", ""), unit_name=unit.get("unit_name", ""))
+        register = read_register(
+            grid, m, file=file, unit_code=unit.get("unit_code", ""), unit_name=unit.get("unit_name", "")
+        )
         problems += register.problems
 
     control_grids = control_matrix_sheets(book, m)
@@ -147,8 +151,11 @@ def read_unit_info(book: WorkbookGrid, file: str | None, problems: list[Problem]
     for key in ("unit_name", "unit_code"):
         spec = next(s for s in columns("unit_info") if s.key == key)
         if not unit.get(key):
-            problems.append(Problem.of("required_blank", _column=spec.zh, file=file, sheet=grid.name,
-                                       cell=where.get(key), field=key))
+            problems.append(
+                Problem.of(
+                    "required_blank", _column=spec.zh, file=file, sheet=grid.name, cell=where.get(key), field=key
+                )
+            )
     return unit, grid
 
 
@@ -179,8 +186,13 @@ def _choice_names(key: str) -> dict[str, str]:
     return {normalize_word(c[lang]): c["zh"] for c in i18n.section("choices")[key] for lang in ("zh", "en")}
 
 
-def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: RegisterResult | None, file: str | None,
-                  problems: list[Problem]) -> list[dict[str, Any]]:
+def read_controls(
+    grids: list[tuple[Grid, str]],
+    m: Methodology,
+    register: RegisterResult | None,
+    file: str | None,
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
     """Every control row of the control-matrix sheets as a plain record (control_matrix keys plus
     area, sheet, row and the risk's level), checking ids, risk references and choice cells."""
     keys = [s.key for s in columns("control_matrix")]
@@ -195,8 +207,16 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
             known_ids = set(register.table.rows.column("id"))
     for grid, area in grids:
         if area == "" and re.search(SHEET_SEPARATORS, grid.name):
-            problems.append(Problem.of("control_sheet_area", given=grid.name, severity="warning", file=file, sheet=grid.name,
-                                       _accepted="、".join(a.short_zh or a.name_zh for a in m.areas)))
+            problems.append(
+                Problem.of(
+                    "control_sheet_area",
+                    given=grid.name,
+                    severity="warning",
+                    file=file,
+                    sheet=grid.name,
+                    _accepted="、".join(a.short_zh or a.name_zh for a in m.areas),
+                )
+            )
         table = read_table(grid, "control_matrix", file=file)
         problems += table.problems
         if table.header_row < 0:
@@ -207,15 +227,25 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
             row.update(zip(present, cells))
             control_id = _text(row["control_id"])
             if not control_id:
-                problems.append(table.locate(Problem.of("required_blank", _column="控制编号", row=r, field="control_id"), file))
+                problems.append(
+                    table.locate(Problem.of("required_blank", _column="控制编号", row=r, field="control_id"), file)
+                )
             elif control_id in first_seen:
-                problems.append(table.locate(Problem.of("duplicate_id", given=control_id, _first=first_seen[control_id],
-                                                        row=r, field="control_id"), file))
+                problems.append(
+                    table.locate(
+                        Problem.of(
+                            "duplicate_id", given=control_id, _first=first_seen[control_id], row=r, field="control_id"
+                        ),
+                        file,
+                    )
+                )
             else:
                 first_seen[control_id] = f"{grid.name}!{table.cell(r, 'control_id')}"
             risk_id = _text(row["risk_id"])
             if risk_id and register is not None and risk_id not in known_ids:
-                problems.append(table.locate(Problem.of("control_risk_unknown", given=risk_id, row=r, field="risk_id"), file))
+                problems.append(
+                    table.locate(Problem.of("control_risk_unknown", given=risk_id, row=r, field="risk_id"), file)
+                )
             for key, choice in CHOICE_COLUMNS.items():
                 value = row[key]
                 if is_blank(value) or key not in table.columns:
@@ -223,8 +253,11 @@ def read_controls(grids: list[tuple[Grid, str]], m: Methodology, register: Regis
                 canonical = _choice_names(choice).get(normalize_word(_text(value)))
                 if canonical is None:
                     accepted = "、".join(c["zh"] for c in i18n.section("choices")[choice])
-                    problems.append(table.locate(Problem.of("choice_invalid", given=value, _accepted=accepted,
-                                                            row=r, field=key), file))
+                    problems.append(
+                        table.locate(
+                            Problem.of("choice_invalid", given=value, _accepted=accepted, row=r, field=key), file
+                        )
+                    )
                 row[key] = canonical if canonical is not None else _text(value)
             for key in plain_keys:
                 row[key] = _text(row[key]) or None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from icx.io import deflate
 from icx.io.safety import Part

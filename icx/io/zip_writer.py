@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from icx.io import deflate
 
@@ -47,14 +48,47 @@ class _Entry:
     external: int
 
     def local(self) -> bytes:
-        return LOCAL.pack(LOCAL_SIGNATURE, VERSION, self.flags, self.method, self.time, self.date, self.crc,
-                          self.packed, self.size, len(self.name), 0) + self.name
+        return (
+            LOCAL.pack(
+                LOCAL_SIGNATURE,
+                VERSION,
+                self.flags,
+                self.method,
+                self.time,
+                self.date,
+                self.crc,
+                self.packed,
+                self.size,
+                len(self.name),
+                0,
+            )
+            + self.name
+        )
 
     def central(self) -> bytes:
         made_by = (3 << 8 | VERSION) if self.external >> 16 else VERSION  # Unix permissions, if any
-        return CENTRAL.pack(CENTRAL_SIGNATURE, made_by, VERSION, self.flags, self.method, self.time, self.date,
-                            self.crc, self.packed, self.size, len(self.name), 0, 0, 0, 0, self.external,
-                            self.offset) + self.name
+        return (
+            CENTRAL.pack(
+                CENTRAL_SIGNATURE,
+                made_by,
+                VERSION,
+                self.flags,
+                self.method,
+                self.time,
+                self.date,
+                self.crc,
+                self.packed,
+                self.size,
+                len(self.name),
+                0,
+                0,
+                0,
+                0,
+                self.external,
+                self.offset,
+            )
+            + self.name
+        )
 
 
 def packed_data(data: bytes | memoryview, info: zipfile.ZipInfo) -> memoryview:
@@ -62,11 +96,11 @@ def packed_data(data: bytes | memoryview, info: zipfile.ZipInfo) -> memoryview:
     directory entry ``info``; ``zipfile.BadZipFile`` when the header or the data is not there."""
     view = memoryview(data)
     start = info.header_offset
-    if view[start:start + 4] != LOCAL_SIGNATURE.to_bytes(4, "little"):
+    if view[start : start + 4] != LOCAL_SIGNATURE.to_bytes(4, "little"):
         raise zipfile.BadZipFile(f"{info.filename}: bad local header")
     name_length, extra_length = struct.unpack_from("<HH", view, start + 26)
     start += LOCAL.size + name_length + extra_length
-    packed = view[start:start + info.compress_size]
+    packed = view[start : start + info.compress_size]
     if len(packed) != info.compress_size:
         raise zipfile.BadZipFile(f"{info.filename}: truncated")
     return packed
@@ -95,8 +129,9 @@ class PackageWriter:
         self.out.write(entry.local())
         self.out.write(packed)
 
-    def store(self, name: str, data: bytes, crc: int, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH
-              ) -> None:
+    def store(
+        self, name: str, data: bytes, crc: int, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH
+    ) -> None:
         """Add a part stored as it is (not packed), whose CRC-32 ``crc`` is known."""
         entry = self._entry(name, date_time, 0, zipfile.ZIP_STORED)
         entry.crc, entry.packed, entry.size = crc, len(data), len(data)
@@ -104,8 +139,9 @@ class PackageWriter:
         self.out.write(entry.local())
         self.out.write(data)
 
-    def deflate(self, name: str, date_time: tuple[int, int, int, int, int, int], external: int,
-                pieces: Iterable[bytes]) -> None:
+    def deflate(
+        self, name: str, date_time: tuple[int, int, int, int, int, int], external: int, pieces: Iterable[bytes]
+    ) -> None:
         """Add a part whose content is ``pieces`` in order, packed as they come."""
         entry = self._entry(name, date_time, external, zipfile.ZIP_DEFLATED)
         self.out.write(entry.local())  # sizes and CRC are filled in once known
@@ -135,8 +171,7 @@ class PackageWriter:
         count = len(self.entries)
         self.out.write(END.pack(END_SIGNATURE, 0, 0, count, count, size, start, 0))
 
-    def _entry(self, name: str, date_time: tuple[int, int, int, int, int, int], external: int,
-               method: int) -> _Entry:
+    def _entry(self, name: str, date_time: tuple[int, int, int, int, int, int], external: int, method: int) -> _Entry:
         raw = name.encode("utf-8")
         time, date = dos_time(date_time)
         flags = UTF8_NAMES if not name.isascii() else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from email import policy
@@ -17,7 +18,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from icx import i18n
 from icx.io.table import columns
@@ -46,7 +47,7 @@ class Attachment:
     mime: str
 
     @classmethod
-    def from_file(cls, path: str | Path, filename: str | None = None) -> "Attachment":
+    def from_file(cls, path: str | Path, filename: str | None = None) -> Attachment:
         path = Path(path)
         name = one_line(filename or path.name) or "attachment"
         mime = MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -125,14 +126,16 @@ def build_message(
     msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
     for item in attachments:
         maintype, _, subtype = item.mime.partition("/")
-        msg.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=one_line(item.filename) or "attachment")
+        msg.add_attachment(
+            item.data, maintype=maintype, subtype=subtype, filename=one_line(item.filename) or "attachment"
+        )
     return msg
 
 
 def _sender(settings: MailSettings | None, lang: i18n.Lang) -> tuple[Contact | None, str]:
     """The From mailbox (None when unknown, as in a dry run without settings) and the
     signature name."""
-    signature = (settings.from_name if settings and settings.from_name else i18n.label("mail_default_sender", lang))
+    signature = settings.from_name if settings and settings.from_name else i18n.label("mail_default_sender", lang)
     if settings is None or not settings.from_address:
         return None, signature
     return Contact(settings.from_name, settings.from_address), signature
@@ -142,7 +145,7 @@ def _html_page(lang: i18n.Lang, *blocks: str) -> str:
     body = "\n".join(blocks)
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8"></head>\n'
-        '<body style="font-family: \'Microsoft YaHei\', \'PingFang SC\', sans-serif; font-size: 14px;">\n'
+        "<body style=\"font-family: 'Microsoft YaHei', 'PingFang SC', sans-serif; font-size: 14px;\">\n"
         f"{body}\n</body></html>\n"
     )
 
@@ -181,20 +184,30 @@ def figure_rows(figures: KeyFigures, lang: i18n.Lang) -> list[tuple[str, str]]:
     return [(figure_label(k, lang), figures.shown(k) if figures.has(k) else missing) for k in figure_keys()]
 
 
-def summary_message(figures: KeyFigures, member: Contact, attachments: Sequence[Attachment],
-                    settings: MailSettings | None, lang: i18n.Lang = "zh", draft: bool = False) -> Outgoing:
+def summary_message(
+    figures: KeyFigures,
+    member: Contact,
+    attachments: Sequence[Attachment],
+    settings: MailSettings | None,
+    lang: i18n.Lang = "zh",
+    draft: bool = False,
+) -> Outgoing:
     sender, signature = _sender(settings, lang)
     rows = figure_rows(figures, lang)
     period = one_line(figures.period)
     intro = _t("mail_summary_intro_period" if period else "mail_summary_intro", lang, period=period)
     files = [f"{a.filename} ({_size(a.size)})" for a in attachments]
     colon = "：" if lang == "zh" else ": "
-    text = "\n".join(
-        [_greeting(member.name, lang), "", intro, ""]
-        + [f"  {label}{colon}{value}" for label, value in rows]
-        + ["", _t("mail_attachments_heading", lang)] + [f"  {f}" for f in files]
-        + ["", _t("mail_closing", lang), signature, "", _t("mail_generated_note", lang)]
-    ) + "\n"
+    text = (
+        "\n".join(
+            [_greeting(member.name, lang), "", intro, ""]
+            + [f"  {label}{colon}{value}" for label, value in rows]
+            + ["", _t("mail_attachments_heading", lang)]
+            + [f"  {f}" for f in files]
+            + ["", _t("mail_closing", lang), signature, "", _t("mail_generated_note", lang)]
+        )
+        + "\n"
+    )
     html_body = _html_page(
         lang,
         _p(_greeting(member.name, lang)),
@@ -206,14 +219,26 @@ def summary_message(figures: KeyFigures, member: Contact, attachments: Sequence[
         f'<p style="color: #888; font-size: 12px;">{html.escape(_t("mail_generated_note", lang))}</p>',
     )
     msg = build_message(
-        sender=sender, to=[member], reply_to=settings.reply_to if settings else "",
-        subject=summary_subject(figures, lang), text=text, html_body=html_body, attachments=attachments, draft=draft,
+        sender=sender,
+        to=[member],
+        reply_to=settings.reply_to if settings else "",
+        subject=summary_subject(figures, lang),
+        text=text,
+        html_body=html_body,
+        attachments=attachments,
+        draft=draft,
     )
     return Outgoing(SUMMARY, member.address, msg, [check_address(member.address)], [a.filename for a in attachments])
 
 
-def feedback_message(unit: Unit, attachment: Attachment, settings: MailSettings | None, lang: i18n.Lang = "zh",
-                     period: str = "", draft: bool = False) -> Outgoing:
+def feedback_message(
+    unit: Unit,
+    attachment: Attachment,
+    settings: MailSettings | None,
+    lang: i18n.Lang = "zh",
+    period: str = "",
+    draft: bool = False,
+) -> Outgoing:
     sender, signature = _sender(settings, lang)
     unit_name = one_line(unit.name) or one_line(unit.code)
     code = one_line(unit.code)
@@ -221,26 +246,48 @@ def feedback_message(unit: Unit, attachment: Attachment, settings: MailSettings 
     names = "、".join(c.name for c in to if c.name) if lang == "zh" else ", ".join(c.name for c in to if c.name)
     key = "mail_feedback_body_period" if one_line(period) else "mail_feedback_body"
     body = _t(key, lang, unit=unit_name, code=code, period=one_line(period), file=attachment.filename)
-    text = "\n".join(
-        [_greeting(names, lang), "", body, "", _t("mail_attachments_heading", lang), f"  {attachment.filename} ({_size(attachment.size)})",
-         "", _t("mail_closing", lang), signature, "", _t("mail_generated_note", lang)]
-    ) + "\n"
+    text = (
+        "\n".join(
+            [
+                _greeting(names, lang),
+                "",
+                body,
+                "",
+                _t("mail_attachments_heading", lang),
+                f"  {attachment.filename} ({_size(attachment.size)})",
+                "",
+                _t("mail_closing", lang),
+                signature,
+                "",
+                _t("mail_generated_note", lang),
+            ]
+        )
+        + "\n"
+    )
     html_body = _html_page(
-        lang, _p(_greeting(names, lang)), _p(body), _p(_t("mail_attachments_heading", lang)),
+        lang,
+        _p(_greeting(names, lang)),
+        _p(body),
+        _p(_t("mail_attachments_heading", lang)),
         f"<ul><li>{html.escape(attachment.filename)} ({_size(attachment.size)})</li></ul>",
         _p(_t("mail_closing", lang) + "\n" + signature),
         f'<p style="color: #888; font-size: 12px;">{html.escape(_t("mail_generated_note", lang))}</p>',
     )
     msg = build_message(
-        sender=sender, to=to, reply_to=settings.reply_to if settings else "",
-        subject=_t("mail_feedback_subject", lang, unit=unit_name, code=code), text=text, html_body=html_body,
-        attachments=[attachment], draft=draft,
+        sender=sender,
+        to=to,
+        reply_to=settings.reply_to if settings else "",
+        subject=_t("mail_feedback_subject", lang, unit=unit_name, code=code),
+        text=text,
+        html_body=html_body,
+        attachments=[attachment],
+        draft=draft,
     )
     recipients = unique(check_address(c.address) for c in to)
     return Outgoing(FEEDBACK, code, msg, recipients, [attachment.filename], unit_code=code)
 
 
-def _when(item: "Deficiency", as_of: date, lang: i18n.Lang) -> str:
+def _when(item: Deficiency, as_of: date, lang: i18n.Lang) -> str:
     days = (item.deadline - as_of).days
     if days < 0:
         return _t("mail_reminder_overdue", lang, days=-days)
@@ -249,8 +296,16 @@ def _when(item: "Deficiency", as_of: date, lang: i18n.Lang) -> str:
     return _t("mail_reminder_due_in", lang, days=days)
 
 
-def reminder_message(owner: Contact, cc: Sequence[Contact], items: Sequence["Deficiency"], as_of: date, within: int,
-                     settings: MailSettings | None, lang: i18n.Lang = "zh", draft: bool = False) -> Outgoing:
+def reminder_message(
+    owner: Contact,
+    cc: Sequence[Contact],
+    items: Sequence[Deficiency],
+    as_of: date,
+    within: int,
+    settings: MailSettings | None,
+    lang: i18n.Lang = "zh",
+    draft: bool = False,
+) -> Outgoing:
     """One reminder to one person listing all their deficiencies due (overdue first)."""
     sender, signature = _sender(settings, lang)
     specs = {s.key: s for s in columns("deficiencies")}
@@ -270,26 +325,57 @@ def reminder_message(owner: Contact, cc: Sequence[Contact], items: Sequence["Def
         lines.append(f"   {head('deadline')}{colon}{item.deadline.isoformat()} — {when}")
         if item.status:
             lines.append(f"   {head('status')}{colon}{one_line(item.status)}")
-        rows.append([unit, one_line(item.item_id), one_line(item.deficiency, 500), one_line(item.grade),
-                     one_line(item.rectification, 500), item.deadline.isoformat(), when, one_line(item.status)])
+        rows.append(
+            [
+                unit,
+                one_line(item.item_id),
+                one_line(item.deficiency, 500),
+                one_line(item.grade),
+                one_line(item.rectification, 500),
+                item.deadline.isoformat(),
+                when,
+                one_line(item.status),
+            ]
+        )
     footer = _t("mail_reminder_footer", lang)
-    text = "\n".join(
-        [_greeting(owner.name, lang), "", intro, ""] + lines
-        + ["", footer, "", _t("mail_closing", lang), signature, "", _t("mail_generated_note", lang)]
-    ) + "\n"
-    header = [head("unit_name"), head("item_id"), head("deficiency"), head("grade"), head("rectification"),
-              head("deadline"), i18n.label("mail_reminder_when", lang), head("status")]
+    text = (
+        "\n".join(
+            [_greeting(owner.name, lang), "", intro, ""]
+            + lines
+            + ["", footer, "", _t("mail_closing", lang), signature, "", _t("mail_generated_note", lang)]
+        )
+        + "\n"
+    )
+    header = [
+        head("unit_name"),
+        head("item_id"),
+        head("deficiency"),
+        head("grade"),
+        head("rectification"),
+        head("deadline"),
+        i18n.label("mail_reminder_when", lang),
+        head("status"),
+    ]
     html_body = _html_page(
-        lang, _p(_greeting(owner.name, lang)), _p(intro), _table(header, rows), _p(footer),
+        lang,
+        _p(_greeting(owner.name, lang)),
+        _p(intro),
+        _table(header, rows),
+        _p(footer),
         _p(_t("mail_closing", lang) + "\n" + signature),
         f'<p style="color: #888; font-size: 12px;">{html.escape(_t("mail_generated_note", lang))}</p>',
     )
     owner_address = check_address(owner.address)
     cc = [c for c in cc if check_address(c.address).lower() != owner_address.lower()]
     msg = build_message(
-        sender=sender, to=[owner], cc=cc, reply_to=settings.reply_to if settings else "",
+        sender=sender,
+        to=[owner],
+        cc=cc,
+        reply_to=settings.reply_to if settings else "",
         subject=_t("mail_reminder_subject", lang, count=len(items), as_of=as_of.isoformat()),
-        text=text, html_body=html_body, draft=draft,
+        text=text,
+        html_body=html_body,
+        draft=draft,
     )
     recipients = unique([owner_address] + [check_address(c.address) for c in cc])
     codes = sorted({one_line(i.unit_code) for i in items})

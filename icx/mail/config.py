@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from icx.core.errors import IcxError, Problem
 from icx.mail.addresses import BadAddress, check_address, one_line
@@ -69,11 +70,21 @@ class MailSettings:
         return min(self.backoff_max, self.backoff * (2 ** (attempt - 1)))
 
     def __repr__(self) -> str:  # short and secret-free in tracebacks
-        return f"MailSettings(host={self.host!r}, port={self.effective_port}, security={self.security!r}, username={self.username!r})"
+        return (
+            f"MailSettings(host={self.host!r}, port={self.effective_port}, security={self.security!r}, "
+            f"username={self.username!r})"
+        )
 
 
 _TYPES = {f.name: f.type for f in fields(MailSettings)}
-_NUMERIC = {"port": int, "timeout": float, "max_attachment_mb": float, "retries": int, "backoff": float, "backoff_max": float}
+_NUMERIC = {
+    "port": int,
+    "timeout": float,
+    "max_attachment_mb": float,
+    "retries": int,
+    "backoff": float,
+    "backoff_max": float,
+}
 
 
 def _problem(code: str, source: str, /, **values: Any) -> Problem:
@@ -118,7 +129,11 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None,
     values: dict[str, Any] = {}
     for key, value in flat.items():
         if key not in _TYPES or key == "source":
-            problems.append(_problem("mail_config_unknown_key", source, key=key, known=", ".join(k for k in _TYPES if k != "source")))
+            problems.append(
+                _problem(
+                    "mail_config_unknown_key", source, key=key, known=", ".join(k for k in _TYPES if k != "source")
+                )
+            )
             continue
         if key in _NUMERIC:
             try:
@@ -207,7 +222,15 @@ def password(settings: MailSettings, env: Mapping[str, str] | None = None) -> st
         stored = None
     if stored:
         return stored
-    raise IcxError(_problem("mail_password_missing", settings.source, env=settings.password_env, user=settings.username, host=settings.host))
+    raise IcxError(
+        _problem(
+            "mail_password_missing",
+            settings.source,
+            env=settings.password_env,
+            user=settings.username,
+            host=settings.host,
+        )
+    )
 
 
 def store_password(settings: MailSettings, secret: str) -> str:

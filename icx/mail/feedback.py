@@ -51,13 +51,23 @@ def match_feedback(folder: str | Path, recipients: Recipients) -> FeedbackFiles:
         paths = claimed.get(code, [])
         if len(paths) > 1:
             result.problems.append(
-                Problem.of("mail_feedback_ambiguous", _code=unit.code, _files="、".join(p.name for p in paths), file=str(folder))
+                Problem.of(
+                    "mail_feedback_ambiguous",
+                    _code=unit.code,
+                    _files="、".join(p.name for p in paths),
+                    file=str(folder),
+                )
             )
         elif paths:
             result.files[code] = paths[0]
         else:
             result.problems.append(
-                Problem.of("mail_feedback_missing", _code=unit.code, _name=unit.name or unit.code, severity="warning", file=str(folder))
+                Problem.of(
+                    "mail_feedback_missing",
+                    _code=unit.code,
+                    _name=unit.name or unit.code,
+                    severity="warning",
+                    file=str(folder),
+                )
             )
     return result
-

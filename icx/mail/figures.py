@@ -89,7 +89,7 @@ def overview_sheet(book: WorkbookGrid) -> Grid | None:
 def figures_from_grid(grid: Grid, file: str | None = None) -> KeyFigures:
     labels, period_labels = _labels(), _period_labels()
     result = KeyFigures()
-    for r, row in enumerate(grid.rows):
+    for row in grid.rows:
         label = normalize_word(text_of(row[0] if row else None).rstrip(":："))
         value = row[1] if len(row) > 1 else None
         if label in period_labels and text_of(value):
@@ -104,8 +104,14 @@ def figures_from_grid(grid: Grid, file: str | None = None) -> KeyFigures:
     result.missing = [k for k in figure_keys() if k not in result.values]
     for key in result.missing:
         result.problems.append(
-            Problem.of("mail_figure_missing", _label=figure_label(key, "zh"), _label_en=figure_label(key, "en"),
-                       severity="warning", file=file, sheet=grid.name)
+            Problem.of(
+                "mail_figure_missing",
+                _label=figure_label(key, "zh"),
+                _label_en=figure_label(key, "en"),
+                severity="warning",
+                file=file,
+                sheet=grid.name,
+            )
         )
     return result
 

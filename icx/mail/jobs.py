@@ -8,10 +8,10 @@ Both return a ``MailReport`` and raise nothing for bad input: whatever stopped t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from icx import i18n
 from icx.core.errors import IcxError, Problem
@@ -67,12 +67,20 @@ class MailReport:
 
     def summary_line(self, lang: i18n.Lang = "zh") -> str:
         key = "mail_report_dry_run" if self.dry_run else "mail_report_sent"
-        return i18n.text(key, lang, sent=self.sent, drafts=self.drafts, failed=self.failed, problems=len(self.problems),
-                         log=str(self.log_path or ""))
+        return i18n.text(
+            key,
+            lang,
+            sent=self.sent,
+            drafts=self.drafts,
+            failed=self.failed,
+            problems=len(self.problems),
+            log=str(self.log_path or ""),
+        )
 
 
-def _settings(settings: MailSettings | None, config: str | Path | None, env: Mapping[str, str] | None,
-              sending: bool) -> MailSettings | None:
+def _settings(
+    settings: MailSettings | None, config: str | Path | None, env: Mapping[str, str] | None, sending: bool
+) -> MailSettings | None:
     if settings is None and (config is not None or sending):
         settings = load_settings(config, env)
     if settings is not None and sending:
@@ -96,9 +104,16 @@ def _too_large(attachments: Sequence[Attachment], settings: MailSettings | None,
     return Problem.of("mail_attachment_too_large", _files=names, _size=mb(total), _limit=mb(limit), file=where)
 
 
-def _deliver(outgoing: list[Outgoing], skipped: list[Delivery], report: MailReport, settings: MailSettings | None,
-             dry_run: str | Path | None, lang: i18n.Lang, env: Mapping[str, str] | None,
-             progress: Progress | None) -> MailReport:
+def _deliver(
+    outgoing: list[Outgoing],
+    skipped: list[Delivery],
+    report: MailReport,
+    settings: MailSettings | None,
+    dry_run: str | Path | None,
+    lang: i18n.Lang,
+    env: Mapping[str, str] | None,
+    progress: Progress | None,
+) -> MailReport:
     """Send or save ``outgoing``, logging each delivery as it happens. Nothing is sent unless
     the log can be written: a send without a record is what the log exists to prevent."""
     total = sum(len(o.recipients) for o in outgoing) + len(skipped)

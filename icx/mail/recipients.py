@@ -108,11 +108,23 @@ def load_recipients(path: str | Path) -> Recipients:
     return _from_workbook(path)
 
 
-def _add_row(result: Recipients, *, role_value: Any, code_value: Any, unit_name: Any, name: Any, email: Any,
-             where: dict[str, Any], email_where: dict[str, Any]) -> None:
+def _add_row(
+    result: Recipients,
+    *,
+    role_value: Any,
+    code_value: Any,
+    unit_name: Any,
+    name: Any,
+    email: Any,
+    where: dict[str, Any],
+    email_where: dict[str, Any],
+) -> None:
     role = classify_role(role_value)
     if role is None:
-        accepted = " / ".join(i18n.section("mail_recipient_roles").get(COMMITTEE, [])[:1] + i18n.section("mail_recipient_roles").get(UNIT, [])[:1])
+        accepted = " / ".join(
+            i18n.section("mail_recipient_roles").get(COMMITTEE, [])[:1]
+            + i18n.section("mail_recipient_roles").get(UNIT, [])[:1]
+        )
         result.problems.append(Problem.of("mail_role_invalid", given=text_of(role_value), _accepted=accepted, **where))
         return
     try:
@@ -152,6 +164,7 @@ def _from_workbook(path: Path) -> Recipients:
         raise IcxError(Problem.of("mail_recipients_no_table", _sheet=zh, _accepted=en, file=str(path)))
     result.problems.extend(table.problems)
     for row_number, row in table.frame.iterrows():
+
         def where(key: str) -> dict[str, Any]:
             cell = table.cell(int(row_number), key) if key in table.columns else None
             return {"file": str(path), "sheet": table.sheet, "cell": cell, "row": int(row_number)}
@@ -162,8 +175,11 @@ def _from_workbook(path: Path) -> Recipients:
 
         _add_row(
             result,
-            role_value=get("role"), code_value=get("unit_code"), unit_name=get("unit_name"),
-            name=get("name"), email=get("email"),
+            role_value=get("role"),
+            code_value=get("unit_code"),
+            unit_name=get("unit_name"),
+            name=get("name"),
+            email=get("email"),
             where=where("unit_code" if "unit_code" in table.columns else "email"),
             email_where=where("email"),
         )
@@ -193,8 +209,13 @@ def _from_toml(path: Path) -> Recipients:
             if isinstance(email, list):
                 email = ";".join(str(e) for e in email)
             _add_row(
-                result, role_value=role, code_value=entry.get("code", ""), unit_name=entry.get("name", ""),
+                result,
+                role_value=role,
+                code_value=entry.get("code", ""),
+                unit_name=entry.get("name", ""),
                 name=entry.get("contact", entry.get("name", "")) if role == "" else entry.get("name", ""),
-                email=email, where={**where, "field": "code"}, email_where={**where, "field": "email"},
+                email=email,
+                where={**where, "field": "code"},
+                email_where={**where, "field": "email"},
             )
     return result

@@ -80,7 +80,11 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
         r = int(row_number)
 
         def at(key: str) -> dict[str, Any]:
-            return {"file": str(path), "sheet": table.sheet, "cell": table.cell(r, key) if key in table.columns else None}
+            return {
+                "file": str(path),
+                "sheet": table.sheet,
+                "cell": table.cell(r, key) if key in table.columns else None,
+            }
 
         def cell(key: str) -> Any:  # pandas may hand a blank cell over as NaN
             value = row.get(key)
@@ -98,7 +102,9 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
             continue
         deadline = as_date(cell("deadline"))
         if deadline is None:
-            result.problems.append(Problem.of("mail_deadline_invalid", given=text_of(cell("deadline")), **at("deadline")))
+            result.problems.append(
+                Problem.of("mail_deadline_invalid", given=text_of(cell("deadline")), **at("deadline"))
+            )
             continue
         email = ""
         raw_email = text_of(cell("owner_email"))
@@ -106,12 +112,23 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
             try:
                 email = check_address(raw_email)
             except BadAddress:
-                result.problems.append(Problem.of("mail_address_invalid", given=raw_email, severity="warning", **at("owner_email")))
+                result.problems.append(
+                    Problem.of("mail_address_invalid", given=raw_email, severity="warning", **at("owner_email"))
+                )
         result.items.append(
             Deficiency(
-                unit_code=code, unit_name=get("unit_name"), deficiency=text, deadline=deadline,
-                item_id=get("item_id"), area=get("area"), grade=get("grade"), rectification=get("rectification"),
-                owner=get("owner"), owner_email=email, status=get("status"), row=r,
+                unit_code=code,
+                unit_name=get("unit_name"),
+                deficiency=text,
+                deadline=deadline,
+                item_id=get("item_id"),
+                area=get("area"),
+                grade=get("grade"),
+                rectification=get("rectification"),
+                owner=get("owner"),
+                owner_email=email,
+                status=get("status"),
+                row=r,
             )
         )
     return result
@@ -150,17 +167,28 @@ def plan_reminders(due: list[Deficiency], recipients: Recipients) -> tuple[list[
         elif contacts:
             to = contacts[0]
         else:
-            problems.append(Problem.of("mail_reminder_no_address", _code=item.unit_code, _owner=item.owner or "—",
-                                       _item=item.item_id or item.deficiency[:30], row=item.row))
+            problems.append(
+                Problem.of(
+                    "mail_reminder_no_address",
+                    _code=item.unit_code,
+                    _owner=item.owner or "—",
+                    _item=item.item_id or item.deficiency[:30],
+                    row=item.row,
+                )
+            )
             continue
         if not unit:
-            problems.append(Problem.of("mail_reminder_no_unit_contact", _code=item.unit_code, severity="warning", row=item.row))
+            problems.append(
+                Problem.of("mail_reminder_no_unit_contact", _code=item.unit_code, severity="warning", row=item.row)
+            )
         group = groups.setdefault(to.address.lower(), Reminder(to, [], []))
         if not group.to.name and to.name:
             group.to = to
         group.items.append(item)
         for contact in contacts:
-            if contact.address.lower() != to.address.lower() and all(c.address.lower() != contact.address.lower() for c in group.cc):
+            if contact.address.lower() != to.address.lower() and all(
+                c.address.lower() != contact.address.lower() for c in group.cc
+            ):
                 group.cc.append(contact)
     return list(groups.values()), _unique(problems)
 

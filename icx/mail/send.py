@@ -17,20 +17,33 @@ import re
 import smtplib
 import ssl
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from icx import i18n
 from icx.core.errors import IcxError, Problem
 from icx.io.safety import atomic_output
+from icx.mail.addresses import one_line
 from icx.mail.compose import Outgoing
 from icx.mail.config import MailSettings, password
-from icx.mail.addresses import one_line
 
 SENT, FAILED, DRAFT, SKIPPED = "sent", "failed", "draft", "skipped"
-LOG_COLUMNS = ("time", "kind", "unit_code", "recipient", "subject", "attachments", "status", "attempts", "code", "answer", "message_id")
+LOG_COLUMNS = (
+    "time",
+    "kind",
+    "unit_code",
+    "recipient",
+    "subject",
+    "attachments",
+    "status",
+    "attempts",
+    "code",
+    "answer",
+    "message_id",
+)
 CSV_FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,13 +68,28 @@ class Delivery:
     time: str = field(default_factory=now)
 
     @classmethod
-    def of(cls, out: Outgoing, recipient: str, status: str, attempts: int = 0, code: int | None = None, answer: str = "") -> "Delivery":
-        return cls(out.kind, out.unit_code, recipient, out.subject, "; ".join(out.attachments), status, attempts, code,
-                   one_line(answer, 500), out.message_id)
+    def of(
+        cls, out: Outgoing, recipient: str, status: str, attempts: int = 0, code: int | None = None, answer: str = ""
+    ) -> Delivery:
+        return cls(
+            out.kind,
+            out.unit_code,
+            recipient,
+            out.subject,
+            "; ".join(out.attachments),
+            status,
+            attempts,
+            code,
+            one_line(answer, 500),
+            out.message_id,
+        )
 
     def row(self, lang: i18n.Lang = "zh") -> list[Any]:
         """The log row; kind and status in words of ``lang``."""
-        shown = {"kind": i18n.label(f"mail_kind_{self.kind}", lang), "status": i18n.label(f"mail_status_{self.status}", lang)}
+        shown = {
+            "kind": i18n.label(f"mail_kind_{self.kind}", lang),
+            "status": i18n.label(f"mail_status_{self.status}", lang),
+        }
         return [shown.get(name, getattr(self, name)) if getattr(self, name) is not None else "" for name in LOG_COLUMNS]
 
 
@@ -90,7 +118,7 @@ class SendLog:
     def close(self) -> None:
         self._fh.close()
 
-    def __enter__(self) -> "SendLog":
+    def __enter__(self) -> SendLog:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -120,7 +148,9 @@ def eml_name(index: int, out: Outgoing) -> str:
     return f"{index:03d}-{out.kind}-{key}.eml"
 
 
-def write_drafts(items: Sequence[Outgoing], outdir: str | Path, on_delivery: Callable[[Delivery], None] | None = None) -> list[Delivery]:
+def write_drafts(
+    items: Sequence[Outgoing], outdir: str | Path, on_delivery: Callable[[Delivery], None] | None = None
+) -> list[Delivery]:
     """One .eml per message in ``outdir`` (atomically); a mail client opens each as a draft."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -177,8 +207,9 @@ def _classify(code: int, reply: bytes | str) -> Exception:
 class SmtpSender:
     """Sends ``Outgoing`` messages over one reused connection, reconnecting when it drops."""
 
-    def __init__(self, settings: MailSettings, *, env: dict[str, str] | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, settings: MailSettings, *, env: dict[str, str] | None = None, sleep: Callable[[float], None] = time.sleep
+    ):
         self.settings = settings
         self._env = env
         self._sleep = sleep
@@ -221,11 +252,20 @@ class SmtpSender:
             raise
         except ssl.SSLError as exc:  # certificate not trusted, wrong host name, no TLS at all
             _close(conn)
-            raise _Fatal(Problem.of("mail_tls_failed", _server=self._where(), _detail=one_line(str(exc), 300))) from None
+            raise _Fatal(
+                Problem.of("mail_tls_failed", _server=self._where(), _detail=one_line(str(exc), 300))
+            ) from None
         except smtplib.SMTPAuthenticationError as exc:
             _close(conn)
-            raise _Fatal(Problem.of("mail_auth_failed", _server=self._where(), _user=s.username,
-                                    _answer=_answer(exc.smtp_code, exc.smtp_error)), exc.smtp_code) from None
+            raise _Fatal(
+                Problem.of(
+                    "mail_auth_failed",
+                    _server=self._where(),
+                    _user=s.username,
+                    _answer=_answer(exc.smtp_code, exc.smtp_error),
+                ),
+                exc.smtp_code,
+            ) from None
         except smtplib.SMTPNotSupportedError:
             _close(conn)
             raise _Fatal(Problem.of("mail_auth_unsupported", _server=self._where())) from None
@@ -233,7 +273,12 @@ class SmtpSender:
             _close(conn)
             if 400 <= exc.smtp_code < 500:
                 raise _Transient(exc.smtp_code, _answer(exc.smtp_code, exc.smtp_error), at_connect=True) from None
-            raise _Fatal(Problem.of("mail_server_refused", _server=self._where(), _answer=_answer(exc.smtp_code, exc.smtp_error)), exc.smtp_code) from None
+            raise _Fatal(
+                Problem.of(
+                    "mail_server_refused", _server=self._where(), _answer=_answer(exc.smtp_code, exc.smtp_error)
+                ),
+                exc.smtp_code,
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out, dropped
             _close(conn)
             raise _Transient(None, one_line(f"{type(exc).__name__}: {exc}", 300), at_connect=True) from None
@@ -256,8 +301,9 @@ class SmtpSender:
         self._drop()
 
     # one transaction ----------------------------------------------------------------------
-    def _transaction(self, conn: smtplib.SMTP, data: bytes, recipients: Sequence[str]
-                     ) -> tuple[list[str], dict[str, tuple[int, str]], tuple[int, str]]:
+    def _transaction(
+        self, conn: smtplib.SMTP, data: bytes, recipients: Sequence[str]
+    ) -> tuple[list[str], dict[str, tuple[int, str]], tuple[int, str]]:
         try:
             code, reply = conn.mail(self.settings.from_address)
             if code != 250:
@@ -316,7 +362,14 @@ class SmtpSender:
                 pending = []
             except _Fatal as exc:
                 for recipient in pending:
-                    results[recipient] = Delivery.of(out, recipient, FAILED, attempt, exc.code, exc.problem.message_zh + " / " + exc.problem.message_en)
+                    results[recipient] = Delivery.of(
+                        out,
+                        recipient,
+                        FAILED,
+                        attempt,
+                        exc.code,
+                        exc.problem.message_zh + " / " + exc.problem.message_en,
+                    )
                 ordered = [results[r] for r in out.recipients if r in results]
                 raise _Aborted(exc.problem, ordered) from None
             if pending and attempt > self.settings.retries:
@@ -324,7 +377,12 @@ class SmtpSender:
                     results[recipient] = Delivery.of(out, recipient, FAILED, attempt, last[0], last[1])
                 if connect_failed:
                     ordered = [results[r] for r in out.recipients if r in results]
-                    raise _Aborted(Problem.of("mail_server_unreachable", _server=self._where(), _attempts=attempt, _answer=last[1]), ordered)
+                    raise _Aborted(
+                        Problem.of(
+                            "mail_server_unreachable", _server=self._where(), _attempts=attempt, _answer=last[1]
+                        ),
+                        ordered,
+                    )
                 pending = []
             if pending:
                 self._sleep(self.settings.delay(attempt))
@@ -357,7 +415,9 @@ class SmtpSender:
                     record(stop.done)
                     self.problems.append(stop.problem)
                     reason = stop.problem.message_zh + " / " + stop.problem.message_en
-                    record([Delivery.of(o, r, SKIPPED, answer=reason) for o in items[index + 1:] for r in o.recipients])
+                    record(
+                        [Delivery.of(o, r, SKIPPED, answer=reason) for o in items[index + 1 :] for r in o.recipients]
+                    )
                     break
         finally:
             self.close()

@@ -11,9 +11,10 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 from icx import i18n
 from icx.core.evaluation import checklist_rows
@@ -33,10 +34,14 @@ from icx.templates.unit_info import write_unit_info
 Kind = Literal["unit", "register", "controls", "checklist"]
 KINDS: tuple[Kind, ...] = ("unit", "register", "controls", "checklist")
 FILE_NAMES = {
-    ("unit", "zh"): "单位工作簿.xlsx", ("unit", "en"): "unit-workbook.en.xlsx",
-    ("register", "zh"): "风险清单.xlsx", ("register", "en"): "risk-register.en.xlsx",
-    ("controls", "zh"): "风险控制矩阵.xlsx", ("controls", "en"): "control-matrix.en.xlsx",
-    ("checklist", "zh"): "自我评价表.xlsx", ("checklist", "en"): "checklist.en.xlsx",
+    ("unit", "zh"): "单位工作簿.xlsx",
+    ("unit", "en"): "unit-workbook.en.xlsx",
+    ("register", "zh"): "风险清单.xlsx",
+    ("register", "en"): "risk-register.en.xlsx",
+    ("controls", "zh"): "风险控制矩阵.xlsx",
+    ("controls", "en"): "control-matrix.en.xlsx",
+    ("checklist", "zh"): "自我评价表.xlsx",
+    ("checklist", "en"): "checklist.en.xlsx",
 }
 SPARE_CHECKLIST_ROWS = 40  # blank rows below the seeded checklist for the unit's own items
 # A fixed document date keeps the saved files byte-stable (the committed templates must equal a rebuild).
@@ -71,8 +76,13 @@ class Built:
         return self.book.wb
 
 
-def build(kind: Kind = "unit", lang: i18n.Lang = "zh", methodology: Methodology | None = None,
-          sizes: Sizes = Sizes(), checklist: Sequence[dict[str, Any]] | None = None) -> Built:
+def build(
+    kind: Kind = "unit",
+    lang: i18n.Lang = "zh",
+    methodology: Methodology | None = None,
+    sizes: Sizes = Sizes(),
+    checklist: Sequence[dict[str, Any]] | None = None,
+) -> Built:
     """Build one template in memory.
 
     The 自我评价 sheet is seeded with ``checklist`` (rows keyed by the evaluation column keys),
@@ -95,8 +105,10 @@ def build(kind: Kind = "unit", lang: i18n.Lang = "zh", methodology: Methodology 
         place("register", *write_register(book, assessors=sizes.assessors, rows=sizes.register_rows))
     if kind in ("unit", "controls"):
         for area in book.methodology.areas:
-            place(f"controls:{area.code}", *write_control_matrix(book, area, rows=sizes.control_rows,
-                                                                 with_register=kind == "unit"))
+            place(
+                f"controls:{area.code}",
+                *write_control_matrix(book, area, rows=sizes.control_rows, with_register=kind == "unit"),
+            )
     if kind == "unit":
         ws, tables = write_duties(book, rule_rows=sizes.duty_rule_rows, rows=sizes.duty_rows)
         for key, placement in tables.items():
@@ -153,8 +165,12 @@ def save_template(built_or_wb, target: str | Path) -> Path:
     return target
 
 
-def write_templates(outdir: str | Path, langs: tuple[i18n.Lang, ...] = ("zh", "en"),
-                    kinds: tuple[Kind, ...] = KINDS, methodology: Methodology | None = None) -> list[Path]:
+def write_templates(
+    outdir: str | Path,
+    langs: tuple[i18n.Lang, ...] = ("zh", "en"),
+    kinds: tuple[Kind, ...] = KINDS,
+    methodology: Methodology | None = None,
+) -> list[Path]:
     """Build and save every template kind in every language into ``outdir``."""
     outdir = Path(outdir)
     written = []

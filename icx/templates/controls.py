@@ -28,8 +28,12 @@ def _columns(book: Book, with_register: bool) -> list[Column]:
     h = lambda key: layout.header("control_matrix", key, book.lang)  # noqa: E731
     yes_no = Validation("list", source="icx_yes_no")
     if with_register:
-        level = Column("risk_level", h("risk_level"), 8, formula=lambda r: (
-            f'=IF(TRIM(C{r}&"")="","",INDEX(icx_reg_level,MATCH(C{r},icx_reg_id,0)))'))
+        level = Column(
+            "risk_level",
+            h("risk_level"),
+            8,
+            formula=lambda r: f'=IF(TRIM(C{r}&"")="","",INDEX(icx_reg_level,MATCH(C{r},icx_reg_id,0)))',
+        )
     else:
         level = Column("risk_level", h("risk_level"), 8, validation=Validation("list", source="icx_level_names"))
     return [
@@ -53,7 +57,9 @@ def _columns(book: Book, with_register: bool) -> list[Column]:
     ]
 
 
-def write_control_matrix(book: Book, area: Coded, *, rows: int = 100, with_register: bool = True) -> tuple[Worksheet, TablePlacement]:
+def write_control_matrix(
+    book: Book, area: Coded, *, rows: int = 100, with_register: bool = True
+) -> tuple[Worksheet, TablePlacement]:
     ws = book.wb.create_sheet(sheet_name(book, area))
     cols = _columns(book, with_register)
     area_name = area.name_zh if book.lang == "zh" else area.name_en

@@ -29,8 +29,21 @@ def windows() -> dict[str, tuple[int, int]]:
 
 
 WINDOWS = windows()
-WIDTHS = {"rule_id": 10, "area": 10, "duty_a": 16, "duty_b": 16, "basis": 24, "enabled": 8, "post": 14, "duty": 18,
-          "person": 10, "employee_id": 10, "date_from": 11, "date_to": 11, "acting": 8}
+WIDTHS = {
+    "rule_id": 10,
+    "area": 10,
+    "duty_a": 16,
+    "duty_b": 16,
+    "basis": 24,
+    "enabled": 8,
+    "post": 14,
+    "duty": 18,
+    "person": 10,
+    "employee_id": 10,
+    "date_from": 11,
+    "date_to": 11,
+    "acting": 8,
+}
 
 
 def _columns(book: Book, table: str) -> list[Column]:
@@ -43,8 +56,16 @@ def _columns(book: Book, table: str) -> list[Column]:
             validation = Validation("list", source="icx_areas", strict=False)
         elif spec.key.startswith("date_"):
             validation, fmt = Validation("date"), "yyyy-mm-dd"
-        out.append(Column(spec.key, spec.header(book.lang), WIDTHS.get(spec.key, 12), validation=validation,
-                          number_format=fmt, wrap=spec.key in ("basis",)))
+        out.append(
+            Column(
+                spec.key,
+                spec.header(book.lang),
+                WIDTHS.get(spec.key, 12),
+                validation=validation,
+                number_format=fmt,
+                wrap=spec.key in ("basis",),
+            )
+        )
     return out
 
 
@@ -53,11 +74,15 @@ def write_duties(book: Book, *, rule_rows: int = 30, rows: int = 200) -> tuple[W
     total = WINDOWS[TABLES[-1]][1] + 1
     layout.title_rows(ws, book.label("tpl_title_duties"), book.label("tpl_note_duties"), total)
     placements = {}
-    for table, caption in zip(TABLES, ("tpl_caption_duty_rules", "tpl_caption_post_duties", "tpl_caption_person_posts")):
+    for table, caption in zip(
+        TABLES, ("tpl_caption_duty_rules", "tpl_caption_post_duties", "tpl_caption_person_posts")
+    ):
         first_col = WINDOWS[table][0] + 1
         ws.cell(row=HEADER_ROW - 1, column=first_col, value=book.label(caption)).style = layout.SECTION
         n = rule_rows if table == "duty_rules" else rows
-        placements[table] = layout.write_table(book, ws, _columns(book, table), header_row=HEADER_ROW, rows=n, first_col=first_col)
+        placements[table] = layout.write_table(
+            book, ws, _columns(book, table), header_row=HEADER_ROW, rows=n, first_col=first_col
+        )
     for table in TABLES[:-1]:  # the empty columns between the tables
         gap = WINDOWS[table][1] + 2
         ws.column_dimensions[get_column_letter(gap)].width = 3

@@ -6,7 +6,8 @@ default); 不适用 and blank results score nothing (left out of the denominator
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
@@ -17,19 +18,41 @@ from icx.templates import layout
 from icx.templates.layout import Book, Column, TablePlacement, Validation
 
 HEADER_ROW = 3
-WIDTHS = {"item_id": 8, "area": 10, "focus": 30, "criterion": 30, "method": 12, "effectiveness": 8, "weight": 7,
-          "result": 10, "score": 7, "deficiency": 24, "grade": 8, "rectification": 24, "owner": 10,
-          "owner_email": 20, "deadline": 11, "status": 9}
+WIDTHS = {
+    "item_id": 8,
+    "area": 10,
+    "focus": 30,
+    "criterion": 30,
+    "method": 12,
+    "effectiveness": 8,
+    "weight": 7,
+    "result": 10,
+    "score": 7,
+    "deficiency": 24,
+    "grade": 8,
+    "rectification": 24,
+    "owner": 10,
+    "owner_email": 20,
+    "deadline": 11,
+    "status": 9,
+}
 WRAP = {"focus", "criterion", "deficiency", "rectification", "method"}
-LISTS = {"area": ("icx_areas", False), "effectiveness": ("icx_effectiveness", True), "result": ("icx_results", True),
-         "grade": ("icx_grade", True), "status": ("icx_status", True)}
+LISTS = {
+    "area": ("icx_areas", False),
+    "effectiveness": ("icx_effectiveness", True),
+    "result": ("icx_results", True),
+    "grade": ("icx_grade", True),
+    "status": ("icx_status", True),
+}
 
 
 def score_formula(weight: str, result: str) -> str:
     match = f"MATCH(TRIM({result}),icx_results,0)"
     share = f"INDEX(icx_result_factors,{match})"
-    return (f'=IF(OR(TRIM({weight}&"")="",TRIM({result}&"")=""),"",'
-            f'IF(ISNA({match}),NA(),IF(ISNUMBER({share}),{weight}*{share},"")))')
+    return (
+        f'=IF(OR(TRIM({weight}&"")="",TRIM({result}&"")=""),"",'
+        f'IF(ISNA({match}),NA(),IF(ISNUMBER({share}),{weight}*{share},"")))'
+    )
 
 
 def _columns(book: Book) -> list[Column]:
@@ -48,12 +71,23 @@ def _columns(book: Book) -> list[Column]:
         elif spec.key == "score":
             formula = lambda r: score_formula(f"{letters['weight']}{r}", f"{letters['result']}{r}")  # noqa: E731
             fmt = "0.00"
-        cols.append(Column(spec.key, spec.header(book.lang), WIDTHS.get(spec.key, 12), formula=formula,
-                           validation=validation, number_format=fmt, wrap=spec.key in WRAP))
+        cols.append(
+            Column(
+                spec.key,
+                spec.header(book.lang),
+                WIDTHS.get(spec.key, 12),
+                formula=formula,
+                validation=validation,
+                number_format=fmt,
+                wrap=spec.key in WRAP,
+            )
+        )
     return cols
 
 
-def write_evaluation(book: Book, *, rows: int = 150, items: Iterable[dict[str, Any]] = ()) -> tuple[Worksheet, TablePlacement]:
+def write_evaluation(
+    book: Book, *, rows: int = 150, items: Iterable[dict[str, Any]] = ()
+) -> tuple[Worksheet, TablePlacement]:
     ws = book.wb.create_sheet(book.sheet_name("evaluation"))
     cols = _columns(book)
     layout.title_rows(ws, book.label("tpl_title_evaluation"), book.label("tpl_note_evaluation"), len(cols))
@@ -63,7 +97,11 @@ def write_evaluation(book: Book, *, rows: int = 150, items: Iterable[dict[str, A
     result = placement.letters["result"]
     ws.conditional_formatting.add(
         placement.ref("result", absolute=False),
-        FormulaRule(formula=[f'TRIM({result}{placement.first_row})="{failed}"'], fill=PatternFill(bgColor="FFC7CE", fill_type="solid")))
+        FormulaRule(
+            formula=[f'TRIM({result}{placement.first_row})="{failed}"'],
+            fill=PatternFill(bgColor="FFC7CE", fill_type="solid"),
+        ),
+    )
     ws.auto_filter.ref = f"A{HEADER_ROW}:{placement.letters[cols[-1].key]}{placement.last_row}"
     layout.page_setup(ws, title_rows_ref=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{HEADER_ROW + 1}", lang=book.lang)
     layout.protect(ws)

@@ -8,8 +8,9 @@ this module turns them into cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -91,24 +92,61 @@ def _add_styles(wb: Workbook, lang: i18n.Lang) -> None:
     font = FONT[lang]
     wrap_top = Alignment(vertical="top", wrap_text=True)
     styles = [
-        NamedStyle(INPUT, font=Font(name=font, size=FONT_SIZE), border=box, alignment=Alignment(vertical="top"),
-                   protection=Protection(locked=False)),
-        NamedStyle(INPUT_TEXT, font=Font(name=font, size=FONT_SIZE), border=box, alignment=wrap_top,
-                   protection=Protection(locked=False)),
-        NamedStyle(FORMULA, font=Font(name=font, size=FONT_SIZE), border=box, alignment=Alignment(vertical="top"),
-                   fill=PatternFill("solid", fgColor=FORMULA_FILL), protection=Protection(locked=True)),
-        NamedStyle(LOCKED, font=Font(name=font, size=FONT_SIZE), border=box, alignment=wrap_top,
-                   fill=PatternFill("solid", fgColor=LOCKED_FILL), protection=Protection(locked=True)),
-        NamedStyle(HEADER, font=Font(name=font, size=FONT_SIZE, bold=True), border=box,
-                   fill=PatternFill("solid", fgColor=HEADER_FILL),
-                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
-        NamedStyle(FORMULA_HEADER, font=Font(name=font, size=FONT_SIZE, bold=True), border=box,
-                   fill=PatternFill("solid", fgColor=FORMULA_HEADER_FILL),
-                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
-        NamedStyle(GROUP, font=Font(name=font, size=FONT_SIZE, bold=True), border=box,
-                   fill=PatternFill("solid", fgColor=GROUP_FILL), alignment=Alignment(horizontal="center", vertical="center")),
+        NamedStyle(
+            INPUT,
+            font=Font(name=font, size=FONT_SIZE),
+            border=box,
+            alignment=Alignment(vertical="top"),
+            protection=Protection(locked=False),
+        ),
+        NamedStyle(
+            INPUT_TEXT,
+            font=Font(name=font, size=FONT_SIZE),
+            border=box,
+            alignment=wrap_top,
+            protection=Protection(locked=False),
+        ),
+        NamedStyle(
+            FORMULA,
+            font=Font(name=font, size=FONT_SIZE),
+            border=box,
+            alignment=Alignment(vertical="top"),
+            fill=PatternFill("solid", fgColor=FORMULA_FILL),
+            protection=Protection(locked=True),
+        ),
+        NamedStyle(
+            LOCKED,
+            font=Font(name=font, size=FONT_SIZE),
+            border=box,
+            alignment=wrap_top,
+            fill=PatternFill("solid", fgColor=LOCKED_FILL),
+            protection=Protection(locked=True),
+        ),
+        NamedStyle(
+            HEADER,
+            font=Font(name=font, size=FONT_SIZE, bold=True),
+            border=box,
+            fill=PatternFill("solid", fgColor=HEADER_FILL),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        NamedStyle(
+            FORMULA_HEADER,
+            font=Font(name=font, size=FONT_SIZE, bold=True),
+            border=box,
+            fill=PatternFill("solid", fgColor=FORMULA_HEADER_FILL),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        NamedStyle(
+            GROUP,
+            font=Font(name=font, size=FONT_SIZE, bold=True),
+            border=box,
+            fill=PatternFill("solid", fgColor=GROUP_FILL),
+            alignment=Alignment(horizontal="center", vertical="center"),
+        ),
         NamedStyle(TITLE, font=Font(name=font, size=14, bold=True), alignment=Alignment(vertical="center")),
-        NamedStyle(NOTE, font=Font(name=font, size=9, color=NOTE_COLOR), alignment=Alignment(vertical="top", wrap_text=True)),
+        NamedStyle(
+            NOTE, font=Font(name=font, size=9, color=NOTE_COLOR), alignment=Alignment(vertical="top", wrap_text=True)
+        ),
         NamedStyle(SECTION, font=Font(name=font, size=11, bold=True), alignment=Alignment(vertical="center")),
     ]
     for style in styles:
@@ -130,7 +168,7 @@ class Column:
     wrap: bool = False  # long text: wrap in the cell
     number_format: str | None = None
     hidden: bool = False
-    validation: "Validation | None" = None
+    validation: Validation | None = None
     group: str = ""  # label of the group row above the header (merged over equal neighbours)
 
     @property
@@ -235,7 +273,9 @@ def _group_row(ws: Worksheet, cols: Sequence[Column], row: int, first_col: int) 
                 for c in range(first_col + start, first_col + i):
                     ws.cell(row=row, column=c).style = GROUP
                 if i - start > 1:
-                    ws.merge_cells(start_row=row, start_column=first_col + start, end_row=row, end_column=first_col + i - 1)
+                    ws.merge_cells(
+                        start_row=row, start_column=first_col + start, end_row=row, end_column=first_col + i - 1
+                    )
             start = i
 
 
@@ -247,7 +287,9 @@ def add_validation(ws: Worksheet, ref: str, v: Validation, lang: i18n.Lang) -> D
         if v.high is None:
             dv = DataValidation(type=v.kind, operator="greaterThanOrEqual", formula1=_num(v.low), allow_blank=True)
         else:
-            dv = DataValidation(type=v.kind, operator="between", formula1=_num(v.low), formula2=_num(v.high), allow_blank=True)
+            dv = DataValidation(
+                type=v.kind, operator="between", formula1=_num(v.low), formula2=_num(v.high), allow_blank=True
+            )
     elif v.kind == "date":
         dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # after 2000-01-01
     else:
@@ -293,8 +335,9 @@ def fill_rows(ws: Worksheet, placement: TablePlacement, records: Iterable[dict[s
 
 
 # --- page set-up and protection ---------------------------------------------------------------------
-def page_setup(ws: Worksheet, *, title_rows_ref: str, fit_width: int = 1, freeze: str | None = None,
-               lang: i18n.Lang = "zh") -> None:
+def page_setup(
+    ws: Worksheet, *, title_rows_ref: str, fit_width: int = 1, freeze: str | None = None, lang: i18n.Lang = "zh"
+) -> None:
     """A4 landscape, fit to ``fit_width`` pages wide, title rows repeated on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -90,8 +90,16 @@ def money_score_formula(cell: str) -> str:
 def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
     """Every column of the register, in order, visible ones first, helpers hidden at the end."""
     L = range(1, assessors + 1)
-    g_basic, g_lk, g_im = book.label("tpl_group_basic"), book.label("tpl_group_likelihood"), book.label("tpl_group_impact")
-    g_res, g_resp, g_help = book.label("tpl_group_result"), book.label("tpl_group_response"), book.label("tpl_group_helper")
+    g_basic, g_lk, g_im = (
+        book.label("tpl_group_basic"),
+        book.label("tpl_group_likelihood"),
+        book.label("tpl_group_impact"),
+    )
+    g_res, g_resp, g_help = (
+        book.label("tpl_group_result"),
+        book.label("tpl_group_response"),
+        book.label("tpl_group_helper"),
+    )
     lk_prompt, im_prompt = book.label("tpl_prompt_likelihood"), book.label("tpl_prompt_impact")
 
     cols: list[Column] = [
@@ -99,24 +107,67 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         Column("area", _h(book, "area"), 11, group=g_basic, validation=Validation("list", source="icx_areas")),
         Column("process_step", _h(book, "process_step"), 14, wrap=True, group=g_basic),
         Column("description", _h(book, "description"), 36, wrap=True, group=g_basic),
-        Column("category", _h(book, "category"), 14, group=g_basic,
-               validation=Validation("list", source="icx_categories", strict=False)),
+        Column(
+            "category",
+            _h(book, "category"),
+            14,
+            group=g_basic,
+            validation=Validation("list", source="icx_categories", strict=False),
+        ),
         Column("cause", _h(book, "cause"), 24, wrap=True, group=g_basic),
     ]
-    cols += [Column(f"likelihood_{n}", _h(book, "likelihood_{n}", n), 8, group=g_lk,
-                    validation=Validation("list", source="icx_lk_names", strict=False, prompt=lk_prompt)) for n in L]
-    cols += [Column(f"impact_{n}", _h(book, "impact_{n}", n), 8, group=g_im,
-                    validation=Validation("list", source="icx_im_names", strict=False, prompt=im_prompt)) for n in L]
-    cols.append(Column("loss_amount", _h(book, "loss_amount"), 12, number_format="#,##0", group=g_im,
-                       validation=Validation("decimal", low=0, prompt=book.label("tpl_prompt_loss"),
-                                             error=book.label("tpl_error_loss"))))
+    cols += [
+        Column(
+            f"likelihood_{n}",
+            _h(book, "likelihood_{n}", n),
+            8,
+            group=g_lk,
+            validation=Validation("list", source="icx_lk_names", strict=False, prompt=lk_prompt),
+        )
+        for n in L
+    ]
+    cols += [
+        Column(
+            f"impact_{n}",
+            _h(book, "impact_{n}", n),
+            8,
+            group=g_im,
+            validation=Validation("list", source="icx_im_names", strict=False, prompt=im_prompt),
+        )
+        for n in L
+    ]
+    cols.append(
+        Column(
+            "loss_amount",
+            _h(book, "loss_amount"),
+            12,
+            number_format="#,##0",
+            group=g_im,
+            validation=Validation(
+                "decimal", low=0, prompt=book.label("tpl_prompt_loss"), error=book.label("tpl_error_loss")
+            ),
+        )
+    )
     # Formula columns: placeholders now, formulas bound once every column has its letter.
     for key, width in (("likelihood", 9), ("impact", 9), ("score", 9), ("level", 8), ("rank", 6)):
-        cols.append(Column(key, _h(book, key), width, formula=lambda r: "", group=g_res,
-                           number_format="0.00" if key in ("likelihood", "impact", "score") else None))
+        cols.append(
+            Column(
+                key,
+                _h(book, key),
+                width,
+                formula=lambda r: "",
+                group=g_res,
+                number_format="0.00" if key in ("likelihood", "impact", "score") else None,
+            )
+        )
     cols += [
-        Column("response", _h(book, "response"), 10, group=g_resp,
-               validation=Validation("list", source="icx_responses", strict=False)),
+        Column(
+            "response",
+            _h(book, "response"),
+            10,
+            group=g_resp,
+            validation=Validation("list", source="icx_responses", strict=False),
+        ),
         Column("controls", _h(book, "controls"), 18, wrap=True, group=g_resp),
         Column("owner_department", _h(book, "owner_department"), 12, group=g_resp),
         Column("owner", _h(book, "owner"), 10, group=g_resp),
@@ -124,9 +175,13 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
     ]
     helpers = [(f"c_likelihood_{n}", book.label("tpl_helper_likelihood", n=n)) for n in L]
     helpers += [(f"c_impact_{n}", book.label("tpl_helper_impact", n=n)) for n in L]
-    helpers += [("c_money", book.label("tpl_helper_money")), ("c_lband", book.label("tpl_helper_lband")),
-                ("c_iband", book.label("tpl_helper_iband")), ("c_level", book.label("tpl_helper_level")),
-                ("c_rankable", book.label("tpl_helper_rankable"))]
+    helpers += [
+        ("c_money", book.label("tpl_helper_money")),
+        ("c_lband", book.label("tpl_helper_lband")),
+        ("c_iband", book.label("tpl_helper_iband")),
+        ("c_level", book.label("tpl_helper_level")),
+        ("c_rankable", book.label("tpl_helper_rankable")),
+    ]
     cols += [Column(key, text, 10, formula=lambda r: "", hidden=True, group=g_help) for key, text in helpers]
     _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1, last_row=HEADER_ROW + rows)
     return cols
@@ -146,16 +201,21 @@ def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row:
         col(f"c_likelihood_{n}").formula = lambda r, n=n: likelihood_score_formula(f"{X[f'likelihood_{n}']}{r}")
         col(f"c_impact_{n}").formula = lambda r, n=n: impact_score_formula(f"{X[f'impact_{n}']}{r}")
     col("c_money").formula = lambda r: money_score_formula(f"{X['loss_amount']}{r}")
-    col("likelihood").formula = lambda r: (
-        f'=IF(COUNTA({in_lk.format(r=r)})=0,"",AVERAGE({lk_first}{r}:{lk_last}{r}))')
+    col("likelihood").formula = lambda r: f'=IF(COUNTA({in_lk.format(r=r)})=0,"",AVERAGE({lk_first}{r}:{lk_last}{r}))'
     col("impact").formula = lambda r: (
-        f'=IF(COUNTA({in_im.format(r=r)})=0,"",MAX(AVERAGE({im_first}{r}:{im_last}{r}),{X["c_money"]}{r}))')
+        f'=IF(COUNTA({in_im.format(r=r)})=0,"",MAX(AVERAGE({im_first}{r}:{im_last}{r}),{X["c_money"]}{r}))'
+    )
     col("score").formula = lambda r: (
-        f'=IF(OR({X["likelihood"]}{r}="",{X["impact"]}{r}=""),"",ROUND({X["likelihood"]}{r}*{X["impact"]}{r},6))')
-    col("c_lband").formula = lambda r: f'=IF({X["likelihood"]}{r}="","",MAX(1,ROUNDUP(ROUND({X["likelihood"]}{r},9),0)))'
+        f'=IF(OR({X["likelihood"]}{r}="",{X["impact"]}{r}=""),"",ROUND({X["likelihood"]}{r}*{X["impact"]}{r},6))'
+    )
+    col("c_lband").formula = lambda r: (
+        f'=IF({X["likelihood"]}{r}="","",MAX(1,ROUNDUP(ROUND({X["likelihood"]}{r},9),0)))'
+    )
     col("c_iband").formula = lambda r: f'=IF({X["impact"]}{r}="","",MAX(1,ROUNDUP(ROUND({X["impact"]}{r},9),0)))'
     # 表3 lists likelihood band 5 in its top row, hence 6 - band.
-    col("level").formula = lambda r: f'=IF({X["score"]}{r}="","",INDEX(icx_matrix,6-{X["c_lband"]}{r},{X["c_iband"]}{r}))'
+    col("level").formula = lambda r: (
+        f'=IF({X["score"]}{r}="","",INDEX(icx_matrix,6-{X["c_lband"]}{r},{X["c_iband"]}{r}))'
+    )
     col("c_level").formula = lambda r: f'=IF(ISNUMBER({X["score"]}{r}),MATCH({X["level"]}{r},icx_level_names,0),"")'
 
     def rankable(r: int) -> str:
@@ -174,9 +234,7 @@ def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row:
 def _rank_formula(X: dict[str, str], r: int, first: int, last: int) -> str:
     rs, lv, i = X["c_rankable"], X["c_level"], X["id"]
     RS, LV, ID = (f"${x}${first}:${x}${last}" for x in (rs, lv, i))
-    before = (
-        f"({RS}>{rs}{r})+({RS}={rs}{r})*(({LV}<{lv}{r})+({LV}={lv}{r})*(TRIM({ID})<TRIM({i}{r})))"
-    )
+    before = f"({RS}>{rs}{r})+({RS}={rs}{r})*(({LV}<{lv}{r})+({LV}={lv}{r})*(TRIM({ID})<TRIM({i}{r})))"
     return f'=IF(ISNUMBER({rs}{r}),1+SUMPRODUCT(ISNUMBER({RS})*({before})),"")'
 
 
@@ -191,14 +249,22 @@ def write_register(book: Book, *, assessors: int = 5, rows: int = 500) -> tuple[
     level_ref = f"{X['level']}{first}:{X['level']}{last}"
     for level, color in ((lv.level, lv.color) for lv in book.methodology.risk_levels):
         ws.conditional_formatting.add(
-            level_ref, FormulaRule(formula=[f"${X['c_level']}{first}={level}"], fill=PatternFill(bgColor=color, fill_type="solid")))
+            level_ref,
+            FormulaRule(
+                formula=[f"${X['c_level']}{first}={level}"], fill=PatternFill(bgColor=color, fill_type="solid")
+            ),
+        )
     results = f"{X['likelihood']}{first}:{X['rank']}{last}"
-    ws.conditional_formatting.add(results, FormulaRule(formula=[f"ISERROR({X['likelihood']}{first})"], fill=ERROR_FILL, font=ERROR_FONT))
+    ws.conditional_formatting.add(
+        results, FormulaRule(formula=[f"ISERROR({X['likelihood']}{first})"], fill=ERROR_FILL, font=ERROR_FONT)
+    )
 
     book.define("icx_reg_id", ws, placement.ref("id"))
     book.define("icx_reg_level", ws, placement.ref("level"))
     last_visible = get_column_letter(layout.width_of(cols))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_visible}{last}"
-    layout.page_setup(ws, title_rows_ref=f"{HEADER_ROW - 1}:{HEADER_ROW}", fit_width=2, freeze=f"C{first}", lang=book.lang)
+    layout.page_setup(
+        ws, title_rows_ref=f"{HEADER_ROW - 1}:{HEADER_ROW}", fit_width=2, freeze=f"C{first}", lang=book.lang
+    )
     layout.protect(ws)
     return ws, placement

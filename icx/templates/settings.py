@@ -122,8 +122,12 @@ def _likelihood_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> in
         _put(ws, r, cols["description"], _text(level, "description", book.lang))
         _put(ws, r, cols["frequency"], _text(level, "frequency", book.lang))
     d = get_column_letter(cols["probability_from"])
-    layout.add_validation(ws, f"{d}{first + 1}:{d}{first + 4}",
-                          Validation("decimal", low=0.0001, high=0.9999, error=_edge_error(book, "likelihood")), book.lang)
+    layout.add_validation(
+        ws,
+        f"{d}{first + 1}:{d}{first + 4}",
+        Validation("decimal", low=0.0001, high=0.9999, error=_edge_error(book, "likelihood")),
+        book.lang,
+    )
     book.define("icx_lk_edges", ws, f"${d}${first + 1}:${d}${first + 4}")
     name_col = get_column_letter(cols["name_zh" if book.lang == "zh" else "name_en"])
     book.define("icx_lk_names", ws, f"${name_col}${first}:${name_col}${first + 4}")
@@ -132,7 +136,11 @@ def _likelihood_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> in
 
 def _edge_error(book: Book, scale: str) -> str:
     if scale == "likelihood":
-        return "概率下限须在0–100%之间且逐级递增" if book.lang == "zh" else "Probability bounds must lie in 0–100% and increase"
+        return (
+            "概率下限须在0–100%之间且逐级递增"
+            if book.lang == "zh"
+            else "Probability bounds must lie in 0–100% and increase"
+        )
     return "损失金额下限须大于0且逐级递增" if book.lang == "zh" else "Loss bounds must be above 0 and increase"
 
 
@@ -152,8 +160,12 @@ def _impact_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> int:
         _put(ws, r, cols["reputation"], _text(level, "reputation", book.lang))
         _put(ws, r, cols["operations"], _text(level, "operations", book.lang))
     d = get_column_letter(cols["money_from"])
-    layout.add_validation(ws, f"{d}{first + 1}:{d}{first + 4}",
-                          Validation("decimal", low=0.01, error=_edge_error(book, "impact")), book.lang)
+    layout.add_validation(
+        ws,
+        f"{d}{first + 1}:{d}{first + 4}",
+        Validation("decimal", low=0.01, error=_edge_error(book, "impact")),
+        book.lang,
+    )
     book.define("icx_im_edges", ws, f"${d}${first + 1}:${d}${first + 4}")
     name_col = get_column_letter(cols["name_zh" if book.lang == "zh" else "name_en"])
     book.define("icx_im_names", ws, f"${name_col}${first}:${name_col}${first + 4}")
@@ -170,8 +182,15 @@ def _matrix_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> int:
     head = row + 1
     _put(ws, head, 1, layout.spec("settings_matrix", "corner").header(book.lang), layout.HEADER)
     for band in range(1, 6):
-        _put(ws, head, 1 + band, band_label(m.impact.levels[band - 1].name_zh if book.lang == "zh"
-                                            else m.impact.levels[band - 1].name_en, band), layout.HEADER)
+        _put(
+            ws,
+            head,
+            1 + band,
+            band_label(
+                m.impact.levels[band - 1].name_zh if book.lang == "zh" else m.impact.levels[band - 1].name_en, band
+            ),
+            layout.HEADER,
+        )
     first = head + 1
     for i, lband in enumerate(range(5, 0, -1)):
         r = first + i
@@ -217,7 +236,9 @@ def _bands_table(book: Book, ws: Worksheet, m: Methodology, row: int) -> int:
         level = m.likelihood.levels[band - 1]
         _put(ws, r, cols["band"], band)
         _put(ws, r, cols["name"], level.name_zh if book.lang == "zh" else level.name_en)
-        text = book.label("tpl_band_range_first") if band == 1 else book.label("tpl_band_range", low=band - 1, high=band)
+        text = (
+            book.label("tpl_band_range_first") if band == 1 else book.label("tpl_band_range", low=band - 1, high=band)
+        )
         _put(ws, r, cols["range"], text)
     return first + 6
 
@@ -288,12 +309,24 @@ def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
         return block
 
     area_fields = ["code", "name_zh", "short_zh", "name_en", "short_en"]
-    area_block = coded_table("settings_areas", m.areas, area_fields, "icx_areas", "short_zh" if lang == "zh" else "name_en")
+    area_block = coded_table(
+        "settings_areas", m.areas, area_fields, "icx_areas", "short_zh" if lang == "zh" else "name_en"
+    )
     book.define("icx_area_table", ws, area_block)
-    coded_table("settings_categories", m.categories, ["code", "name_zh", "name_en"], "icx_categories",
-                "name_zh" if lang == "zh" else "name_en")
-    coded_table("settings_responses", m.responses, ["code", "name_zh", "name_en"], "icx_responses",
-                "name_zh" if lang == "zh" else "name_en")
+    coded_table(
+        "settings_categories",
+        m.categories,
+        ["code", "name_zh", "name_en"],
+        "icx_categories",
+        "name_zh" if lang == "zh" else "name_en",
+    )
+    coded_table(
+        "settings_responses",
+        m.responses,
+        ["code", "name_zh", "name_en"],
+        "icx_responses",
+        "name_zh" if lang == "zh" else "name_en",
+    )
 
     col = _results_table(book, ws, col, head)
     cols = _headers(book, ws, "settings_lists", head, col)

@@ -20,7 +20,9 @@ def write_transactions(book: Book, *, rows: int = 300) -> tuple[Worksheet, Table
             validation, fmt = Validation("decimal", low=0), "#,##0.00"
         elif spec.key == "date":
             validation, fmt = Validation("date"), "yyyy-mm-dd"
-        cols.append(Column(spec.key, spec.header(book.lang), WIDTHS.get(spec.key, 12), validation=validation, number_format=fmt))
+        cols.append(
+            Column(spec.key, spec.header(book.lang), WIDTHS.get(spec.key, 12), validation=validation, number_format=fmt)
+        )
     layout.title_rows(ws, book.label("tpl_title_transactions"), book.label("tpl_note_transactions"), len(cols))
     placement = layout.write_table(book, ws, cols, header_row=HEADER_ROW, rows=rows)
     layout.page_setup(ws, title_rows_ref=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"A{HEADER_ROW + 1}", lang=book.lang)

@@ -25,7 +25,9 @@ def make_register(path: Path, rows: list[list[object]], header: list[str], title
     ws.title = "风险清单"
     for t in range(title_rows):
         ws.cell(row=t + 1, column=1, value="某单位2026年度风险清单" if t == 0 else None)
-    ws.append(header) if not title_rows else [ws.cell(row=title_rows + 1, column=c + 1, value=h) for c, h in enumerate(header)]
+    ws.append(header) if not title_rows else [
+        ws.cell(row=title_rows + 1, column=c + 1, value=h) for c, h in enumerate(header)
+    ]
     for row in rows:
         ws.append(row)
     for line in ws.iter_rows(min_row=title_rows + 2):
@@ -44,10 +46,10 @@ def test_scores_good_rows_lists_bad_ones_and_never_touches_input(tmp_path: Path)
         tmp_path / "reg.xlsx",
         [
             ["YS-01", "预算", "预算编制依据不足", 4, 5, 3, "4"],  # L 4.5, I 3.5 → 15.75, level 1
-            ["YS-02", "预算", "调整未审批", "高高", 3, 2, 2],        # bad likelihood in D3
+            ["YS-02", "预算", "调整未审批", "高高", 3, 2, 2],  # bad likelihood in D3
             ["SZ-01", "收支", "超标准报销", 2, "35%", "¥12,000", 3],  # L 2.5, I 3.5 → 8.75, level 2
-            ["SZ-02", "星际", "未知领域", 2, 2, 2, 2],               # bad area in B5
-            ["CG-01", "采购", "化整为零", None, None, 3, 3],          # no likelihood at all
+            ["SZ-02", "星际", "未知领域", 2, 2, 2, 2],  # bad area in B5
+            ["CG-01", "采购", "化整为零", None, None, 3, 3],  # no likelihood at all
         ],
         ZH_HEADER,
     )
@@ -86,7 +88,11 @@ def test_english_headers_title_rows_blank_rows_and_text_numbers(tmp_path: Path) 
     header = ["Risk description", "Risk ID", "Business area", "Assessor 1 likelihood", "Assessor 1 impact", "Notes"]
     source = make_register(
         tmp_path / "en.xlsx",
-        [["Late budget", "B-1", "Budget", "4", " 5 ", "x"], [None] * 6, ["Asset loss", "A-1", "资产", "likely", "major", ""]],
+        [
+            ["Late budget", "B-1", "Budget", "4", " 5 ", "x"],
+            [None] * 6,
+            ["Asset loss", "A-1", "资产", "likely", "major", ""],
+        ],
         header,
         title_rows=2,
     )
@@ -102,7 +108,7 @@ def test_english_headers_title_rows_blank_rows_and_text_numbers(tmp_path: Path) 
 
 
 def test_default_output_name_and_formula_text_is_not_a_formula(tmp_path: Path) -> None:
-    source = make_register(tmp_path / "f.xlsx", [["=1+1", "预算", "=HYPERLINK(\"http://x\")", 3, 3, 3, 3]], ZH_HEADER)
+    source = make_register(tmp_path / "f.xlsx", [["=1+1", "预算", '=HYPERLINK("http://x")', 3, 3, 3, 3]], ZH_HEADER)
     result = runner.invoke(app, ["score", str(source)])
     assert result.exit_code == 0, result.output
     out = tmp_path / "f.scored.xlsx"

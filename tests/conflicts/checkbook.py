@@ -5,8 +5,9 @@ Headers come from the catalogue, so the tests follow any renaming there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import openpyxl
 
@@ -25,8 +26,16 @@ def keys_of(table: str, rows: Iterable[dict[str, Any]]) -> list[str]:
     return [s.key for s in columns(table) if s.key in used or s.required]
 
 
-def put_table(ws, table: str, rows: list[dict[str, Any]], *, top: int, left: int, keys: Sequence[str] | None = None,
-              lang: str = "zh") -> tuple[int, int]:
+def put_table(
+    ws,
+    table: str,
+    rows: list[dict[str, Any]],
+    *,
+    top: int,
+    left: int,
+    keys: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> tuple[int, int]:
     """Write a header at (top, left) and the rows under it (1-based); returns (first, last) column."""
     keys = list(keys or keys_of(table, rows))
     for c, text in enumerate(headers(table, keys, lang)):
@@ -37,10 +46,19 @@ def put_table(ws, table: str, rows: list[dict[str, Any]], *, top: int, left: int
     return left, left + len(keys) - 1
 
 
-def build(path: Path, *, duty_rules: list[dict] | None = None, post_duties: list[dict] | None = None,
-          person_posts: list[dict] | None = None, transactions: list[dict] | None = None,
-          evaluation: list[dict] | None = None, controls: list[dict] | None = None, lang: str = "zh",
-          gap: int = 1, header_row: int = 3) -> Path:
+def build(
+    path: Path,
+    *,
+    duty_rules: list[dict] | None = None,
+    post_duties: list[dict] | None = None,
+    person_posts: list[dict] | None = None,
+    transactions: list[dict] | None = None,
+    evaluation: list[dict] | None = None,
+    controls: list[dict] | None = None,
+    lang: str = "zh",
+    gap: int = 1,
+    header_row: int = 3,
+) -> Path:
     """A unit workbook with the given tables (a table left as None is not written)."""
     i = 0 if lang == "zh" else 1
     wb = openpyxl.Workbook()
@@ -61,8 +79,15 @@ def build(path: Path, *, duty_rules: list[dict] | None = None, post_duties: list
         put_table(ws, "transaction_log", transactions, top=1, left=1, lang=lang)
     for area, rows in _by_area(controls or []).items():
         ws = wb.create_sheet(f"{sheet_names('control_matrix')[i]}-{area}")
-        put_table(ws, "control_matrix", rows, top=2, left=1, lang=lang,
-                  keys=["control_id", "activity", "prepare_post", "review_post", "approve_post"])
+        put_table(
+            ws,
+            "control_matrix",
+            rows,
+            top=2,
+            left=1,
+            lang=lang,
+            keys=["control_id", "activity", "prepare_post", "review_post", "approve_post"],
+        )
     if evaluation is not None:
         ws = wb.create_sheet(sheet_names("evaluation")[i])
         ws.cell(row=1, column=1, value="内部控制自我评价表")
@@ -79,6 +104,12 @@ def _by_area(controls: list[dict]) -> dict[str, list[dict]]:
 
 def from_demo(path: Path, unit: Any) -> Path:
     """The check-relevant sheets of a DemoUnit (until the template engineer's demo writes them)."""
-    return build(path, duty_rules=unit.duty_rules, post_duties=unit.post_duties, person_posts=unit.person_posts,
-                 transactions=unit.transactions, evaluation=unit.evaluation,
-                 controls=[dict(c, area_name=c.get("area_name", "预算")) for c in unit.controls] or None)
+    return build(
+        path,
+        duty_rules=unit.duty_rules,
+        post_duties=unit.post_duties,
+        person_posts=unit.person_posts,
+        transactions=unit.transactions,
+        evaluation=unit.evaluation,
+        controls=[dict(c, area_name=c.get("area_name", "预算")) for c in unit.controls] or None,
+    )

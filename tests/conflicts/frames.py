@@ -13,7 +13,9 @@ FIRST_ROW = 4  # data rows start under a header on row 3, as in the template
 
 def frame(rows: list[dict[str, Any]], keys: list[str]) -> pd.DataFrame:
     data = [[row.get(k) for k in keys] for row in rows]
-    return pd.DataFrame(data, columns=keys, index=pd.Index(range(FIRST_ROW, FIRST_ROW + len(rows)), name="row"), dtype=object)
+    return pd.DataFrame(
+        data, columns=keys, index=pd.Index(range(FIRST_ROW, FIRST_ROW + len(rows)), name="row"), dtype=object
+    )
 
 
 def posts(mapping: dict[str, list[str]]) -> pd.DataFrame:

@@ -19,8 +19,14 @@ from .checkbook import build
 
 runner = CliRunner()
 POSTS = [{"post": "出纳岗", "duty": "出纳"}, {"post": "会计岗", "duty": "会计记账"}]
-CLASH = [{"person": "赵磊", "employee_id": "7", "post": "出纳岗"}, {"person": "赵磊", "employee_id": "7", "post": "会计岗"}]
-CLEAN = [{"person": "赵磊", "employee_id": "7", "post": "出纳岗"}, {"person": "钱多", "employee_id": "8", "post": "会计岗"}]
+CLASH = [
+    {"person": "赵磊", "employee_id": "7", "post": "出纳岗"},
+    {"person": "赵磊", "employee_id": "7", "post": "会计岗"},
+]
+CLEAN = [
+    {"person": "赵磊", "employee_id": "7", "post": "出纳岗"},
+    {"person": "钱多", "employee_id": "8", "post": "会计岗"},
+]
 
 
 def sha(path: Path) -> str:
@@ -45,7 +51,8 @@ def test_conflicts_give_exit_1_and_a_conflict_sheet_equal_to_the_library(tmp_pat
     expected = check_conflicts(load_grid(source), file=str(source)).conflicts
     written = [dict(zip(keys, row[: len(keys)])) for row in rows[1:] if row[0]]
     assert [(w["person"], w["rule_id"], w["duty_a"], w["duty_b"], w["kind"]) for w in written] == [
-        (c.person, c.rule_id, c.duty_a, c.duty_b, c.kind_label()) for c in expected]
+        (c.person, c.rule_id, c.duty_a, c.duty_b, c.kind_label()) for c in expected
+    ]
     assert written[0]["employee_id"] == "7" and written[0]["area"] == "收支" and written[0]["severity"] == "高"
     # counts by area beside the table, after an empty column
     counts = {row[len(keys) + 1]: row[len(keys) + 2] for row in rows[1:] if row[len(keys) + 1]}
@@ -100,8 +107,10 @@ def test_the_output_may_not_overwrite_the_input(tmp_path):
 
 
 def test_text_from_the_unit_stays_text(tmp_path):
-    people = [{"person": "=HYPERLINK(\"x\")", "employee_id": "7", "post": "出纳岗"},
-              {"person": "=HYPERLINK(\"x\")", "employee_id": "7", "post": "会计岗", "date_from": dt.date(2026, 1, 1)}]
+    people = [
+        {"person": '=HYPERLINK("x")', "employee_id": "7", "post": "出纳岗"},
+        {"person": '=HYPERLINK("x")', "employee_id": "7", "post": "会计岗", "date_from": dt.date(2026, 1, 1)},
+    ]
     source = build(tmp_path / "unit.xlsx", post_duties=POSTS, person_posts=people)
     wb = openpyxl.load_workbook(source)
     for row in wb["不相容岗位"].iter_rows():

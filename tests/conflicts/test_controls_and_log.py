@@ -9,12 +9,19 @@ from icx.core.conflicts import check_frames
 from .frames import controls, log, people, posts
 
 POSTS = {"经办岗": ["支出申请"], "审核岗": ["稽核"], "审批岗": ["支出审批"], "出纳岗": ["出纳"], "会计岗": ["会计记账"]}
-STAFF = [("甲", "1", "经办岗"), ("乙", "2", "审核岗"), ("丙", "3", "审批岗"), ("丁", "4", "出纳岗"), ("戊", "5", "会计岗")]
+STAFF = [
+    ("甲", "1", "经办岗"),
+    ("乙", "2", "审核岗"),
+    ("丙", "3", "审批岗"),
+    ("丁", "4", "出纳岗"),
+    ("戊", "5", "会计岗"),
+]
 
 
 def run(control_rows=(), log_rows=(), staff=STAFF):
-    return check_frames(posts(POSTS), people(list(staff)), controls=controls(list(control_rows)),
-                        transactions=log(list(log_rows)))
+    return check_frames(
+        posts(POSTS), people(list(staff)), controls=controls(list(control_rows)), transactions=log(list(log_rows))
+    )
 
 
 def kinds(report, kind):
@@ -34,7 +41,11 @@ def test_a_control_reviewed_by_its_preparing_post_is_flagged():
 
 
 def test_one_post_in_all_three_roles_breaks_all_three_rules():
-    assert [r for r, _, _ in kinds(run([("C-02", "审批岗", "审批岗", "审批岗")]), "control")] == ["KZ-01", "KZ-02", "KZ-03"]
+    assert [r for r, _, _ in kinds(run([("C-02", "审批岗", "审批岗", "审批岗")]), "control")] == [
+        "KZ-01",
+        "KZ-02",
+        "KZ-03",
+    ]
 
 
 def test_distinct_posts_held_by_the_same_person_are_flagged():
@@ -64,19 +75,26 @@ def test_a_clean_log_is_fine():
 
 
 def test_applicant_approver_payer_bookkeeper_pairs_are_each_flagged():
-    report = run(log_rows=[
-        ("记-001", "丙", "丙", "丁", "戊"),        # applied and approved
-        ("记-002", "甲", "丁", "丁", "戊"),        # approved and paid
-        ("记-003", "甲", "丙", "戊", "戊"),        # paid and booked
-    ])
-    assert kinds(report, "transaction") == [("JL-01", "记-001", "丙"), ("JL-02", "记-002", "丁"), ("JL-03", "记-003", "戊")]
+    report = run(
+        log_rows=[
+            ("记-001", "丙", "丙", "丁", "戊"),  # applied and approved
+            ("记-002", "甲", "丁", "丁", "戊"),  # approved and paid
+            ("记-003", "甲", "丙", "戊", "戊"),  # paid and booked
+        ]
+    )
+    assert kinds(report, "transaction") == [
+        ("JL-01", "记-001", "丙"),
+        ("JL-02", "记-002", "丁"),
+        ("JL-03", "记-003", "戊"),
+    ]
     first = next(c for c in report.conflicts if c.reference == "记-001")
     assert (first.employee_id, first.posts, first.duty_a, first.duty_b) == ("3", ("审批岗",), "申请人", "审批人")
 
 
 def test_names_are_matched_through_spaces_of_any_width():
-    assert kinds(run(log_rows=[("记-004", "甲", "丙", "戊", "戊　"), ("记-005", "甲", "丙", "戊 ", "　戊")]), "transaction") == [
-        ("JL-03", "记-004", "戊"), ("JL-03", "记-005", "戊")]
+    assert kinds(
+        run(log_rows=[("记-004", "甲", "丙", "戊", "戊　"), ("记-005", "甲", "丙", "戊 ", "　戊")]), "transaction"
+    ) == [("JL-03", "记-004", "戊"), ("JL-03", "记-005", "戊")]
 
 
 def test_namesakes_told_apart_by_ids_in_the_log_are_fine():
@@ -100,5 +118,10 @@ def test_namesakes_without_ids_are_flagged_as_uncertain():
 
 
 def test_log_problems_name_row_and_column():
-    report = run(log_rows=[(None, "甲", "丙", "丁", "戊", 100, "2026-01-05"), ("记-009", "甲", "丙", "丁", "戊", 100, "昨天")])
-    assert sorted((p.row, p.field, p.severity) for p in report.problems) == [(4, "voucher", "error"), (5, "date", "warning")]
+    report = run(
+        log_rows=[(None, "甲", "丙", "丁", "戊", 100, "2026-01-05"), ("记-009", "甲", "丙", "丁", "戊", 100, "昨天")]
+    )
+    assert sorted((p.row, p.field, p.severity) for p in report.problems) == [
+        (4, "voucher", "error"),
+        (5, "date", "warning"),
+    ]

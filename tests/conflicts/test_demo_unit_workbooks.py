@@ -54,14 +54,17 @@ def test_english_workbook_gives_the_same_findings(workbooks):
     key = lambda c: (c.kind, c.rule_id, c.person, c.reference, c.period)  # noqa: E731
     assert sorted(map(key, zh_c.conflicts)) == sorted(map(key, en_c.conflicts))
     assert zh_e.result.overall == en_e.result.overall
-    assert [(d.item_id, d.grade, d.status, d.overdue) for d in zh_e.result.deficiencies] == \
-           [(d.item_id, d.grade, d.status, d.overdue) for d in en_e.result.deficiencies]
+    assert [(d.item_id, d.grade, d.status, d.overdue) for d in zh_e.result.deficiencies] == [
+        (d.item_id, d.grade, d.status, d.overdue) for d in en_e.result.deficiencies
+    ]
 
 
 def test_the_commands_on_a_demo_workbook(workbooks, tmp_path):
     runner = CliRunner()
     source = workbooks[(UNITS[1].code, "zh")]
     conflicts = runner.invoke(app, ["check", "conflicts", str(source), "-o", str(tmp_path / "c.xlsx")])
-    evaluation = runner.invoke(app, ["check", "evaluation", str(source), "--as-of", "2026-12-31", "-o", str(tmp_path / "e.xlsx")])
+    evaluation = runner.invoke(
+        app, ["check", "evaluation", str(source), "--as-of", "2026-12-31", "-o", str(tmp_path / "e.xlsx")]
+    )
     assert conflicts.exit_code == 1 and "冲突" in conflicts.output
     assert evaluation.exit_code == 1 and "逾期" in evaluation.output  # overdue deficiencies gate too

@@ -8,21 +8,41 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from icx.core.methodology import default_methodology
 from icx.io.duties import check_conflicts, matrix_area, table_windows
 from icx.io.grid import load_grid
-from icx.core.methodology import default_methodology
 
 from .checkbook import build
 
-RULES = [{"rule_id": "ZD-01", "area": "单位层面", "duty_a": "印章管理", "duty_b": "支出审批", "basis": "自批自盖", "enabled": "是"},
-         {"rule_id": "SZ-05", "enabled": "否"}]
-POSTS = [{"post": "出纳岗", "duty": "出纳"}, {"post": "出纳岗", "duty": "会计档案保管"}, {"post": "会计岗", "duty": "会计记账"},
-         {"post": "办公室", "duty": "印章管理"}, {"post": "审批岗", "duty": "支出审批"}]
+RULES = [
+    {
+        "rule_id": "ZD-01",
+        "area": "单位层面",
+        "duty_a": "印章管理",
+        "duty_b": "支出审批",
+        "basis": "自批自盖",
+        "enabled": "是",
+    },
+    {"rule_id": "SZ-05", "enabled": "否"},
+]
+POSTS = [
+    {"post": "出纳岗", "duty": "出纳"},
+    {"post": "出纳岗", "duty": "会计档案保管"},
+    {"post": "会计岗", "duty": "会计记账"},
+    {"post": "办公室", "duty": "印章管理"},
+    {"post": "审批岗", "duty": "支出审批"},
+]
 PEOPLE = [
     {"person": "张伟", "employee_id": "0101", "post": "出纳岗", "date_from": dt.date(2024, 1, 1)},
     {"person": "张伟", "employee_id": "0102", "post": "会计岗", "date_from": dt.date(2024, 1, 1)},
     {"person": "李　娜", "post": "办公室"},
-    {"person": "李娜", "post": "审批岗", "date_from": dt.date(2026, 2, 1), "date_to": dt.date(2026, 2, 28), "acting": "是"},
+    {
+        "person": "李娜",
+        "post": "审批岗",
+        "date_from": dt.date(2026, 2, 1),
+        "date_to": dt.date(2026, 2, 28),
+        "acting": "是",
+    },
 ]
 
 
@@ -58,11 +78,11 @@ def test_a_default_switched_on_again_by_the_sheet_fires(tmp_path):
 
 def test_every_bad_cell_is_named(tmp_path):
     people = PEOPLE + [
-        {"person": "王芳", "employee_id": "0200", "post": "会计岗", "date_from": "去年", "acting": "否"},   # K8: L… date
-        {"person": "王芳", "employee_id": "0200", "post": "出纳岗", "acting": "可能"},                      # K9
-        {"person": None, "employee_id": "0300", "post": "会计岗"},                                         # K10
+        {"person": "王芳", "employee_id": "0200", "post": "会计岗", "date_from": "去年", "acting": "否"},  # K8: L… date
+        {"person": "王芳", "employee_id": "0200", "post": "出纳岗", "acting": "可能"},  # K9
+        {"person": None, "employee_id": "0300", "post": "会计岗"},  # K10
     ]
-    rules = RULES + [{"rule_id": "ZD-02", "duty_a": "印章管理", "enabled": "是"}]                             # row 6
+    rules = RULES + [{"rule_id": "ZD-02", "duty_a": "印章管理", "enabled": "是"}]  # row 6
     path = build(tmp_path / "unit.xlsx", duty_rules=rules, post_duties=POSTS, person_posts=people)
     result = check(path)
     assert sorted((p.sheet, p.cell, p.code) for p in result.problems) == [
@@ -88,21 +108,58 @@ def test_no_duties_sheet_means_nothing_ran(tmp_path):
 
 
 def test_control_matrices_and_the_log_are_read(tmp_path):
-    controls = [{"control_id": "C-YS-01", "prepare_post": "出纳岗", "review_post": "会计岗", "approve_post": "审批岗", "area_name": "预算"},
-                {"control_id": "C-CG-01", "prepare_post": "审批岗", "review_post": "审批岗", "approve_post": "", "area_name": "采购"}]
-    log = [{"voucher": "记-1", "applicant": "李娜", "approver": "李 娜", "payer": "张伟（0101）", "bookkeeper": "张伟（0102）",
-            "amount": 300, "date": dt.date(2026, 2, 3)}]
+    controls = [
+        {
+            "control_id": "C-YS-01",
+            "prepare_post": "出纳岗",
+            "review_post": "会计岗",
+            "approve_post": "审批岗",
+            "area_name": "预算",
+        },
+        {
+            "control_id": "C-CG-01",
+            "prepare_post": "审批岗",
+            "review_post": "审批岗",
+            "approve_post": "",
+            "area_name": "采购",
+        },
+    ]
+    log = [
+        {
+            "voucher": "记-1",
+            "applicant": "李娜",
+            "approver": "李 娜",
+            "payer": "张伟（0101）",
+            "bookkeeper": "张伟（0102）",
+            "amount": 300,
+            "date": dt.date(2026, 2, 3),
+        }
+    ]
     path = build(tmp_path / "unit.xlsx", post_duties=POSTS, person_posts=PEOPLE, controls=controls, transactions=log)
     result = check(path)
-    got = sorted((c.kind, c.rule_id, c.reference, c.area, c.sources[0]) for c in result.conflicts if c.kind in ("control", "transaction"))
-    assert got == [("control", "KZ-01", "C-CG-01", "procurement", "风险控制矩阵-采购!A3"),
-                   ("transaction", "JL-01", "记-1", "revenue_expenditure", "支出审批记录!A2")]
+    got = sorted(
+        (c.kind, c.rule_id, c.reference, c.area, c.sources[0])
+        for c in result.conflicts
+        if c.kind in ("control", "transaction")
+    )
+    assert got == [
+        ("control", "KZ-01", "C-CG-01", "procurement", "风险控制矩阵-采购!A3"),
+        ("transaction", "JL-01", "记-1", "revenue_expenditure", "支出审批记录!A2"),
+    ]
     assert set(result.sheets_read) == {"不相容岗位", "风险控制矩阵-预算", "风险控制矩阵-采购", "支出审批记录"}
 
 
-@pytest.mark.parametrize("name, area", [("风险控制矩阵-预算", "budget"), ("风险控制矩阵－收支", "revenue_expenditure"),
-                                        ("风险控制矩阵（单位层面）", "unit"), ("Control matrix-Contracts", "contracts"),
-                                        ("风险控制矩阵", ""), ("风险控制矩阵-食堂", "")])
+@pytest.mark.parametrize(
+    "name, area",
+    [
+        ("风险控制矩阵-预算", "budget"),
+        ("风险控制矩阵－收支", "revenue_expenditure"),
+        ("风险控制矩阵（单位层面）", "unit"),
+        ("Control matrix-Contracts", "contracts"),
+        ("风险控制矩阵", ""),
+        ("风险控制矩阵-食堂", ""),
+    ],
+)
 def test_the_area_of_a_control_matrix_comes_from_its_sheet_name(name, area):
     assert matrix_area(name, default_methodology()) == area
 

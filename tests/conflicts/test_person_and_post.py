@@ -22,7 +22,12 @@ def test_one_person_in_two_incompatible_posts_is_flagged_with_rule_and_fix():
     (conflict,) = [c for c in report.conflicts if c.rule_id == "SZ-03"]
     assert (conflict.kind, conflict.person, conflict.employee_id) == ("person", "赵磊", "0007")
     assert conflict.posts == ("出纳岗", "会计岗")
-    assert (conflict.duty_a, conflict.duty_b, conflict.area, conflict.severity) == ("付款执行", "会计记账", "revenue_expenditure", "high")
+    assert (conflict.duty_a, conflict.duty_b, conflict.area, conflict.severity) == (
+        "付款执行",
+        "会计记账",
+        "revenue_expenditure",
+        "high",
+    )
     assert "赵磊" in conflict.fix and "出纳岗" in conflict.fix and "会计岗" in conflict.fix_en
 
 
@@ -32,12 +37,16 @@ def test_two_people_in_the_two_posts_are_fine():
 
 def test_dates_that_do_not_overlap_are_fine():
     # handed the cash desk over on 6-30, keeps the books from 7-01
-    report = check(POSTS, [("赵磊", "7", "出纳岗", D(2024, 1, 1), D(2025, 6, 30)), ("赵磊", "7", "会计岗", D(2025, 7, 1))])
+    report = check(
+        POSTS, [("赵磊", "7", "出纳岗", D(2024, 1, 1), D(2025, 6, 30)), ("赵磊", "7", "会计岗", D(2025, 7, 1))]
+    )
     assert report.conflicts == []
 
 
 def test_dates_that_overlap_by_one_day_conflict_and_the_period_is_shown():
-    report = check(POSTS, [("赵磊", "7", "出纳岗", D(2024, 1, 1), D(2025, 7, 1)), ("赵磊", "7", "会计岗", "2025-07-01")])
+    report = check(
+        POSTS, [("赵磊", "7", "出纳岗", D(2024, 1, 1), D(2025, 7, 1)), ("赵磊", "7", "会计岗", "2025-07-01")]
+    )
     assert [c.period for c in report.conflicts] == ["2025-07-01 ~ 2025-07-01"]
 
 
@@ -56,8 +65,13 @@ def test_an_acting_assignment_counts_and_is_labelled():
 
 
 def test_an_acting_assignment_outside_the_other_post_is_fine():
-    report = check(POSTS, [("孙丽", "9", "审批岗", D(2026, 1, 1), D(2026, 4, 30)),
-                           ("孙丽", "9", "出纳岗", D(2026, 5, 1), D(2026, 5, 20), "是")])
+    report = check(
+        POSTS,
+        [
+            ("孙丽", "9", "审批岗", D(2026, 1, 1), D(2026, 4, 30)),
+            ("孙丽", "9", "出纳岗", D(2026, 5, 1), D(2026, 5, 20), "是"),
+        ],
+    )
     assert report.conflicts == []
 
 
@@ -90,8 +104,9 @@ def test_an_ambiguous_namesake_without_id_is_reported_not_guessed():
 
 
 def test_several_posts_in_one_cell_and_dates_of_every_form():
-    report = check_frames(posts({"综合岗": ["支出审批、付款"]}),
-                          people([("周平", "5", "综合岗", "2026年1月1日", 46387)]))  # 46387 = 2026-12-31
+    report = check_frames(
+        posts({"综合岗": ["支出审批、付款"]}), people([("周平", "5", "综合岗", "2026年1月1日", 46387)])
+    )  # 46387 = 2026-12-31
     assert found(report, "post") == {("SZ-02", "周平")}
 
 
@@ -113,43 +128,67 @@ def test_duty_text_is_matched_loosely():
 
 # --- the unit's own rules ----------------------------------------------------------------------
 def test_a_unit_can_switch_a_default_rule_off():
-    report = check(POSTS, [("赵磊", "7", "出纳岗"), ("赵磊", "7", "会计岗")],
-                   duty_rules=rules([{"rule_id": "SZ-03", "enabled": "否"}]))
+    report = check(
+        POSTS,
+        [("赵磊", "7", "出纳岗"), ("赵磊", "7", "会计岗")],
+        duty_rules=rules([{"rule_id": "SZ-03", "enabled": "否"}]),
+    )
     assert report.conflicts == [] and report.problems == []
 
 
 def test_a_unit_can_add_a_rule_and_it_fires():
-    report = check({"办公室": ["印章管理"], "审批岗": ["支出审批"]}, [("孙丽", "9", "办公室"), ("孙丽", "9", "审批岗")],
-                   duty_rules=rules([{"rule_id": "ZD-01", "area": "单位层面", "duty_a": "印章管理", "duty_b": "支出审批",
-                                      "basis": "自批自盖"}]))
+    report = check(
+        {"办公室": ["印章管理"], "审批岗": ["支出审批"]},
+        [("孙丽", "9", "办公室"), ("孙丽", "9", "审批岗")],
+        duty_rules=rules(
+            [{"rule_id": "ZD-01", "area": "单位层面", "duty_a": "印章管理", "duty_b": "支出审批", "basis": "自批自盖"}]
+        ),
+    )
     (conflict,) = report.conflicts
-    assert (conflict.rule_id, conflict.area, conflict.basis, conflict.severity) == ("ZD-01", "unit", "自批自盖", "medium")
+    assert (conflict.rule_id, conflict.area, conflict.basis, conflict.severity) == (
+        "ZD-01",
+        "unit",
+        "自批自盖",
+        "medium",
+    )
 
 
 def test_bad_unit_rules_are_reported_by_row_and_column():
-    report = check(POSTS, [], duty_rules=rules([
-        {"rule_id": "ZD-01", "duty_a": "印章管理"},                    # row 4: duty B missing
-        {"rule_id": "SZ-03", "enabled": "也许"},                       # row 5: not yes/no
-        {"rule_id": "ZD-02", "duty_a": "甲", "duty_b": "乙", "area": "食堂"},  # row 6: unknown area
-        {"rule_id": "ZD-02", "duty_a": "丙", "duty_b": "丁"},          # row 7: repeated id
-        {"duty_a": "甲", "duty_b": "乙"},                              # row 8: no id
-    ]))
+    report = check(
+        POSTS,
+        [],
+        duty_rules=rules(
+            [
+                {"rule_id": "ZD-01", "duty_a": "印章管理"},  # row 4: duty B missing
+                {"rule_id": "SZ-03", "enabled": "也许"},  # row 5: not yes/no
+                {"rule_id": "ZD-02", "duty_a": "甲", "duty_b": "乙", "area": "食堂"},  # row 6: unknown area
+                {"rule_id": "ZD-02", "duty_a": "丙", "duty_b": "丁"},  # row 7: repeated id
+                {"duty_a": "甲", "duty_b": "乙"},  # row 8: no id
+            ]
+        ),
+    )
     assert sorted((p.row, p.field, p.code) for p in report.problems) == [
-        (4, "duty_b", "conflicts_rule_incomplete"), (5, "enabled", "conflicts_flag_invalid"),
-        (6, "area", "area_invalid"), (7, "rule_id", "conflicts_rule_repeated"), (8, "rule_id", "conflicts_required_blank"),
+        (4, "duty_b", "conflicts_rule_incomplete"),
+        (5, "enabled", "conflicts_flag_invalid"),
+        (6, "area", "area_invalid"),
+        (7, "rule_id", "conflicts_rule_repeated"),
+        (8, "rule_id", "conflicts_required_blank"),
     ]
 
 
 # --- problems in the person → post table -------------------------------------------------------
 def test_bad_cells_in_the_person_table_are_reported_and_the_check_stays_conservative():
-    report = check(POSTS, [
-        ("赵磊", "7", "出纳岗", "上个月", None),                    # row 4: not a date → treated as open
-        ("赵磊", "7", "会计岗", "2026-05-01", "2026-01-01"),       # row 5: reversed → swapped
-        (None, "8", "会计岗"),                                      # row 6: no name
-        ("钱多", "9", "食堂岗"),                                    # row 7: post with no duties
-        ("孙丽", "10", "出纳岗", "2026-01-01", None, "是"),         # row 8: acting without an end
-        ("孙丽", "10", "会计岗", None, None, "偶尔"),               # row 9: acting neither yes nor no
-    ])
+    report = check(
+        POSTS,
+        [
+            ("赵磊", "7", "出纳岗", "上个月", None),  # row 4: not a date → treated as open
+            ("赵磊", "7", "会计岗", "2026-05-01", "2026-01-01"),  # row 5: reversed → swapped
+            (None, "8", "会计岗"),  # row 6: no name
+            ("钱多", "9", "食堂岗"),  # row 7: post with no duties
+            ("孙丽", "10", "出纳岗", "2026-01-01", None, "是"),  # row 8: acting without an end
+            ("孙丽", "10", "会计岗", None, None, "偶尔"),  # row 9: acting neither yes nor no
+        ],
+    )
     assert sorted((p.row, p.field, p.code, p.severity) for p in report.problems) == [
         (4, "date_from", "conflicts_date_invalid", "error"),
         (5, "date_to", "conflicts_dates_reversed", "error"),
@@ -183,6 +222,11 @@ def test_adding_an_unrelated_person_never_removes_a_conflict(existing, post, sta
     before = check(PEOPLE_POSTS, existing)
     newcomer = ("新来的", "999", post, start, end, None)
     after = check(PEOPLE_POSTS, existing + [newcomer])
-    keys = lambda r: {(c.kind, c.rule_id, c.person, c.employee_id, c.posts, c.period) for c in r.conflicts if c.kind == "person"}  # noqa: E731
+
+    def keys(r):
+        return {
+            (c.kind, c.rule_id, c.person, c.employee_id, c.posts, c.period) for c in r.conflicts if c.kind == "person"
+        }
+
     assert keys(before) <= keys(after)
     assert {(c.rule_id, c.posts) for c in before.conflicts} <= {(c.rule_id, c.posts) for c in after.conflicts}

@@ -12,20 +12,34 @@ from .frames import check, found
 
 # methodology.md §6, multi-duty rows expanded into pairs (area code, duty A, duty B)
 SPEC_PAIRS = [
-    ("budget", "预算编制", "预算审批"), ("budget", "预算审批", "预算执行"),
-    ("budget", "预算执行", "预算评价"), ("budget", "预算执行", "预算考核"),
-    ("revenue_expenditure", "支出申请", "支出审批"), ("revenue_expenditure", "支出审批", "付款执行"),
-    ("revenue_expenditure", "付款执行", "会计记账"), ("revenue_expenditure", "出纳", "稽核"),
-    ("revenue_expenditure", "出纳", "会计档案保管"), ("revenue_expenditure", "出纳", "收入账目登记"),
-    ("revenue_expenditure", "出纳", "支出账目登记"), ("revenue_expenditure", "出纳", "费用账目登记"),
-    ("revenue_expenditure", "出纳", "债权债务账目登记"), ("revenue_expenditure", "收款", "会计核算"),
-    ("procurement", "采购需求制定", "采购内部审批"), ("procurement", "招标文件准备", "招标文件复核"),
-    ("procurement", "合同签订", "验收"), ("procurement", "验收", "保管"),
-    ("assets", "资产保管", "资产账务记录"), ("assets", "资产配置审批", "资产配置执行"),
-    ("assets", "资产处置审批", "资产处置执行"), ("assets", "货币资金支付审批", "货币资金支付执行"),
-    ("contracts", "合同拟定", "合同审核"), ("contracts", "合同审核", "合同签署"),
-    ("construction", "项目建议与可行性研究", "项目决策"), ("construction", "概预算编制", "概预算审核"),
-    ("construction", "项目实施", "价款支付"), ("construction", "竣工决算", "竣工审计"),
+    ("budget", "预算编制", "预算审批"),
+    ("budget", "预算审批", "预算执行"),
+    ("budget", "预算执行", "预算评价"),
+    ("budget", "预算执行", "预算考核"),
+    ("revenue_expenditure", "支出申请", "支出审批"),
+    ("revenue_expenditure", "支出审批", "付款执行"),
+    ("revenue_expenditure", "付款执行", "会计记账"),
+    ("revenue_expenditure", "出纳", "稽核"),
+    ("revenue_expenditure", "出纳", "会计档案保管"),
+    ("revenue_expenditure", "出纳", "收入账目登记"),
+    ("revenue_expenditure", "出纳", "支出账目登记"),
+    ("revenue_expenditure", "出纳", "费用账目登记"),
+    ("revenue_expenditure", "出纳", "债权债务账目登记"),
+    ("revenue_expenditure", "收款", "会计核算"),
+    ("procurement", "采购需求制定", "采购内部审批"),
+    ("procurement", "招标文件准备", "招标文件复核"),
+    ("procurement", "合同签订", "验收"),
+    ("procurement", "验收", "保管"),
+    ("assets", "资产保管", "资产账务记录"),
+    ("assets", "资产配置审批", "资产配置执行"),
+    ("assets", "资产处置审批", "资产处置执行"),
+    ("assets", "货币资金支付审批", "货币资金支付执行"),
+    ("contracts", "合同拟定", "合同审核"),
+    ("contracts", "合同审核", "合同签署"),
+    ("construction", "项目建议与可行性研究", "项目决策"),
+    ("construction", "概预算编制", "概预算审核"),
+    ("construction", "项目实施", "价款支付"),
+    ("construction", "竣工决算", "竣工审计"),
 ]
 SHORT = {a.code: a.short_zh for a in default_methodology().areas}
 
@@ -52,9 +66,14 @@ def test_rules_are_well_formed():
     for r in (*LIB.matrix_rules, *LIB.log_rules):
         assert r.severity in SEVERITIES and r.basis and r.basis_en
     assert {(r.role_a, r.role_b) for r in LIB.log_rules} == {
-        ("applicant", "approver"), ("approver", "payer"), ("payer", "bookkeeper")}
+        ("applicant", "approver"),
+        ("approver", "payer"),
+        ("payer", "bookkeeper"),
+    }
     assert {frozenset((r.role_a, r.role_b)) for r in LIB.matrix_rules} == {
-        frozenset(p) for p in (("prepare_post", "review_post"), ("review_post", "approve_post"), ("prepare_post", "approve_post"))}
+        frozenset(p)
+        for p in (("prepare_post", "review_post"), ("review_post", "approve_post"), ("prepare_post", "approve_post"))
+    }
 
 
 def test_supervision_pairs_audit_and_evaluation_with_every_business_duty_of_the_area():

@@ -36,7 +36,11 @@ def _override_score(path: Path, risk_id: str) -> str:
     header = next(r for r in ws.iter_rows(max_row=30) if any(match_header(c.value, "register") == "score" for c in r))
     score_col = next(c.column_letter for c in header if match_header(c.value, "register") == "score")
     id_col = next(c.column for c in header if match_header(c.value, "register") == "id")
-    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1, min_col=id_col, max_col=id_col) if r[0].value == risk_id)
+    row = next(
+        r[0].row
+        for r in ws.iter_rows(min_row=header[0].row + 1, min_col=id_col, max_col=id_col)
+        if r[0].value == risk_id
+    )
     ws[f"{score_col}{row}"] = 1
     wb.save(path)
     return f"{score_col}{row}"
@@ -149,8 +153,14 @@ class Run:
 def batch_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     folder = tmp_path_factory.mktemp("consolidate")
     batch = build_batch(folder)
-    result = consolidate([batch.folder], as_of=AS_OF, period=PERIOD, roster=batch.roster, jobs=2,
-                         generated=dt.datetime(2026, 12, 31, 9, 0, 0))
+    result = consolidate(
+        [batch.folder],
+        as_of=AS_OF,
+        period=PERIOD,
+        roster=batch.roster,
+        jobs=2,
+        generated=dt.datetime(2026, 12, 31, 9, 0, 0),
+    )
     out = folder / "out"
     summary = write_summary(result, out / "committee.xlsx")
     feedback = write_feedback(result, out / "feedback")
@@ -162,4 +172,3 @@ def sheet_rows(path: Path, title: str) -> list[tuple]:
     rows = [tuple(r) for r in wb[title].iter_rows(values_only=True)]
     wb.close()
     return rows
-

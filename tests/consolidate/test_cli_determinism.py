@@ -15,9 +15,8 @@ from icx import i18n
 from icx.cli.app import app
 from icx.consolidate import consolidate, write_summary
 from icx.core.errors import IcxError
-from icx.io.table import columns, sheet_names
-
 from icx.demo.data import DemoUnit, make_unit
+from icx.io.table import columns, sheet_names
 
 from .conftest import AS_OF, PERIOD, Run, write_unit
 
@@ -32,8 +31,14 @@ def all_values(path: Path) -> dict[str, list[tuple]]:
 def test_same_inputs_same_cells_whatever_the_order_or_jobs(batch_run: Run, tmp_path: Path) -> None:
     files = sorted(p for p in batch_run.batch.folder.rglob("*.xlsx") if not p.name.startswith("~$"))
     random.Random(7).shuffle(files)
-    again = consolidate(files, as_of=AS_OF, period=PERIOD, roster=batch_run.batch.roster, jobs=1,
-                        generated=dt.datetime(2026, 12, 31, 9, 0, 0))
+    again = consolidate(
+        files,
+        as_of=AS_OF,
+        period=PERIOD,
+        roster=batch_run.batch.roster,
+        jobs=1,
+        generated=dt.datetime(2026, 12, 31, 9, 0, 0),
+    )
     second = write_summary(again, tmp_path / "again.xlsx")
     first_values, second_values = all_values(batch_run.summary), all_values(second)
     assert first_values == second_values
@@ -62,9 +67,25 @@ def test_output_that_cannot_be_replaced_is_a_clear_error(batch_run: Run, tmp_pat
 
 def test_cli_runs_writes_and_exits_1_on_findings(batch_run: Run, tmp_path: Path) -> None:
     out = tmp_path / "委员会汇总.xlsx"
-    result = CliRunner().invoke(app, [
-        "consolidate", str(batch_run.batch.folder), "-o", str(out), "--roster", str(batch_run.batch.roster),
-        "--period", PERIOD, "--as-of", AS_OF.isoformat(), "--jobs", "2", "--feedback", str(tmp_path / "fb")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "consolidate",
+            str(batch_run.batch.folder),
+            "-o",
+            str(out),
+            "--roster",
+            str(batch_run.batch.roster),
+            "--period",
+            PERIOD,
+            "--as-of",
+            AS_OF.isoformat(),
+            "--jobs",
+            "2",
+            "--feedback",
+            str(tmp_path / "fb"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert out.exists() and len(list((tmp_path / "fb").glob("*-反馈.xlsx"))) == len(batch_run.feedback)
     assert "应报单位数" in result.output and "FB099" in result.output
@@ -81,10 +102,16 @@ def clean_unit(index: int) -> DemoUnit:
     duties = sorted({row["duty"] for row in unit.post_duties})
     keep = ("item_id", "area", "focus", "criterion", "method", "effectiveness", "weight")
     return dataclasses.replace(
-        unit, duty_rules=[], transactions=[], controls=[],
+        unit,
+        duty_rules=[],
+        transactions=[],
+        controls=[],
         post_duties=[{"post": f"岗位{i}", "duty": duty} for i, duty in enumerate(duties)],
-        person_posts=[{"person": f"人员{i}", "employee_id": f"{i:04d}", "post": f"岗位{i}"} for i in range(len(duties))],
-        evaluation=[{**{k: row[k] for k in keep if k in row}, "result": "符合"} for row in unit.evaluation])
+        person_posts=[
+            {"person": f"人员{i}", "employee_id": f"{i:04d}", "post": f"岗位{i}"} for i in range(len(duties))
+        ],
+        evaluation=[{**{k: row[k] for k in keep if k in row}, "result": "符合"} for row in unit.evaluation],
+    )
 
 
 def test_cli_clean_batch_exits_0_and_output_in_input_folder_is_not_read(tmp_path: Path) -> None:
@@ -97,8 +124,12 @@ def test_cli_clean_batch_exits_0_and_output_in_input_folder_is_not_read(tmp_path
     second = runner.invoke(app, args)  # committee.xlsx now sits among the inputs
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    overview = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "committee.xlsx")[sheet_names("overview")[0]]
-                .iter_rows(values_only=True)}
+    overview = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(tmp_path / "committee.xlsx")[sheet_names("overview")[0]].iter_rows(
+            values_only=True
+        )
+    }
     assert overview[i18n.section("figures")["units_received"]["zh"]] == 2
     assert overview[i18n.section("figures")["evaluation_score"]["zh"]] == 100
 
@@ -124,8 +155,9 @@ def test_demo_ends_with_the_committee_summary(tmp_path: Path) -> None:
     assert len(list((tmp_path / "demo" / "feedback").glob("*-反馈.xlsx"))) == 3
 
 
-def test_streamed_rows_for_big_batches_give_the_same_cells(batch_run: Run, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_streamed_rows_for_big_batches_give_the_same_cells(
+    batch_run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from icx.consolidate import summary
 
     monkeypatch.setattr(summary, "BIG_BATCH_RISKS", 0)  # constant-memory mode for this small batch
@@ -144,11 +176,26 @@ def test_roster_inside_the_input_folder_is_not_read_as_a_unit(tmp_path: Path) ->
         unit = clean_unit(i)
         ws.append([unit.code, unit.name])
     roster.save(tmp_path / "单位名单.xlsx")
-    result = CliRunner().invoke(app, ["consolidate", str(tmp_path), "-o", str(tmp_path / "out" / "c.xlsx"), "-j", "1",
-                                      "--roster", str(tmp_path / "单位名单.xlsx")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "consolidate",
+            str(tmp_path),
+            "-o",
+            str(tmp_path / "out" / "c.xlsx"),
+            "-j",
+            "1",
+            "--roster",
+            str(tmp_path / "单位名单.xlsx"),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    overview = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "out" / "c.xlsx")[sheet_names("overview")[0]]
-                .iter_rows(values_only=True)}
+    overview = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(tmp_path / "out" / "c.xlsx")[sheet_names("overview")[0]].iter_rows(
+            values_only=True
+        )
+    }
     figures = i18n.section("figures")
     assert overview[figures["units_received"]["zh"]] == 2
     assert overview[figures["units_with_errors"]["zh"]] == 0

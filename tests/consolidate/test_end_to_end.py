@@ -12,8 +12,8 @@ import pytest
 from icx import i18n
 from icx.core import scoring
 from icx.core.conflicts import check_frames
-from icx.core.evaluation import evaluate
 from icx.core.errors import InvalidValue
+from icx.core.evaluation import evaluate
 from icx.demo.data import DemoUnit
 from icx.io import libreoffice
 from icx.io.table import columns, sheet_names
@@ -40,9 +40,13 @@ def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
     conflicts, scores, open_rows = 0, [], []
     for unit in units:
         frame = lambda rows: pd.DataFrame(rows, dtype=object)  # noqa: E731
-        report = check_frames(frame(unit.post_duties), frame(unit.person_posts), duty_rules=frame(unit.duty_rules),
-                              controls=frame(unit.controls) if unit.controls else None,
-                              transactions=frame(unit.transactions) if unit.transactions else None)
+        report = check_frames(
+            frame(unit.post_duties),
+            frame(unit.person_posts),
+            duty_rules=frame(unit.duty_rules),
+            controls=frame(unit.controls) if unit.controls else None,
+            transactions=frame(unit.transactions) if unit.transactions else None,
+        )
         conflicts += len(report.conflicts)
         result = evaluate(pd.DataFrame(unit.evaluation, dtype=object), AS_OF)
         scores.append(result.overall.percent)
@@ -60,8 +64,11 @@ def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
 
 def overview(path: Path, lang: str = "zh") -> dict[str, object]:
     labels = {entry[lang]: key for key, entry in i18n.section("figures").items()}
-    return {labels[r[0]]: r[1] for r in sheet_rows(path, sheet_names("overview")[0 if lang == "zh" else 1])
-            if r and r[0] in labels}
+    return {
+        labels[r[0]]: r[1]
+        for r in sheet_rows(path, sheet_names("overview")[0 if lang == "zh" else 1])
+        if r and r[0] in labels
+    }
 
 
 def test_every_file_problem_is_named(batch_run: Run) -> None:
@@ -155,8 +162,19 @@ def test_deficiencies_sheet_header_is_the_contract(batch_run: Run) -> None:
 
 def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -> None:
     wb = openpyxl.load_workbook(batch_run.summary)
-    expected = ["overview", "summary_unit_risks", "summary_heatmap", "summary_level1", "summary_ranking",
-                "conflicts", "summary_evaluation", "deficiencies", "summary_findings", "problems", "summary_notes"]
+    expected = [
+        "overview",
+        "summary_unit_risks",
+        "summary_heatmap",
+        "summary_level1",
+        "summary_ranking",
+        "conflicts",
+        "summary_evaluation",
+        "deficiencies",
+        "summary_findings",
+        "problems",
+        "summary_notes",
+    ]
     assert wb.sheetnames == [sheet_names(k)[0] for k in expected]
     unit_risks = wb[sheet_names("summary_unit_risks")[0]]
     assert len(unit_risks._charts) == 1

@@ -33,7 +33,11 @@ def test_inputs_that_match_nothing_are_reported(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     paths, problems = expand_inputs([tmp_path / "empty", tmp_path / "nope.xlsx", str(tmp_path / "*.xlsm")])
     assert paths == []
-    assert [p.code for p in problems] == ["consolidate_no_workbooks", "consolidate_input_missing", "consolidate_no_match"]
+    assert [p.code for p in problems] == [
+        "consolidate_no_workbooks",
+        "consolidate_input_missing",
+        "consolidate_no_match",
+    ]
     assert problems[1].severity == "error" and problems[0].severity == "warning"
 
 
@@ -83,8 +87,12 @@ def test_outputs_among_the_inputs_are_left_out(tmp_path: Path) -> None:
 
     (tmp_path / "反馈").mkdir()
     (tmp_path / "反馈2").mkdir()  # shares the excluded folder's name as a prefix: kept
-    files = [tmp_path / "A.xlsx", tmp_path / "committee.xlsx", tmp_path / "反馈" / "A-反馈.xlsx",
-             tmp_path / "反馈2" / "B.xlsx"]
+    files = [
+        tmp_path / "A.xlsx",
+        tmp_path / "committee.xlsx",
+        tmp_path / "反馈" / "A-反馈.xlsx",
+        tmp_path / "反馈2" / "B.xlsx",
+    ]
     for f in files:
         f.write_bytes(b"x")
     link = tmp_path / "link.xlsx"

@@ -61,8 +61,12 @@ print(json.dumps({"forks": len(forks), "parent_rows": parent_rows}))
 
 
 def _write(path: Path, apart: bool, text: str, min_rows: int = 1) -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(path), "apart" if apart else "here", text, str(min_rows)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(path), "apart" if apart else "here", text, str(min_rows)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -147,8 +151,13 @@ except ChildProcessError:
 def test_a_summary_that_fails_leaves_no_child_behind(tmp_path: Path) -> None:
     import os
 
-    done = subprocess.run([sys.executable, "-c", DISCARD], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "OUT": str(tmp_path / "x.xlsx")})
+    done = subprocess.run(
+        [sys.executable, "-c", DISCARD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OUT": str(tmp_path / "x.xlsx")},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "no child left"
     assert not (tmp_path / "x.xlsx").exists()

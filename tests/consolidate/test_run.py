@@ -67,4 +67,7 @@ def test_a_reader_bug_is_that_files_problem_only(monkeypatch: pytest.MonkeyPatch
     results = list(run.read_units(paths, OPTIONS, jobs=2))
     assert [r.file for r in results] == paths
     assert [r.file for r in results if r.problems] == ["/x/007.xlsx"]
-    assert results[7].problems[0].code == "consolidate_internal_error" and "reader bug" in results[7].problems[0].message_en
+    assert (
+        results[7].problems[0].code == "consolidate_internal_error"
+        and "reader bug" in results[7].problems[0].message_en
+    )

@@ -16,11 +16,36 @@ from icx.consolidate.xlsx import Column, Styles, new_workbook, put, table
 from icx.core.methodology import default_methodology
 
 AWKWARD = [
-    "plain", "", " leading", "trailing ", "two\nlines", "x<y & z>", "=HYPERLINK(\"http://x\")", "_x0041_",
-    "bell\x07", "风险清单!H17", "\ufffe", "a" * 40000,
+    "plain",
+    "",
+    " leading",
+    "trailing ",
+    "two\nlines",
+    "x<y & z>",
+    '=HYPERLINK("http://x")',
+    "_x0041_",
+    "bell\x07",
+    "风险清单!H17",
+    "\ufffe",
+    "a" * 40000,
 ]
-VALUES = [*AWKWARD, 0, -3, 12345678901234567890, 1 / 3, 2.5, float("nan"), None, True, False,
-          dt.date(2026, 12, 31), dt.datetime(2026, 1, 2, 12, 30), np.float64(4.25), np.int64(7), np.float64("nan")]
+VALUES = [
+    *AWKWARD,
+    0,
+    -3,
+    12345678901234567890,
+    1 / 3,
+    2.5,
+    float("nan"),
+    None,
+    True,
+    False,
+    dt.date(2026, 12, 31),
+    dt.datetime(2026, 1, 2, 12, 30),
+    np.float64(4.25),
+    np.int64(7),
+    np.float64("nan"),
+]
 
 
 def _rows() -> list[list[object]]:
@@ -56,8 +81,10 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _cells(path: Path) -> dict[str, list[list[object]]]:
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [[(c.value, c.number_format, c.alignment.wrap_text) for c in row] for row in ws.iter_rows()]
-            for ws in wb.worksheets}
+    return {
+        ws.title: [[(c.value, c.number_format, c.alignment.wrap_text) for c in row] for row in ws.iter_rows()]
+        for ws in wb.worksheets
+    }
 
 
 def test_spooled_rows_read_back_like_xlsxwriter_cells(books: tuple[Path, Path]) -> None:
@@ -99,8 +126,9 @@ def test_text_is_never_a_formula_and_the_file_is_valid_for_other_readers(books: 
     assert rows[3][0] == "plain" and rows[3][1] == 0
 
 
-def test_a_package_needing_zip64_is_spliced_by_zipfile(books: tuple[Path, Path], tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_package_needing_zip64_is_spliced_by_zipfile(
+    books: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from icx.io import zip_writer
 
     monkeypatch.setattr(zip_writer, "ZIP32_LIMIT", 100)  # every part "too large" for a plain zip

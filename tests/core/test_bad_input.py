@@ -51,7 +51,12 @@ def test_vectorized_reports_every_bad_row_with_its_label() -> None:
     column = pd.Series([3, "高高", 4, 9, None, "likely", "-5%"], index=[10, 11, 12, 13, 14, 15, 16])
     checked = vectorized.likelihood(column)
     assert [p.row for p in checked.problems] == [11, 13, 14, 16]
-    assert [p.code for p in checked.problems] == ["likelihood_invalid", "likelihood_invalid", "blank", "likelihood_invalid"]
+    assert [p.code for p in checked.problems] == [
+        "likelihood_invalid",
+        "likelihood_invalid",
+        "blank",
+        "likelihood_invalid",
+    ]
     assert checked.values.loc[[10, 12, 15]].tolist() == [3, 4, 4]
     assert checked.values.loc[[11, 13, 14, 16]].isna().all()
     with pytest.raises(InvalidValues) as caught:

@@ -33,7 +33,9 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("relative", FILES)
-def test_a_cached_file_reads_the_same_as_parsing_it(cache: Path, monkeypatch: pytest.MonkeyPatch, relative: str) -> None:
+def test_a_cached_file_reads_the_same_as_parsing_it(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, relative: str
+) -> None:
     expected = _parsed(relative)
     assert bundled.read_toml(relative) == expected  # parsed, then kept
     [entry] = cache.glob("*.json")
@@ -41,7 +43,9 @@ def test_a_cached_file_reads_the_same_as_parsing_it(cache: Path, monkeypatch: py
     _no_parsing(monkeypatch)
     again = bundled.read_toml(relative)
     assert again == expected
-    assert json.dumps(again, ensure_ascii=False, sort_keys=True) == json.dumps(expected, ensure_ascii=False, sort_keys=True)
+    assert json.dumps(again, ensure_ascii=False, sort_keys=True) == json.dumps(
+        expected, ensure_ascii=False, sort_keys=True
+    )
 
 
 def test_a_damaged_entry_is_parsed_again_and_replaced(cache: Path) -> None:

@@ -38,8 +38,20 @@ def test_cell_count_and_level_totals() -> None:
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(0, 1), (0.5, 1), (1, 1), (1.0001, 2), (2, 2), (2.0001, 3), (3, 3), (3.5, 4), (4, 4), (4.0001, 5), (5, 5),
-     (2.0000000000000004, 2)],  # float noise from averaging never moves a band
+    [
+        (0, 1),
+        (0.5, 1),
+        (1, 1),
+        (1.0001, 2),
+        (2, 2),
+        (2.0001, 3),
+        (3, 3),
+        (3.5, 4),
+        (4, 4),
+        (4.0001, 5),
+        (5, 5),
+        (2.0000000000000004, 2),
+    ],  # float noise from averaging never moves a band
 )
 def test_band_edges(value: float, band: int) -> None:
     assert scoring.band(value) == band
@@ -54,8 +66,26 @@ def test_band_refuses_outside_0_to_5(value: object) -> None:
 
 @pytest.mark.parametrize(
     ("probability", "score"),
-    [(0, 1), (0.0999, 1), (0.10, 2), ("10%", 2), (0.2999, 2), (0.30, 3), ("30%", 3), (0.6999, 3), (0.70, 4),
-     ("70%", 4), (0.8999, 4), (0.90, 5), ("90%", 5), (1, 5), ("100%", 5), ("35%", 3), ("３５％", 3), (" 35 % ", 3)],
+    [
+        (0, 1),
+        (0.0999, 1),
+        (0.10, 2),
+        ("10%", 2),
+        (0.2999, 2),
+        (0.30, 3),
+        ("30%", 3),
+        (0.6999, 3),
+        (0.70, 4),
+        ("70%", 4),
+        (0.8999, 4),
+        (0.90, 5),
+        ("90%", 5),
+        (1, 5),
+        ("100%", 5),
+        ("35%", 3),
+        ("３５％", 3),
+        (" 35 % ", 3),
+    ],
 )
 def test_probability_edges_are_lower_inclusive(probability: object, score: int) -> None:
     assert scoring.likelihood_from_probability(probability) == score
@@ -64,9 +94,30 @@ def test_probability_edges_are_lower_inclusive(probability: object, score: int) 
 
 @pytest.mark.parametrize(
     ("amount", "score"),
-    [(0, 1), (99.99, 1), (100, 2), ("¥100", 2), (1999, 2), (2000, 3), ("¥2,000", 3), (9999.99, 3), (10000, 4),
-     ("¥10,000", 4), ("1万", 4), (999999, 4), (1_000_000, 5), ("¥1,000,000", 5), ("100万元", 5), ("¥12,000", 4),
-     ("1.2万", 4), ("3万元", 4), ("￥１，５００", 2), ("5千", 3), ("0.5亿", 5), ("人民币800元", 2)],
+    [
+        (0, 1),
+        (99.99, 1),
+        (100, 2),
+        ("¥100", 2),
+        (1999, 2),
+        (2000, 3),
+        ("¥2,000", 3),
+        (9999.99, 3),
+        (10000, 4),
+        ("¥10,000", 4),
+        ("1万", 4),
+        (999999, 4),
+        (1_000_000, 5),
+        ("¥1,000,000", 5),
+        ("100万元", 5),
+        ("¥12,000", 4),
+        ("1.2万", 4),
+        ("3万元", 4),
+        ("￥１，５００", 2),
+        ("5千", 3),
+        ("0.5亿", 5),
+        ("人民币800元", 2),
+    ],
 )
 def test_money_edges_are_lower_inclusive(amount: object, score: int) -> None:
     assert scoring.impact_from_amount(amount) == score
@@ -74,10 +125,25 @@ def test_money_edges_are_lower_inclusive(amount: object, score: int) -> None:
 
 
 LIKELIHOOD_WORDINGS = [
-    ("极低", 1), ("较低", 2), ("中等", 3), ("较高", 4), ("极高", 5),
-    ("不太可能", 2), ("可能", 3), ("很可能", 5),
-    ("very low", 1), ("Low", 2), ("medium", 3), ("likely", 4), ("HIGH", 4), ("almost certain", 5), ("rare", 1),
-    ("一般情况下不会发生", 1), ("经常发生", 5), (" 较 高 ", 4), ("ｌｉｋｅｌｙ", 4),
+    ("极低", 1),
+    ("较低", 2),
+    ("中等", 3),
+    ("较高", 4),
+    ("极高", 5),
+    ("不太可能", 2),
+    ("可能", 3),
+    ("很可能", 5),
+    ("very low", 1),
+    ("Low", 2),
+    ("medium", 3),
+    ("likely", 4),
+    ("HIGH", 4),
+    ("almost certain", 5),
+    ("rare", 1),
+    ("一般情况下不会发生", 1),
+    ("经常发生", 5),
+    (" 较 高 ", 4),
+    ("ｌｉｋｅｌｙ", 4),
 ]
 
 
@@ -89,11 +155,27 @@ def test_likelihood_wordings(word: str, score: int) -> None:
 
 
 IMPACT_WORDINGS = [
-    ("极低", 1), ("较低", 2), ("中等", 3), ("较高", 4), ("极高", 5),
-    ("不重要", 2), ("次重要", 3), ("重大", 5),
-    ("负面消息未使单位声誉受损", 1), ("轻微受损", 2), ("中等受损", 3), ("重大受损", 4), ("灾难性受损", 5),
-    ("不会影响", 1), ("轻度影响", 2), ("中度影响", 3), ("重大影响", 4), ("灾难性影响", 5),
-    ("minor", 2), ("major", 4), ("catastrophic", 5),
+    ("极低", 1),
+    ("较低", 2),
+    ("中等", 3),
+    ("较高", 4),
+    ("极高", 5),
+    ("不重要", 2),
+    ("次重要", 3),
+    ("重大", 5),
+    ("负面消息未使单位声誉受损", 1),
+    ("轻微受损", 2),
+    ("中等受损", 3),
+    ("重大受损", 4),
+    ("灾难性受损", 5),
+    ("不会影响", 1),
+    ("轻度影响", 2),
+    ("中度影响", 3),
+    ("重大影响", 4),
+    ("灾难性影响", 5),
+    ("minor", 2),
+    ("major", 4),
+    ("catastrophic", 5),
 ]
 
 
@@ -121,8 +203,9 @@ def test_generic_impact_reads_scores_money_and_words() -> None:
 def test_worst_dimension_wins() -> None:
     assert scoring.impact_worst(amount="¥500", reputation="重大受损", operations="轻度影响") == 4
     assert scoring.impact_worst(amount=2_000_000, reputation="轻微受损") == 5
-    worst = vectorized.impact_worst(amount=[500, None, 20000], reputation=["重大受损", "轻微受损", None],
-                                    operations=[None, "中度影响", None])
+    worst = vectorized.impact_worst(
+        amount=[500, None, 20000], reputation=["重大受损", "轻微受损", None], operations=[None, "中度影响", None]
+    )
     assert worst.unwrap().tolist() == [4, 3, 4]
 
 

@@ -34,13 +34,35 @@ def _data() -> dict:
     ("change", "field", "needle"),
     [
         (lambda d: d["matrix"].update(levels=[[3] * 5] * 4), "matrix.levels", "5×5"),
-        (lambda d: d["matrix"].update(levels=[[3, 3, 3, 3, 4]] + [list(r) for r in d["matrix"]["levels"][1:]]), "matrix.levels", "1, 2 or 3"),
-        (lambda d: d["matrix"].update(levels=[[3, 3, 3, 3, 2], [3, 3, 3, 3, 3]] + [list(r) for r in d["matrix"]["levels"][2:]]), "matrix.levels", "higher likelihood"),
-        (lambda d: d["matrix"].update(levels=[[3, 3, 2, 3, 2]] + [list(r) for r in d["matrix"]["levels"][1:]]), "matrix.levels", "higher impact"),
+        (
+            lambda d: d["matrix"].update(levels=[[3, 3, 3, 3, 4]] + [list(r) for r in d["matrix"]["levels"][1:]]),
+            "matrix.levels",
+            "1, 2 or 3",
+        ),
+        (
+            lambda d: d["matrix"].update(
+                levels=[[3, 3, 3, 3, 2], [3, 3, 3, 3, 3]] + [list(r) for r in d["matrix"]["levels"][2:]]
+            ),
+            "matrix.levels",
+            "higher likelihood",
+        ),
+        (
+            lambda d: d["matrix"].update(levels=[[3, 3, 2, 3, 2]] + [list(r) for r in d["matrix"]["levels"][1:]]),
+            "matrix.levels",
+            "higher impact",
+        ),
         (lambda d: d["impact"].update(money_edges=[100, 20000, 10000, 1_000_000]), "impact.money_edges", "increase"),
         (lambda d: d["impact"].update(money_edges=[-5, 2000, 10000, 1_000_000]), "impact.money_edges", "above 0"),
-        (lambda d: d["likelihood"].update(probability_edges=[0.1, 0.3, 0.7, 1.2]), "likelihood.probability_edges", "(0.0, 1.0)"),
-        (lambda d: d["likelihood"].update(probability_edges=[0.1, 0.3, 0.7]), "likelihood.probability_edges", "4 edges"),
+        (
+            lambda d: d["likelihood"].update(probability_edges=[0.1, 0.3, 0.7, 1.2]),
+            "likelihood.probability_edges",
+            "(0.0, 1.0)",
+        ),
+        (
+            lambda d: d["likelihood"].update(probability_edges=[0.1, 0.3, 0.7]),
+            "likelihood.probability_edges",
+            "4 edges",
+        ),
     ],
 )
 def test_invalid_methodology_names_the_field(change, field: str, needle: str) -> None:

@@ -77,10 +77,16 @@ def test_vectorized_generic_parsers_equal_scalar_on_any_cell(values: list[object
                 assert checked.values.iloc[i] == expected
 
 
-@given(st.lists(st.tuples(ids, st.sampled_from([1.0, 2.5, 4.0, 9.0, 12.0, 25.0]), st.integers(1, 3)), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(ids, st.sampled_from([1.0, 2.5, 4.0, 9.0, 12.0, 25.0]), st.integers(1, 3)), min_size=1, max_size=30
+    )
+)
 def test_vectorized_rank_equals_scalar(rows: list[tuple[str, float, int]]) -> None:
     risk_ids, risk_scores, levels = zip(*rows)
-    assert vectorized.rank(list(risk_ids), list(risk_scores), list(levels)).tolist() == scoring.rank(risk_ids, risk_scores, levels)
+    assert vectorized.rank(list(risk_ids), list(risk_scores), list(levels)).tolist() == scoring.rank(
+        risk_ids, risk_scores, levels
+    )
 
 
 @given(st.lists(st.tuples(ids, st.sampled_from([1.0, 4.0, 9.0]), st.integers(1, 3)), min_size=2, max_size=20))
@@ -129,16 +135,38 @@ def test_long_repetitive_columns_parse_like_scalars(palette: list[object], lengt
                 expected_bad.append(index[i])
                 assert np.isnan(checked.values.iloc[i])
         assert [p.row for p in checked.problems] == expected_bad
-        assert all(p.given is values[index.index(p.row)] or p.given == values[index.index(p.row)] for p in checked.problems)
+        assert all(
+            p.given is values[index.index(p.row)] or p.given == values[index.index(p.row)] for p in checked.problems
+        )
 
 
 any_cell = st.one_of(
     cell_values,
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-10**20, max_value=10**20),
+    st.integers(min_value=-(10**20), max_value=10**20),
     st.booleans(),
-    st.sampled_from(["150%", "-5%", "0.35", "¥-3", "3万元", "人民币5千", "重大", "极低", "Likely", "很 可 能", "abc", "1e3",
-                     "５０%", " 2 ", "\t", "0", "¥", "万"]),
+    st.sampled_from(
+        [
+            "150%",
+            "-5%",
+            "0.35",
+            "¥-3",
+            "3万元",
+            "人民币5千",
+            "重大",
+            "极低",
+            "Likely",
+            "很 可 能",
+            "abc",
+            "1e3",
+            "５０%",
+            " 2 ",
+            "\t",
+            "0",
+            "¥",
+            "万",
+        ]
+    ),
     st.text(max_size=6),
 )
 
@@ -148,11 +176,14 @@ any_cell = st.one_of(
 def test_cached_cell_parser_equals_the_column_functions(values: list[object]) -> None:
     """scoring.parse_cells (scalar, cached per distinct cell: what the register reader uses) gives
     the column functions' value and problem code for every cell, bad or blank ones included."""
-    for kind, column_fn in (("likelihood", vectorized.likelihood), ("impact", vectorized.impact),
-                            ("amount", vectorized.impact_from_amount)):
+    for kind, column_fn in (
+        ("likelihood", vectorized.likelihood),
+        ("impact", vectorized.impact),
+        ("amount", vectorized.impact_from_amount),
+    ):
         checked = column_fn(pd.Series(values, dtype=object), blank="skip")
         codes = {p.row: p.code for p in checked.problems}
-        for twice in range(2):  # the second pass is answered from the per-process table
+        for _ in range(2):  # the second pass is answered from the per-process table
             parsed = scoring.parse_cells(kind, values)
             for i, (value, code) in enumerate(parsed):
                 expected = checked.values.iloc[i]

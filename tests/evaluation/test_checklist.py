@@ -43,7 +43,7 @@ def test_wordings_agree_with_the_template_dropdowns():
         assert config.result(option["zh"]) is not None and config.result(option["en"]) is not None
     assert factors["基本符合"] == config.partial_factor
     assert factors["符合"] == 1.0 and factors["不符合"] == 0.0 and factors["不适用"] is None
-    for kind, section in (("grade", "grades"), ("status", "statuses"), ("effectiveness", "effectiveness")):
+    for kind, _section in (("grade", "grades"), ("status", "statuses"), ("effectiveness", "effectiveness")):
         for option in choices[kind]:
             for word in (option["zh"], option["en"]):
                 assert getattr(config, "effectiveness_of" if kind == "effectiveness" else kind)(word) is not None, word

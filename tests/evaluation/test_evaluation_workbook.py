@@ -8,9 +8,9 @@ import hashlib
 
 import openpyxl
 import pytest
+from conflicts.checkbook import build, from_demo, put_table
 from typer.testing import CliRunner
 
-from conflicts.checkbook import build, from_demo, put_table
 from icx.cli.app import app
 from icx.core.evaluation import default_config
 from icx.demo.data import make_units
@@ -22,8 +22,18 @@ AS_OF = dt.date(2026, 11, 23)
 ROWS = [
     {"item_id": "YS-01", "area": "预算", "focus": "预算编制程序", "weight": 2, "result": "符合"},
     {"item_id": "YS-02", "area": "预算", "focus": "预算测算依据", "weight": 2, "result": "基本符合"},
-    {"item_id": "SZ-01", "area": "收支", "focus": "收入统一核算", "weight": 4, "result": "不符合", "deficiency": "有账外收入",
-     "grade": "重大", "owner": "甲", "deadline": dt.date(2026, 11, 22), "status": "整改中"},
+    {
+        "item_id": "SZ-01",
+        "area": "收支",
+        "focus": "收入统一核算",
+        "weight": 4,
+        "result": "不符合",
+        "deficiency": "有账外收入",
+        "grade": "重大",
+        "owner": "甲",
+        "deadline": dt.date(2026, 11, 22),
+        "status": "整改中",
+    },
     {"item_id": "SZ-02", "area": "收支", "focus": "票据管理", "weight": 1, "result": "不适用"},
 ]
 
@@ -44,17 +54,32 @@ def test_scores_and_deficiencies_from_the_sheet(tmp_path):
 
 def test_every_invalid_row_is_named_by_its_cell(tmp_path):
     rows = ROWS + [
-        {"item_id": "SZ-03", "area": "收支", "focus": "支出审批", "weight": 2, "result": "不符合"},          # row 7
-        {"item_id": "SZ-04", "area": "收支", "focus": "报销审核", "weight": "两分", "result": "符合"},       # row 8
-        {"item_id": "SZ-05", "area": "收支", "focus": "公务卡", "weight": 1, "result": "良好"},             # row 9
-        {"item_id": "SZ-06", "area": "收支", "focus": "银行对账", "weight": 1, "result": "不符合", "deficiency": "未对账",
-         "grade": "一般", "owner": "乙", "deadline": "明年"},                                                # row 10
+        {"item_id": "SZ-03", "area": "收支", "focus": "支出审批", "weight": 2, "result": "不符合"},  # row 7
+        {"item_id": "SZ-04", "area": "收支", "focus": "报销审核", "weight": "两分", "result": "符合"},  # row 8
+        {"item_id": "SZ-05", "area": "收支", "focus": "公务卡", "weight": 1, "result": "良好"},  # row 9
+        {
+            "item_id": "SZ-06",
+            "area": "收支",
+            "focus": "银行对账",
+            "weight": 1,
+            "result": "不符合",
+            "deficiency": "未对账",
+            "grade": "一般",
+            "owner": "乙",
+            "deadline": "明年",
+        },  # row 10
     ]
     path = build(tmp_path / "unit.xlsx", evaluation=rows)
     sheet = read_evaluation(load_grid(path), as_of=AS_OF, file=str(path))
     errors = sorted((p.sheet, p.cell) for p in sheet.errors)
     # columns: A id, B area, C focus, D weight, E result, F deficiency, G grade, H owner, I deadline, J status
-    assert errors == [("自我评价", "D8"), ("自我评价", "E9"), ("自我评价", "F7"), ("自我评价", "G7"), ("自我评价", "I10")]
+    assert errors == [
+        ("自我评价", "D8"),
+        ("自我评价", "E9"),
+        ("自我评价", "F7"),
+        ("自我评价", "G7"),
+        ("自我评价", "I10"),
+    ]
     assert all(p.file == str(path) for p in sheet.problems)
 
 
@@ -63,8 +88,18 @@ def test_the_shares_come_from_the_settings_sheet_unless_given(tmp_path):
     path = build(tmp_path / "unit.xlsx", evaluation=ROWS)
     wb = openpyxl.load_workbook(path)
     ws = wb.create_sheet("参数设置")
-    put_table(ws, "settings_results", [{"result": "符合", "factor": 1}, {"result": "基本符合", "factor": "60%"},
-                                       {"result": "不符合", "factor": 0.1}, {"result": "不适用"}], top=20, left=5)
+    put_table(
+        ws,
+        "settings_results",
+        [
+            {"result": "符合", "factor": 1},
+            {"result": "基本符合", "factor": "60%"},
+            {"result": "不符合", "factor": 0.1},
+            {"result": "不适用"},
+        ],
+        top=20,
+        left=5,
+    )
     wb.save(path)
     book = load_grid(path)
     sheet = read_evaluation(book, as_of=AS_OF)
@@ -78,7 +113,9 @@ def test_the_shares_come_from_the_settings_sheet_unless_given(tmp_path):
 def test_a_bad_share_on_the_settings_sheet_is_named_and_the_default_kept(tmp_path):
     path = build(tmp_path / "unit.xlsx", evaluation=ROWS)
     wb = openpyxl.load_workbook(path)
-    put_table(wb.create_sheet("参数设置"), "settings_results", [{"result": "基本符合", "factor": "很多"}], top=2, left=1)
+    put_table(
+        wb.create_sheet("参数设置"), "settings_results", [{"result": "基本符合", "factor": "很多"}], top=2, left=1
+    )
     wb.save(path)
     sheet = read_evaluation(load_grid(path), as_of=AS_OF)
     assert [(p.sheet, p.cell) for p in sheet.problems] == [("参数设置", "B3")]
@@ -93,7 +130,9 @@ def test_a_workbook_without_the_sheet(tmp_path):
 
 # --- the command -------------------------------------------------------------------------------
 def sheet_values(path, title):
-    return [[v for v in row if v is not None] for row in openpyxl.load_workbook(path)[title].iter_rows(values_only=True)]
+    return [
+        [v for v in row if v is not None] for row in openpyxl.load_workbook(path)[title].iter_rows(values_only=True)
+    ]
 
 
 def test_command_prints_and_writes_the_results(tmp_path):
@@ -117,14 +156,30 @@ def test_due_on_the_as_of_date_is_not_overdue(tmp_path):
     result = runner.invoke(app, ["check", "evaluation", str(source), "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert "逾期 0" in result.output
-    deficiency = next(row for row in sheet_values(tmp_path / "unit.evaluation.xlsx", "评价结果") if row and row[0] == "SZ-01")
+    deficiency = next(
+        row for row in sheet_values(tmp_path / "unit.evaluation.xlsx", "评价结果") if row and row[0] == "SZ-01"
+    )
     assert deficiency[-2:] == ["否", "自我评价!A5"]
 
 
 def test_partial_option_and_english(tmp_path):
     source = build(tmp_path / "unit.xlsx", evaluation=ROWS)
-    result = runner.invoke(app, ["check", "evaluation", str(source), "--as-of", "2026-01-01", "--partial", "1",
-                                 "--lang", "en", "-o", str(tmp_path / "out.xlsx")])
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            "evaluation",
+            str(source),
+            "--as-of",
+            "2026-01-01",
+            "--partial",
+            "1",
+            "--lang",
+            "en",
+            "-o",
+            str(tmp_path / "out.xlsx"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     values = sheet_values(tmp_path / "out.xlsx", "Evaluation results")
     assert values[6][:6] == ["Budget", 2, 2, 4, 4, 100]
@@ -141,8 +196,10 @@ def test_bad_as_of_and_missing_sheet_exit_2(tmp_path):
 @pytest.fixture(scope="module")
 def demo_sheets(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    return {u.code: read_evaluation(load_grid(from_demo(folder / f"{u.code}.xlsx", u)), as_of=dt.date(2026, 12, 31))
-            for u in make_units(6)}
+    return {
+        u.code: read_evaluation(load_grid(from_demo(folder / f"{u.code}.xlsx", u)), as_of=dt.date(2026, 12, 31))
+        for u in make_units(6)
+    }
 
 
 def test_demo_units_have_deficiencies_some_overdue_and_no_errors(demo_sheets):
@@ -152,5 +209,12 @@ def test_demo_units_have_deficiencies_some_overdue_and_no_errors(demo_sheets):
         assert len(result.deficiencies) >= 3 and result.overdue_deficiencies, code
         assert any(not d.open for d in result.deficiencies), code  # some already rectified
         assert 0 < result.overall.percent < 100, code
-        assert {a.area for a in result.areas} == {"unit", "budget", "revenue_expenditure", "procurement", "assets",
-                                                  "contracts", "construction"}
+        assert {a.area for a in result.areas} == {
+            "unit",
+            "budget",
+            "revenue_expenditure",
+            "procurement",
+            "assets",
+            "contracts",
+            "construction",
+        }

@@ -13,8 +13,21 @@ from hypothesis import strategies as st
 from icx.core.evaluation import default_config, evaluate, is_overdue, item_score, percent
 
 AS_OF = dt.date(2026, 11, 23)
-KEYS = ["item_id", "area", "focus", "weight", "result", "effectiveness", "deficiency", "grade", "deadline", "status",
-        "owner", "owner_email", "score"]
+KEYS = [
+    "item_id",
+    "area",
+    "focus",
+    "weight",
+    "result",
+    "effectiveness",
+    "deficiency",
+    "grade",
+    "deadline",
+    "status",
+    "owner",
+    "owner_email",
+    "score",
+]
 
 
 def sheet(rows: list[dict]) -> pd.DataFrame:
@@ -23,8 +36,15 @@ def sheet(rows: list[dict]) -> pd.DataFrame:
 
 
 def item(item_id, area, weight, result, effectiveness="执行", **more):
-    return {"item_id": item_id, "area": area, "focus": "要点", "weight": weight, "result": result,
-            "effectiveness": effectiveness, **more}
+    return {
+        "item_id": item_id,
+        "area": area,
+        "focus": "要点",
+        "weight": weight,
+        "result": result,
+        "effectiveness": effectiveness,
+        **more,
+    }
 
 
 def failed(item_id, area, weight, **more):
@@ -51,8 +71,11 @@ def test_hand_computed_percentages():
     result = evaluate(sheet(EXAMPLE), AS_OF)
     assert result.problems == []
     got = {a.area: (a.items, a.applicable, a.weight, a.score, a.percent) for a in result.areas}
-    assert got == {"budget": (4, 3, 6.0, 3.5, 58.33), "revenue_expenditure": (2, 2, 8.0, 6.5, 81.25),
-                   "procurement": (1, 0, 0.0, 0.0, None)}
+    assert got == {
+        "budget": (4, 3, 6.0, 3.5, 58.33),
+        "revenue_expenditure": (2, 2, 8.0, 6.5, 81.25),
+        "procurement": (1, 0, 0.0, 0.0, None),
+    }
     o = result.overall
     assert (o.items, o.applicable, o.weight, o.score, o.percent) == (7, 5, 14.0, 10.0, 71.43)
     assert (o.design_percent, o.operating_percent, o.not_compliant, o.deficiencies) == (100.0, 42.86, 1, 1)
@@ -75,16 +98,19 @@ def test_not_applicable_items_leave_the_denominator():
 
 
 def test_wordings_are_read_loosely():
-    rows = [item("A1", "budget", "２", " 符 合 "), item("A2", "Budget", 2.0, "Largely compliant"),
-            item("A3", "预算管理", "2", "n/a")]
+    rows = [
+        item("A1", "budget", "２", " 符 合 "),
+        item("A2", "Budget", 2.0, "Largely compliant"),
+        item("A3", "预算管理", "2", "n/a"),
+    ]
     result = evaluate(sheet(rows), AS_OF)
     assert result.problems == [] and result.overall.percent == 75.0
 
 
 def test_overdue_boundary():
     due = dt.date(2026, 11, 23)
-    assert not is_overdue(due, "open", as_of=due)                       # due today: not yet
-    assert is_overdue(due, "open", as_of=due + dt.timedelta(days=1))    # the day after: overdue
+    assert not is_overdue(due, "open", as_of=due)  # due today: not yet
+    assert is_overdue(due, "open", as_of=due + dt.timedelta(days=1))  # the day after: overdue
     assert is_overdue(due, "in_progress", as_of=due + dt.timedelta(days=1))
     assert not is_overdue(due, "done", as_of=due + dt.timedelta(days=30))
     assert not is_overdue(None, "open", as_of=due)
@@ -92,43 +118,60 @@ def test_overdue_boundary():
 
 def test_deficiencies_with_status_deadline_and_counts_by_grade():
     rows = [
-        failed("A1", "预算", 1, grade="重大", deadline="2026-11-23", status="未整改"),       # due today
-        failed("A2", "预算", 1, grade="重大缺陷", deadline="2026-11-22", status="整改中"),   # one day late
+        failed("A1", "预算", 1, grade="重大", deadline="2026-11-23", status="未整改"),  # due today
+        failed("A2", "预算", 1, grade="重大缺陷", deadline="2026-11-22", status="整改中"),  # one day late
         failed("A3", "预算", 1, grade="重要", deadline=dt.date(2026, 1, 1), status="已整改"),
-        failed("A4", "预算", 1, grade="一般", deadline="2026/10/31"),                       # blank status = open
+        failed("A4", "预算", 1, grade="一般", deadline="2026/10/31"),  # blank status = open
         item("A5", "预算", 1, "基本符合", deficiency="部分凭证未签字", grade="一般", owner="乙", deadline="2027-01-31"),
-        item("A6", "预算", 1, "基本符合"),                                                  # nothing to fix
+        item("A6", "预算", 1, "基本符合"),  # nothing to fix
     ]
     result = evaluate(sheet(rows), AS_OF)
     assert result.problems == []
     got = [(d.item_id, d.grade, d.status, d.overdue, d.days_overdue) for d in result.deficiencies]
-    assert got == [("A1", "major", "open", False, 0), ("A2", "major", "in_progress", True, 1),
-                   ("A3", "important", "done", False, 0), ("A4", "general", "open", True, 23),
-                   ("A5", "general", "open", False, 0)]
-    assert result.counts_by_grade() == {"major": {"total": 2, "open": 2, "overdue": 1},
-                                        "important": {"total": 1, "open": 0, "overdue": 0},
-                                        "general": {"total": 2, "open": 2, "overdue": 1}}
+    assert got == [
+        ("A1", "major", "open", False, 0),
+        ("A2", "major", "in_progress", True, 1),
+        ("A3", "important", "done", False, 0),
+        ("A4", "general", "open", True, 23),
+        ("A5", "general", "open", False, 0),
+    ]
+    assert result.counts_by_grade() == {
+        "major": {"total": 2, "open": 2, "overdue": 1},
+        "important": {"total": 1, "open": 0, "overdue": 0},
+        "general": {"total": 2, "open": 2, "overdue": 1},
+    }
     assert [d.item_id for d in result.overdue_deficiencies] == ["A2", "A4"]
 
 
 def test_every_invalid_row_is_reported_with_row_and_column():
     rows = [
         item("A1", "预算", 1, "符合"),
-        item(None, "预算", 1, "符合"),                                         # 4: no id
-        item("A1", "预算", 1, "符合"),                                         # 5: repeated id
-        item("A3", "食堂", 1, "符合"),                                         # 6: unknown area
-        item("A4", "预算", "很重", "符合"),                                    # 7: weight not a number
-        item("A5", "预算", 0, "符合"),                                         # 8: weight not above 0
-        item("A6", "预算", 1, None),                                           # 9: no result
-        item("A7", "预算", 1, "差不多"),                                       # 10: unknown result
-        item("A8", "预算", 1, "不符合", grade="一般"),                         # 11: no description
-        item("A9", "预算", 1, "不符合", deficiency="未盘点"),                  # 12: no grade
-        item("B1", "预算", 1, "不符合", deficiency="未盘点", grade="严重", owner="甲", deadline="下个月", status="快好了"),  # 13
-        item("B2", "预算", 1, "符合", deficiency="其实有问题"),                # 14: deficiency on a pass (warning)
-        item("B3", "预算", 1, "符合", effectiveness="随便"),                   # 15: unknown effectiveness (warning)
-        item("B4", "预算", 1, "不符合", deficiency="未盘点", grade="一般", owner_email="not-an-email", owner="甲",
-             deadline="2027-01-01"),                                           # 16: malformed email (warning)
-        item("B5", "预算", 2, "符合", score=1),                                # 17: stored score differs (warning)
+        item(None, "预算", 1, "符合"),  # 4: no id
+        item("A1", "预算", 1, "符合"),  # 5: repeated id
+        item("A3", "食堂", 1, "符合"),  # 6: unknown area
+        item("A4", "预算", "很重", "符合"),  # 7: weight not a number
+        item("A5", "预算", 0, "符合"),  # 8: weight not above 0
+        item("A6", "预算", 1, None),  # 9: no result
+        item("A7", "预算", 1, "差不多"),  # 10: unknown result
+        item("A8", "预算", 1, "不符合", grade="一般"),  # 11: no description
+        item("A9", "预算", 1, "不符合", deficiency="未盘点"),  # 12: no grade
+        item(
+            "B1", "预算", 1, "不符合", deficiency="未盘点", grade="严重", owner="甲", deadline="下个月", status="快好了"
+        ),  # 13
+        item("B2", "预算", 1, "符合", deficiency="其实有问题"),  # 14: deficiency on a pass (warning)
+        item("B3", "预算", 1, "符合", effectiveness="随便"),  # 15: unknown effectiveness (warning)
+        item(
+            "B4",
+            "预算",
+            1,
+            "不符合",
+            deficiency="未盘点",
+            grade="一般",
+            owner_email="not-an-email",
+            owner="甲",
+            deadline="2027-01-01",
+        ),  # 16: malformed email (warning)
+        item("B5", "预算", 2, "符合", score=1),  # 17: stored score differs (warning)
     ]
     result = evaluate(sheet(rows), AS_OF)
     assert sorted((p.row, p.field, p.code, p.severity) for p in result.problems) == [
@@ -171,7 +214,9 @@ weights = st.integers(min_value=1, max_value=10)
 @given(st.lists(st.tuples(weights, results), min_size=1, max_size=25), weights, st.floats(0, 1))
 def test_properties_of_the_score(rows, extra_weight, factor):
     config = default_config().with_partial(factor)
-    items = [failed(f"X{i}", "预算", w) if r == "不符合" else item(f"X{i}", "预算", w, r) for i, (w, r) in enumerate(rows)]
+    items = [
+        failed(f"X{i}", "预算", w) if r == "不符合" else item(f"X{i}", "预算", w, r) for i, (w, r) in enumerate(rows)
+    ]
     result = evaluate(sheet(items), AS_OF, config)
     if result.overall.percent is not None:
         assert 0 <= result.overall.percent <= 100

@@ -21,9 +21,13 @@ AS_OF = dt.date(2026, 12, 31)
 
 def filled_template(path, unit):
     built = build("unit")
-    for key, rows in (("duty_rules", unit.duty_rules), ("post_duties", unit.post_duties),
-                      ("person_posts", unit.person_posts), ("transaction_log", unit.transactions),
-                      ("evaluation", unit.evaluation)):
+    for key, rows in (
+        ("duty_rules", unit.duty_rules),
+        ("post_duties", unit.post_duties),
+        ("person_posts", unit.person_posts),
+        ("transaction_log", unit.transactions),
+        ("evaluation", unit.evaluation),
+    ):
         fill_rows(built.wb[built.sheets[key]], built.placements[key], rows)
     return save_template(built, path)
 
@@ -33,7 +37,7 @@ def set_share(path, result, share):
     wb = openpyxl.load_workbook(path)
     ws = wb["参数设置"]
     cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
-    (r, col), = [(r, c) for (r, c), v in cells.items() if v == "得分比例"]
+    ((r, col),) = [(r, c) for (r, c), v in cells.items() if v == "得分比例"]
     row = next(rr for (rr, cc), v in cells.items() if rr > r and v == result)
     ws.cell(row=row, column=col, value=share)
     wb.save(path)
@@ -66,6 +70,9 @@ def test_template_formulas_agree_with_python_scores(tmp_path):
         assert sheet.config.partial_factor == partial
         ws = openpyxl.load_workbook(path, data_only=True)["自我评价"]
         col = sheet.table.columns["score"] + 1
-        stored = sum(v for (v,) in ws.iter_rows(min_row=sheet.table.header_row + 2, min_col=col, max_col=col, values_only=True)
-                     if isinstance(v, (int, float)))
+        stored = sum(
+            v
+            for (v,) in ws.iter_rows(min_row=sheet.table.header_row + 2, min_col=col, max_col=col, values_only=True)
+            if isinstance(v, (int, float))
+        )
         assert stored == pytest.approx(sheet.result.overall.score)

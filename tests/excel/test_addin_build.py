@@ -21,7 +21,10 @@ from icx.demo.data import make_unit
 from icx.demo.workbooks import write_plain_register
 from icx.excel import addin
 from icx.io.macro_workbook import (
-    RIBBON_PART, UI_RELATIONSHIP_2010, keep_ribbon, ribbon_relationships,
+    RIBBON_PART,
+    UI_RELATIONSHIP_2010,
+    keep_ribbon,
+    ribbon_relationships,
 )
 from icx.io.save import save_workbook
 
@@ -70,7 +73,11 @@ def xw_subs() -> set[str]:
         if isinstance(node, ast.FunctionDef):
             for dec in node.decorator_list:
                 target = dec.func if isinstance(dec, ast.Call) else dec
-                if isinstance(target, ast.Attribute) and target.attr == "sub" and getattr(target.value, "id", "") == "xw":
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "sub"
+                    and getattr(target.value, "id", "") == "xw"
+                ):
                     found.add(node.name)
     return found
 
@@ -81,7 +88,7 @@ def test_packages_open_as_zips_with_the_right_content_type(built: addin.BuildRes
         with zipfile.ZipFile(path) as zf:
             assert zf.testzip() is None
             types = zf.read("[Content_Types].xml").decode()
-        assert f'application/vnd.ms-excel.{kind}.macroEnabled.main+xml' in types
+        assert f"application/vnd.ms-excel.{kind}.macroEnabled.main+xml" in types
 
 
 def test_ribbon_is_well_formed_and_related(package: Path) -> None:
@@ -96,9 +103,15 @@ def test_the_tab_groups_and_buttons(package: Path) -> None:
     root = ribbon(package)
     tabs = root.findall(f".//{CUI}tab")
     assert [t.get("label") for t in tabs] == ["内部控制"]
-    groups = {g.get("label"): [b.get("label") for b in g.findall(f"{CUI}button")] for g in tabs[0].findall(f"{CUI}group")}
-    assert groups == {"风险评估": ["评分分级", "数据校验"], "岗位与评价": ["冲突检查", "自我评价"],
-                      "委员会": ["生成汇总", "发送邮件"], "帮助": ["使用说明"]}
+    groups = {
+        g.get("label"): [b.get("label") for b in g.findall(f"{CUI}button")] for g in tabs[0].findall(f"{CUI}group")
+    }
+    assert groups == {
+        "风险评估": ["评分分级", "数据校验"],
+        "岗位与评价": ["冲突检查", "自我评价"],
+        "委员会": ["生成汇总", "发送邮件"],
+        "帮助": ["使用说明"],
+    }
     for button in root.iter(f"{CUI}button"):
         assert button.get("imageMso"), button.get("id")  # a built-in Office icon
         tip = button.get("screentip") or ""
@@ -217,7 +230,16 @@ def test_install_targets_excel_startup_folders(tmp_path: Path, built: addin.Buil
     assert win == appdata / "Microsoft" / "Excel" / "XLSTART" / "icx.xlam"
     assert win.read_bytes() == built.addin.read_bytes()
     mac = addin.install_addin(built.addin, platform="darwin", env={}, home=tmp_path / "home")
-    assert mac == (tmp_path / "home" / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized"
-                   / "Startup.localized" / "Excel" / "icx.xlam")
+    assert mac == (
+        tmp_path
+        / "home"
+        / "Library"
+        / "Group Containers"
+        / "UBF8T346G9.Office"
+        / "User Content.localized"
+        / "Startup.localized"
+        / "Excel"
+        / "icx.xlam"
+    )
     assert mac.is_file()
     assert addin.install_addin(built.addin, platform="linux", env={}) is None

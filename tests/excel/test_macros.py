@@ -136,8 +136,11 @@ def test_check_macros_on_a_workbook_without_those_sheets_tell_and_write_nothing(
 def test_validate_lists_and_highlights_then_clears_when_fixed(unit: Path, tmp_path: Path) -> None:
     table = register_table(unit)
     rows = list(table.frame.index)
-    score_cell, id_cell, own_cell = (table.cell(rows[0], "likelihood_1"), table.cell(rows[3], "id"),
-                                     table.cell(rows[5], "description"))
+    score_cell, id_cell, own_cell = (
+        table.cell(rows[0], "likelihood_1"),
+        table.cell(rows[3], "id"),
+        table.cell(rows[5], "description"),
+    )
     wb = openpyxl.load_workbook(unit)
     ws = wb[table.sheet]
     ws[score_cell] = "很高吧"
@@ -209,8 +212,10 @@ def _folder_of_units(tmp_path: Path, count: int = 3) -> Path:
 
 def _values(path: Path) -> dict[str, list[tuple]]:
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [tuple(None if isinstance(v, dt.datetime) else v for v in r) for r in ws.iter_rows(values_only=True)]
-            for ws in wb}
+    return {
+        ws.title: [tuple(None if isinstance(v, dt.datetime) else v for v in r) for r in ws.iter_rows(values_only=True)]
+        for ws in wb
+    }
 
 
 def test_summary_macro_writes_what_icx_consolidate_writes(tmp_path: Path) -> None:
@@ -220,9 +225,23 @@ def test_summary_macro_writes_what_icx_consolidate_writes(tmp_path: Path) -> Non
     # The macro finds the roster beside the units and leaves it out of the inputs; the CLI is
     # given the same roster from outside the folder (inside it, the CLI would read it as a unit).
     roster = (folder / macros.ROSTER_NAME).rename(cli / macros.ROSTER_NAME)
-    result = runner.invoke(app, ["consolidate", str(folder), "-o", str(cli / "cli-summary.xlsx"), "--roster",
-                                 str(roster), "--feedback", str(cli / macros.FEEDBACK_FOLDER),
-                                 "--as-of", AS_OF.isoformat(), "--jobs", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "consolidate",
+            str(folder),
+            "-o",
+            str(cli / "cli-summary.xlsx"),
+            "--roster",
+            str(roster),
+            "--feedback",
+            str(cli / macros.FEEDBACK_FOLDER),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--jobs",
+            "1",
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     roster.rename(folder / macros.ROSTER_NAME)
     port = OpenpyxlPort.open(next(folder.glob("FB001*.xlsx")))  # a unit workbook open in Excel
@@ -233,8 +252,9 @@ def test_summary_macro_writes_what_icx_consolidate_writes(tmp_path: Path) -> Non
     assert list(mine) == list(theirs)
     # Only the 说明 sheet may differ: it names the inputs as given (and the time it was made).
     assert set(differing) <= {sheet_names("readme")[0]}
-    assert sorted(p.name for p in (folder / macros.FEEDBACK_FOLDER).iterdir()) == \
-        sorted(p.name for p in (cli / macros.FEEDBACK_FOLDER).iterdir())
+    assert sorted(p.name for p in (folder / macros.FEEDBACK_FOLDER).iterdir()) == sorted(
+        p.name for p in (cli / macros.FEEDBACK_FOLDER).iterdir()
+    )
     assert "已汇总3个单位" in port.messages[-1]
     # Run again: the summary and feedback now in the folder are not read back as units.
     again = macros.build_summary(folder=folder, port=port, as_of=AS_OF)
@@ -271,8 +291,20 @@ def test_email_macro_sends_what_icx_email_sends(tmp_path: Path) -> None:
     summary = macros.build_summary(port=port, as_of=AS_OF)
     people = _recipients(folder)
     cli_drafts, macro_drafts = tmp_path / "cli-drafts", tmp_path / "macro-drafts"
-    result = runner.invoke(app, ["email", "-s", str(summary), "-r", str(people), "-f", str(folder / macros.FEEDBACK_FOLDER),
-                                 "--dry-run", str(cli_drafts)])
+    result = runner.invoke(
+        app,
+        [
+            "email",
+            "-s",
+            str(summary),
+            "-r",
+            str(people),
+            "-f",
+            str(folder / macros.FEEDBACK_FOLDER),
+            "--dry-run",
+            str(cli_drafts),
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary_port = OpenpyxlPort.open(summary)  # the summary is the active workbook
     report = macros.email_summary(port=summary_port, dry_run=macro_drafts)
@@ -309,8 +341,9 @@ def test_score_macro_on_a_unit_workbook_uses_its_settings_sheet_like_the_cli(tmp
     from icx.demo.data import make_unit
     from icx.demo.workbooks import write_unit_workbook
 
-    strict = default_methodology().override({"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1],
-                                                                    [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}})
+    strict = default_methodology().override(
+        {"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1], [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}}
+    )
     source = write_unit_workbook(make_unit(4), tmp_path / "unit.xlsx", methodology=strict)
     cli_out = tmp_path / "cli.xlsx"
     result = runner.invoke(app, ["score", str(source), "-o", str(cli_out)])
@@ -324,7 +357,9 @@ def test_score_macro_on_a_unit_workbook_uses_its_settings_sheet_like_the_cli(tmp
     lk, im, lv = header.index("可能性"), header.index("影响程度"), header.index("风险等级")
     graded = [(row[lk], row[im], row[lv]) for row in rows]
     assert all(level == strict.level_name(scoring.risk_level(l, i, strict)) for l, i, level in graded)
-    assert any(scoring.risk_level(l, i, strict) != scoring.risk_level(l, i) for l, i, _ in graded)  # the matrix mattered
+    assert any(
+        scoring.risk_level(l, i, strict) != scoring.risk_level(l, i) for l, i, _ in graded
+    )  # the matrix mattered
     table = register_table(source)
     first = table.frame.index[0]
     register = openpyxl.load_workbook(tmp_path / "macro.xlsx")[table.sheet]

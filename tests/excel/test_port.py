@@ -104,9 +104,12 @@ def test_a_protected_sheet_is_unprotected_for_the_write_and_protected_again() ->
 
     calls: list[tuple] = []
     protection = SimpleNamespace(**{flag: flag == "AllowFormattingColumns" for flag in PROTECTION_FLAGS})
-    api = SimpleNamespace(ProtectContents=True, Protection=protection,
-                          Unprotect=lambda: calls.append(("unprotect",)),
-                          Protect=lambda **kw: calls.append(("protect", kw)))
+    api = SimpleNamespace(
+        ProtectContents=True,
+        Protection=protection,
+        Unprotect=lambda: calls.append(("unprotect",)),
+        Protect=lambda **kw: calls.append(("protect", kw)),
+    )
     with _unprotected(SimpleNamespace(api=api)):
         calls.append(("write",))
     assert [c[0] for c in calls] == ["unprotect", "write", "protect"]

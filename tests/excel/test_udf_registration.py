@@ -13,8 +13,8 @@ import io
 import re
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import xlwings as xw
@@ -23,8 +23,20 @@ import icx.excel.macros as plain_macros
 import icx.excel.udfs as plain_udfs
 
 UDFS_FILE = Path(plain_udfs.__file__)
-RANGE_ARGS = {"values", "amounts", "scores", "likelihood", "impact", "matrix", "levels", "ids", "duties", "headers",
-              "results", "weights"}
+RANGE_ARGS = {
+    "values",
+    "amounts",
+    "scores",
+    "likelihood",
+    "impact",
+    "matrix",
+    "levels",
+    "ids",
+    "duties",
+    "headers",
+    "results",
+    "weights",
+}
 
 
 def load_as(path: Path, name: str) -> types.ModuleType:
@@ -62,8 +74,18 @@ def windows_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[types.Module
 def test_every_function_is_registered_with_its_ranges_as_2d(windows_udfs) -> None:
     module, _ = windows_udfs
     names = [f.__name__ for f in plain_udfs.FUNCTIONS]
-    assert names == ["ICX_LIKELIHOOD", "ICX_IMPACT", "ICX_AVG", "ICX_SCORE", "ICX_BAND", "ICX_LEVEL",
-                     "ICX_LEVEL_LABEL", "ICX_RANK", "ICX_CONFLICT", "ICX_EVAL_SCORE"]
+    assert names == [
+        "ICX_LIKELIHOOD",
+        "ICX_IMPACT",
+        "ICX_AVG",
+        "ICX_SCORE",
+        "ICX_BAND",
+        "ICX_LEVEL",
+        "ICX_LEVEL_LABEL",
+        "ICX_RANK",
+        "ICX_CONFLICT",
+        "ICX_EVAL_SCORE",
+    ]
     for name in names:
         info = getattr(module, name).__xlfunc__
         assert info["name"] == name and not info["sub"]
@@ -85,7 +107,7 @@ def test_the_generated_vba_wrappers(windows_udfs) -> None:
     out = io.StringIO()
     xl_udfs.generate_vba_wrapper("icx.excel.udfs", module, out, types.SimpleNamespace(Name="风险清单.xlsm"))
     vba = out.getvalue()
-    assert 'Function ICX_LEVEL(likelihood, impact, Optional matrix, Optional lang)' in vba
+    assert "Function ICX_LEVEL(likelihood, impact, Optional matrix, Optional lang)" in vba
     assert 'XLPy.CallUDF("icx.excel.udfs", "ICX_RANK", Array(ids, scores, levels, lang)' in vba
     for f in plain_udfs.FUNCTIONS:
         assert re.search(rf"^Function {f.__name__}\(", vba, re.M), f.__name__

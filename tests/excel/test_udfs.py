@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +19,15 @@ from icx.core.methodology import default_methodology
 from icx.core.parsing import is_blank
 from icx.excel import udfs
 from icx.excel.udfs import (
-    ICX_AVG, ICX_BAND, ICX_CONFLICT, ICX_EVAL_SCORE, ICX_IMPACT, ICX_LEVEL, ICX_LEVEL_LABEL, ICX_LIKELIHOOD, ICX_RANK,
+    ICX_AVG,
+    ICX_BAND,
+    ICX_CONFLICT,
+    ICX_EVAL_SCORE,
+    ICX_IMPACT,
+    ICX_LEVEL,
+    ICX_LEVEL_LABEL,
+    ICX_LIKELIHOOD,
+    ICX_RANK,
     ICX_SCORE,
 )
 
@@ -190,8 +199,11 @@ def test_rank_equals_the_core() -> None:
     answer = ICX_RANK(ids, scores, levels)
     rows = [0, 1, 2, 3, 5]
     level_numbers = {"二级": 2}
-    want = scoring.rank([ids[r][0] for r in rows], [scores[r][0] for r in rows],
-                        [level_numbers.get(levels[r][0], levels[r][0]) for r in rows])
+    want = scoring.rank(
+        [ids[r][0] for r in rows],
+        [scores[r][0] for r in rows],
+        [level_numbers.get(levels[r][0], levels[r][0]) for r in rows],
+    )
     assert [answer[r][0] for r in rows] == want
     assert answer[4] == [""]
 
@@ -215,8 +227,31 @@ def test_an_unexpected_failure_answers_with_text(monkeypatch: pytest.MonkeyPatch
 # --- property: any grid of cell-like values equals the scalar core cell by cell ---------------
 CELL = st.one_of(
     st.none(),
-    st.sampled_from(["", " ", "极低", "较低", "中等", "较高", "极高", "很可能", "不太可能", "abc", "高高", "35%", "100%",
-                     "120%", "３", "2.5", "¥12,000", "1.2万", "重大", "轻度影响", "-1"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "极低",
+            "较低",
+            "中等",
+            "较高",
+            "极高",
+            "很可能",
+            "不太可能",
+            "abc",
+            "高高",
+            "35%",
+            "100%",
+            "120%",
+            "３",
+            "2.5",
+            "¥12,000",
+            "1.2万",
+            "重大",
+            "轻度影响",
+            "-1",
+        ]
+    ),
     st.integers(min_value=-2, max_value=8),
     st.floats(min_value=-1, max_value=6, allow_nan=False),
 )
@@ -257,8 +292,13 @@ def test_conflict_lists_the_pairs_the_core_finds_for_each_row() -> None:
 
     from icx.core.conflicts import check_frames
 
-    holdings = [["预算编制、预算审批", None, None], ["出纳", "会计记账", None], ["采购需求制定", None, None],
-                [None, None, None], ["支出申请", "支出审批", "付款执行"]]
+    holdings = [
+        ["预算编制、预算审批", None, None],
+        ["出纳", "会计记账", None],
+        ["采购需求制定", None, None],
+        [None, None, None],
+        ["支出申请", "支出审批", "付款执行"],
+    ]
     answer = ICX_CONFLICT(holdings)
     assert len(answer) == len(holdings) and all(len(r) == 1 for r in answer)
     rows = [{"post": f"岗位{r}", "duty": d} for r, row in enumerate(holdings) for d in row if d]
@@ -307,13 +347,18 @@ def test_level_reads_the_matrix_block_of_the_standard_settings_sheet() -> None:
     from icx.io.table import match_header
     from icx.templates.settings import write_settings
 
-    strict = default_methodology().override({"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1],
-                                                                    [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}})
+    strict = default_methodology().override(
+        {"matrix": {"levels": [[3, 3, 2, 2, 1], [3, 2, 2, 1, 1], [2, 2, 1, 1, 1], [2, 1, 1, 1, 1], [1, 1, 1, 1, 1]]}}
+    )
     book = layout.new_book("zh", strict)
     write_settings(book)
     ws = book.wb["参数设置"]
-    corner = next(c for row in ws.iter_rows() for c in row
-                  if isinstance(c.value, str) and match_header(c.value, "settings_matrix") == "corner")
+    corner = next(
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and match_header(c.value, "settings_matrix") == "corner"
+    )
     block = [[ws.cell(row=corner.row + r, column=corner.column + c).value for c in range(6)] for r in range(6)]
     lk = [[l] for l in range(1, 6) for _ in range(1, 6)]
     im = [[i] for _ in range(1, 6) for i in range(1, 6)]

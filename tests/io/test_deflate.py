@@ -6,7 +6,8 @@ import platform
 import zlib
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icx.io import deflate
 
@@ -21,15 +22,16 @@ def _inflate(stream: bytes, size: int) -> tuple[bytes, bool]:
     return inflater.decompress(memoryview(stream), size + 1), inflater.eof
 
 
-@pytest.mark.skipif(platform.system() != "Linux" or platform.machine() not in ("x86_64", "aarch64"),
-                    reason="isal is a dependency only where it has wheels")
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.machine() not in ("x86_64", "aarch64"),
+    reason="isal is a dependency only where it has wheels",
+)
 def test_isal_is_used_where_it_is_a_dependency() -> None:
     assert deflate.BACKEND == "isal"
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=5000) | st.text(max_size=3000).map(lambda t: (t * 7).encode()),
-       level=st.integers(0, 9))
+@given(data=st.binary(max_size=5000) | st.text(max_size=3000).map(lambda t: (t * 7).encode()), level=st.integers(0, 9))
 def test_a_part_unpacks_to_what_was_packed_with_the_same_crc(data: bytes, level: int) -> None:
     stream = _packed(data, level)
     assert _inflate(stream, len(data)) == (data, True)
@@ -41,10 +43,10 @@ def test_a_part_unpacks_to_what_was_packed_with_the_same_crc(data: bytes, level:
 def test_a_truncated_part_is_never_complete(data: bytes, cut: int) -> None:
     stream = _packed(data, 6)
     try:
-        out, eof = _inflate(stream[:max(0, len(stream) - cut)], len(data))
+        out, eof = _inflate(stream[: max(0, len(stream) - cut)], len(data))
     except deflate.ERRORS:
         return
-    assert not eof and out == data[:len(out)]
+    assert not eof and out == data[: len(out)]
 
 
 def test_garbage_is_an_error_or_incomplete() -> None:

@@ -95,8 +95,8 @@ def _patched_directory(tmp_path: Path, *, offset: int, value: int) -> Path:
     wb.save(good)
     data = bytearray(good.read_bytes())
     entry = data.rindex(b"xl/worksheets/sheet1.xml") - 46  # the name follows the 46-byte header
-    assert data[entry:entry + 4] == b"PK\x01\x02"
-    data[entry + offset:entry + offset + 4] = value.to_bytes(4, "little")
+    assert data[entry : entry + 4] == b"PK\x01\x02"
+    data[entry + offset : entry + offset + 4] = value.to_bytes(4, "little")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(bytes(data))
     return bad

@@ -107,8 +107,10 @@ def test_a_matrix_that_breaks_the_order_names_the_cell(tmp_path: Path) -> None:
     matrix = _cells(built, "icx_matrix")
     matrix[3 * 5 + 4].value = "三级"  # F25 (likelihood 2, impact 5): less severe than E25 (二级) and F26 (二级)
     result = _read(built, tmp_path)
-    assert {(p.cell, p.code) for p in result.problems} >= {("F25", "settings_matrix_impact_order"),
-                                                            ("F25", "settings_matrix_likelihood_order")}
+    assert {(p.cell, p.code) for p in result.problems} >= {
+        ("F25", "settings_matrix_impact_order"),
+        ("F25", "settings_matrix_likelihood_order"),
+    }
     assert result.methodology.matrix == M.matrix
 
 

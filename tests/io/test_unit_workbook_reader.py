@@ -5,8 +5,9 @@ and on broken files; every problem asserted with its exact sheet and cell."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pytest
@@ -29,7 +30,13 @@ RISKS: list[tuple[str, str, str, list[Any], list[Any]]] = [
     ("ZC-01", "资产", "资产账实不符", [2.5], [2]),
     ("ZC-02", "资产", "资产处置未审批", [1], [5]),
 ]
-UNIT = {"unit_name": "区财政局机关", "unit_code": "FB001", "period": "2026", "preparer": "王敏", "contact": "0531-8000660"}
+UNIT = {
+    "unit_name": "区财政局机关",
+    "unit_code": "FB001",
+    "period": "2026",
+    "preparer": "王敏",
+    "contact": "0531-8000660",
+}
 
 
 def expected() -> dict[str, tuple[float, int, int]]:
@@ -56,16 +63,35 @@ def records() -> list[dict[str, Any]]:
 
 def template_book(tmp_path: Path, edit: Callable[[Any], None] | None = None, lang: str = "zh") -> Path:
     """The unit template filled with RISKS, a control per risk, and the unit info; ``edit`` changes it."""
-    built = build("unit", lang, sizes=Sizes(register_rows=12, control_rows=6, duty_rows=5, duty_rule_rows=3,
-                                           transaction_rows=3))
+    built = build(
+        "unit", lang, sizes=Sizes(register_rows=12, control_rows=6, duty_rows=5, duty_rule_rows=3, transaction_rows=3)
+    )
     wb = built.wb
     fill_rows(wb[built.sheets["register"]], built.placements["register"], records())
     for key, cell in built.unit_cells.items():
         wb[built.sheets["unit_info"]][cell] = UNIT.get(key)
-    fill_rows(wb[built.sheets["controls:budget"]], built.placements["controls:budget"], [
-        {"control_id": "C-YS-01", "risk_id": "YS-01", "activity": "集体审议", "nature": "预防性", "mode": "人工", "key_control": "是"},
-        {"control_id": "C-YS-02", "risk_id": "YS-02", "activity": "调整审批", "nature": "检查性", "mode": "系统", "key_control": "否"},
-    ])
+    fill_rows(
+        wb[built.sheets["controls:budget"]],
+        built.placements["controls:budget"],
+        [
+            {
+                "control_id": "C-YS-01",
+                "risk_id": "YS-01",
+                "activity": "集体审议",
+                "nature": "预防性",
+                "mode": "人工",
+                "key_control": "是",
+            },
+            {
+                "control_id": "C-YS-02",
+                "risk_id": "YS-02",
+                "activity": "调整审批",
+                "nature": "检查性",
+                "mode": "系统",
+                "key_control": "否",
+            },
+        ],
+    )
     if edit:
         edit(built)
     return save_template(built, tmp_path / f"unit-{lang}.xlsx")
@@ -79,11 +105,23 @@ def _header(key: str, lang: str = "zh") -> str:
     return next(s for s in columns("register") if s.key == key).header(lang)
 
 
-KEYS = ["id", "area", "description"] + [f"likelihood_{n}" for n in (1, 2, 3)] + [f"impact_{n}" for n in (1, 2)] + ["owner"]
+KEYS = (
+    ["id", "area", "description"] + [f"likelihood_{n}" for n in (1, 2, 3)] + [f"impact_{n}" for n in (1, 2)] + ["owner"]
+)
 
 
-def plain_book(tmp_path: Path, *, keys: list[str] = KEYS, lang: str = "zh", title_rows: int = 0, blank_every: int = 0,
-               extra: bool = False, as_text: bool = False, merge_areas: bool = False, name: str = "plain.xlsx") -> Path:
+def plain_book(
+    tmp_path: Path,
+    *,
+    keys: list[str] = KEYS,
+    lang: str = "zh",
+    title_rows: int = 0,
+    blank_every: int = 0,
+    extra: bool = False,
+    as_text: bool = False,
+    merge_areas: bool = False,
+    name: str = "plain.xlsx",
+) -> Path:
     wb = openpyxl.Workbook()
     info = wb.active
     info.title = "单位信息" if lang == "zh" else "Unit info"
@@ -134,8 +172,11 @@ def scored(path: Path) -> dict[str, tuple[float, int, int]]:
     unit = load_unit_workbook(path)
     assert unit.errors == [], [p.render() for p in unit.errors]
     frame = unit.register.frame
-    return {row["id"]: (float(row["score"]), int(row["level"]), int(row["rank"])) for _, row in frame.iterrows()
-            if row["id"]}
+    return {
+        row["id"]: (float(row["score"]), int(row["level"]), int(row["rank"]))
+        for _, row in frame.iterrows()
+        if row["id"]
+    }
 
 
 VARIANTS = {
@@ -194,8 +235,12 @@ def test_bad_register_cells_are_named_in_the_template(tmp_path: Path) -> None:
 
     unit = load_unit_workbook(template_book(tmp_path, edit))
     found = {(p.sheet, p.cell, p.code) for p in unit.problems}
-    assert {("风险清单", "H7", "likelihood_invalid"), ("风险清单", "B9", "area_invalid"),
-            ("风险清单", "M10", "impact_invalid"), ("风险清单", "A11", "duplicate_id")} <= found
+    assert {
+        ("风险清单", "H7", "likelihood_invalid"),
+        ("风险清单", "B9", "area_invalid"),
+        ("风险清单", "M10", "impact_invalid"),
+        ("风险清单", "A11", "duplicate_id"),
+    } <= found
     message = next(p for p in unit.problems if p.cell == "H7")
     assert "高高" in message.message_zh and "高高" in message.message_en
     assert {r.id for r in unit.register.register.risks} == {"YS-01", "YS-02", "SZ-02"}
@@ -223,9 +268,13 @@ def test_unit_info_and_control_matrix_problems_are_named(tmp_path: Path) -> None
         ws["F7"] = "没有编号的控制"
 
     found = _problems(template_book(tmp_path, edit))
-    assert {("单位信息", "B4", "required_blank"), ("风险控制矩阵-预算", "C5", "control_risk_unknown"),
-            ("风险控制矩阵-预算", "G4", "choice_invalid"), ("风险控制矩阵-预算", "A6", "duplicate_id"),
-            ("风险控制矩阵-预算", "A7", "required_blank")} <= found
+    assert {
+        ("单位信息", "B4", "required_blank"),
+        ("风险控制矩阵-预算", "C5", "control_risk_unknown"),
+        ("风险控制矩阵-预算", "G4", "choice_invalid"),
+        ("风险控制矩阵-预算", "A6", "duplicate_id"),
+        ("风险控制矩阵-预算", "A7", "required_blank"),
+    } <= found
 
 
 def test_a_broken_settings_sheet_is_named_and_the_base_methodology_grades(tmp_path: Path) -> None:
@@ -249,10 +298,18 @@ def test_a_workbook_without_a_register_says_so(tmp_path: Path) -> None:
     assert "sheet_missing" in codes and unit.controls.empty
 
 
-@pytest.mark.parametrize("damage, code", [
-    ("text", "file_not_xlsx"), ("truncated", "file_not_xlsx"), ("ole", "file_encrypted_or_xls"), ("huge", "file_too_large"),
-])
-def test_broken_files_are_refused_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, code: str) -> None:
+@pytest.mark.parametrize(
+    "damage, code",
+    [
+        ("text", "file_not_xlsx"),
+        ("truncated", "file_not_xlsx"),
+        ("ole", "file_encrypted_or_xls"),
+        ("huge", "file_too_large"),
+    ],
+)
+def test_broken_files_are_refused_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, code: str
+) -> None:
     good = template_book(tmp_path)
     bad = tmp_path / "bad.xlsx"
     data = good.read_bytes()
@@ -277,7 +334,8 @@ def test_an_entity_bomb_is_not_expanded(tmp_path: Path) -> None:
         parts = {n: zf.read(n) for n in zf.namelist()}
     sheet = "xl/worksheets/sheet2.xml"
     entities = '<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">' + "".join(
-        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 16}">' for i in range(8))
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 16}">' for i in range(8)
+    )
     text = parts[sheet].decode()
     assert "预算编制依据不足" in text  # openpyxl wrote it inline; the bomb goes in its place
     parts[sheet] = ("<!DOCTYPE worksheet [" + entities + "]>" + text.replace("预算编制依据不足", "&i;", 1)).encode()

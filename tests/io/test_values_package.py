@@ -61,23 +61,28 @@ def _blank_book(tmp_path: Path, name: str = "book.xlsx") -> Path:
 
 
 def test_formulas_are_dropped_and_cached_values_kept() -> None:
-    xml = (b'<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c>'
-           b'<c r="C1" t="str"><f aca="false">IF(A1&gt;1,"&lt;f&gt;","")</f><v>&lt;f&gt;</v></c>'
-           b'<c r="D1"><f t="shared" ref="D1:D2" si="0">A1+1</f><v>3</v></c>'
-           b'<c r="E1"><f t="shared" si="0"/><v>5</v></c><c r="F1"><f/></c></row>')
+    xml = (
+        b'<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c>'
+        b'<c r="C1" t="str"><f aca="false">IF(A1&gt;1,"&lt;f&gt;","")</f><v>&lt;f&gt;</v></c>'
+        b'<c r="D1"><f t="shared" ref="D1:D2" si="0">A1+1</f><v>3</v></c>'
+        b'<c r="E1"><f t="shared" si="0"/><v>5</v></c><c r="F1"><f/></c></row>'
+    )
     assert without_formulas(xml) == (
         b'<row r="1"><c r="A1"><v>2</v></c><c r="B1"><v>4</v></c>'
         b'<c r="C1" t="str"><v>&lt;f&gt;</v></c><c r="D1"><v>3</v></c><c r="E1"><v>5</v></c><c r="F1"></c></row>'
     )
 
 
-@pytest.mark.parametrize("xml", [
-    b'<c r="A1" t="inlineStr"><is><t><![CDATA[<f>kept</f>]]></t></is></c><c r="B1"><f>1+1</f><v>2</v></c>',
-    b"<c r=\"A1\"><f t='shared'>1+1</f><v>2</v></c>",  # single quotes: not a shape icx removes
-    b'<c r="A1"><f>1+<x/>1</f><v>2</v></c>',  # markup inside: left for the parser
-    b'<c r="A1"><fx>1</fx><v>2</v></c>',
-    b'<c r="A1"><v>2</v></c>',
-])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<c r="A1" t="inlineStr"><is><t><![CDATA[<f>kept</f>]]></t></is></c><c r="B1"><f>1+1</f><v>2</v></c>',
+        b"<c r=\"A1\"><f t='shared'>1+1</f><v>2</v></c>",  # single quotes: not a shape icx removes
+        b'<c r="A1"><f>1+<x/>1</f><v>2</v></c>',  # markup inside: left for the parser
+        b'<c r="A1"><fx>1</fx><v>2</v></c>',
+        b'<c r="A1"><v>2</v></c>',
+    ],
+)
 def test_anything_but_a_plain_formula_element_is_left_as_it_is(xml: bytes) -> None:
     assert without_formulas(xml) is xml
 
@@ -122,13 +127,16 @@ def test_shared_and_array_formulas_read_the_same(tmp_path: Path) -> None:
     assert load_grid(path).sheets["风险清单"].rows[1][1] == 4.0
 
 
-CELL_TEXT = st.lists(st.sampled_from(list("<>/&\"'=f 风险ab1\n") + ["<f>", "</f>", "<![CDATA[", "]]>"]),
-                     max_size=8).map("".join)
+CELL_TEXT = st.lists(
+    st.sampled_from(list("<>/&\"'=f 风险ab1\n") + ["<f>", "</f>", "<![CDATA[", "]]>"]), max_size=8
+).map("".join)
 
 
 @settings(max_examples=60, deadline=None)
 @given(texts=st.lists(CELL_TEXT, min_size=1, max_size=8))
-def test_any_cell_text_beside_formulas_reads_the_same(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
+def test_any_cell_text_beside_formulas_reads_the_same(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str]
+) -> None:
     path = tmp_path_factory.mktemp("prop") / "book.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active

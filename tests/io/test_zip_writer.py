@@ -7,7 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icx.io import zip_writer
 from icx.io.zip_writer import PackageWriter, Zip64Needed, packed_data
@@ -32,7 +33,9 @@ def test_copied_parts_keep_their_packed_bytes_and_streamed_parts_read_back(tmp_p
         writer = PackageWriter(out)
         for info in src.infolist():
             writer.copy(info, packed_data(source, info))
-        writer.deflate("xl/worksheets/sheet1.xml", WHEN, 0o644 << 16, [b"<sheetData>", b"<row/>" * 1000, b"</sheetData>"])
+        writer.deflate(
+            "xl/worksheets/sheet1.xml", WHEN, 0o644 << 16, [b"<sheetData>", b"<row/>" * 1000, b"</sheetData>"]
+        )
         writer.close()
     with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(target) as out:
         assert out.testzip() is None
@@ -40,7 +43,11 @@ def test_copied_parts_keep_their_packed_bytes_and_streamed_parts_read_back(tmp_p
         for info in src.infolist():
             copied = out.getinfo(info.filename)
             assert out.read(info) == src.read(info)
-            assert (copied.compress_type, copied.CRC, copied.compress_size) == (info.compress_type, info.CRC, info.compress_size)
+            assert (copied.compress_type, copied.CRC, copied.compress_size) == (
+                info.compress_type,
+                info.CRC,
+                info.compress_size,
+            )
             assert copied.date_time == (2026, 11, 23, 17, 30, 58)
         assert out.read("xl/worksheets/sheet1.xml") == b"<sheetData>" + b"<row/>" * 1000 + b"</sheetData>"
         streamed = out.getinfo("xl/worksheets/sheet1.xml")
@@ -73,6 +80,6 @@ def test_a_truncated_package_has_no_part_data() -> None:
     with zipfile.ZipFile(io.BytesIO(source)) as src:
         last = src.infolist()[-1]
     with pytest.raises(zipfile.BadZipFile):
-        packed_data(source[:last.header_offset + 40], last)
+        packed_data(source[: last.header_offset + 40], last)
     with pytest.raises(zipfile.BadZipFile):
-        packed_data(source[:last.header_offset] + b"XX" + source[last.header_offset + 2:], last)
+        packed_data(source[: last.header_offset] + b"XX" + source[last.header_offset + 2 :], last)

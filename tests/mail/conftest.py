@@ -4,13 +4,23 @@ STARTTLS + AUTH and a certificate from a CA made in the test; sample workbooks; 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-
-from mailkit import PASSWORD, UNITS, USERNAME, Handler, Server, start_server, make_feedback, make_recipients_xlsx, make_summary
+from mailkit import (
+    PASSWORD,
+    UNITS,
+    USERNAME,
+    Handler,
+    Server,
+    make_feedback,
+    make_recipients_xlsx,
+    make_summary,
+    start_server,
+)
 
 
 @pytest.fixture
@@ -43,7 +53,9 @@ def _secure_server(tmp_path: Path, implicit: bool) -> Iterator[Server]:
             return AuthResult(success=False, handled=False)
         user, secret = auth_data.login.decode(), auth_data.password.decode()
         logins.append((mechanism, user))
-        return AuthResult(success=user == USERNAME and secret == PASSWORD, handled=False)  # handled=False: server answers 535
+        return AuthResult(
+            success=user == USERNAME and secret == PASSWORD, handled=False
+        )  # handled=False: server answers 535
 
     if implicit:  # aiosmtpd only counts STARTTLS as TLS for its auth_require_tls check
         options = dict(ssl_context=server_ctx, auth_required=True, auth_require_tls=False)

@@ -79,7 +79,7 @@ class Handler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
         if address in self.reject:
             self.events.append(f"reject {address}")
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         if address in self.tempfail_once:
             self.tempfail_once.discard(address)
             self.events.append(f"tempfail {address}")
@@ -94,7 +94,9 @@ class Handler:
             self.events.append(f"drop {sorted(dropped)}")
             server.transport.abort()
             return "250 never seen"
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        )
         return f"250 2.0.0 OK queued as Q{len(self.received)}"
 
     def to(self, address: str) -> list[Received]:
@@ -110,8 +112,15 @@ class Server:
 
     def settings(self, **changes: Any) -> MailSettings:
         values: dict[str, Any] = dict(
-            host="127.0.0.1", port=self.port, security="none", from_address="neikong@czj.example.gov.cn",
-            from_name="区财政局内部控制办公室", retries=2, backoff=0.01, backoff_max=0.05, timeout=10,
+            host="127.0.0.1",
+            port=self.port,
+            security="none",
+            from_address="neikong@czj.example.gov.cn",
+            from_name="区财政局内部控制办公室",
+            retries=2,
+            backoff=0.01,
+            backoff_max=0.05,
+            timeout=10,
         )
         values.update(changes)
         return MailSettings(**values)
@@ -127,8 +136,15 @@ def start_server(handler: Handler, **kwargs: Any) -> tuple[Controller, int]:
 # --- workbooks ---------------------------------------------------------------------------------
 
 
-def make_summary(path: Path, figures: dict[str, Any] | None = None, *, deficiencies: list[dict[str, Any]] | None = None,
-                 lang: i18n.Lang = "zh", period: str = "2025年度", overview: bool = True) -> Path:
+def make_summary(
+    path: Path,
+    figures: dict[str, Any] | None = None,
+    *,
+    deficiencies: list[dict[str, Any]] | None = None,
+    lang: i18n.Lang = "zh",
+    period: str = "2025年度",
+    overview: bool = True,
+) -> Path:
     """A committee summary as the consolidation writes it (only the sheets email reads)."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -143,8 +159,19 @@ def make_summary(path: Path, figures: dict[str, Any] | None = None, *, deficienc
         ws.title = "其他"
     if deficiencies is not None:
         ds = wb.create_sheet(sheet_names("deficiencies")[0 if lang == "zh" else 1])
-        keys = ["unit_code", "unit_name", "item_id", "area", "deficiency", "grade", "rectification", "owner",
-                "owner_email", "deadline", "status"]
+        keys = [
+            "unit_code",
+            "unit_name",
+            "item_id",
+            "area",
+            "deficiency",
+            "grade",
+            "rectification",
+            "owner",
+            "owner_email",
+            "deadline",
+            "status",
+        ]
         ds.append(headers("deficiencies", lang, keys))
         for row in deficiencies:
             ds.append([row.get(k) for k in keys])
@@ -152,17 +179,35 @@ def make_summary(path: Path, figures: dict[str, Any] | None = None, *, deficienc
     return path
 
 
-def deficiency(code: str, item: str, deadline: Any, *, owner: str = "张三", email: str | None = "zhangsan@fb001.example.gov.cn",
-               status: str = "未整改", grade: str = "一般缺陷", name: str = "") -> dict[str, Any]:
+def deficiency(
+    code: str,
+    item: str,
+    deadline: Any,
+    *,
+    owner: str = "张三",
+    email: str | None = "zhangsan@fb001.example.gov.cn",
+    status: str = "未整改",
+    grade: str = "一般缺陷",
+    name: str = "",
+) -> dict[str, Any]:
     return {
-        "unit_code": code, "unit_name": name or dict((u[0], u[1]) for u in UNITS).get(code, code), "item_id": item,
-        "area": "预算", "deficiency": f"{item} 预算执行分析不及时", "grade": grade, "rectification": "建立月度执行分析制度",
-        "owner": owner, "owner_email": email, "deadline": deadline, "status": status,
+        "unit_code": code,
+        "unit_name": name or dict((u[0], u[1]) for u in UNITS).get(code, code),
+        "item_id": item,
+        "area": "预算",
+        "deficiency": f"{item} 预算执行分析不及时",
+        "grade": grade,
+        "rectification": "建立月度执行分析制度",
+        "owner": owner,
+        "owner_email": email,
+        "deadline": deadline,
+        "status": status,
     }
 
 
-def make_recipients_xlsx(path: Path, committee: list[tuple[str, str]] = COMMITTEE,
-                         units: list[tuple[str, str, str, str]] = UNITS) -> Path:
+def make_recipients_xlsx(
+    path: Path, committee: list[tuple[str, str]] = COMMITTEE, units: list[tuple[str, str, str, str]] = UNITS
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet_names("recipients")[0]

@@ -12,9 +12,11 @@ from icx import i18n
 from icx.mail.figures import HEADLINE
 from icx.mail.send import DRAFT, FAILED, LOG_COLUMNS, SENT, SKIPPED
 
-SOURCES = [*Path(icx.mail.__file__).parent.glob("*.py"),
-           Path(icx.mail.__file__).parents[1] / "cli" / "commands" / "email.py",
-           Path(icx.mail.__file__).parents[1] / "cli" / "commands" / "remind.py"]
+SOURCES = [
+    *Path(icx.mail.__file__).parent.glob("*.py"),
+    Path(icx.mail.__file__).parents[1] / "cli" / "commands" / "email.py",
+    Path(icx.mail.__file__).parents[1] / "cli" / "commands" / "remind.py",
+]
 
 
 def _keys_in_code() -> set[str]:
@@ -30,10 +32,15 @@ def _fields(template: str) -> set[str]:
 def test_every_key_named_in_code_exists() -> None:
     messages, labels = i18n.section("messages"), i18n.section("labels")
     sections = set(i18n.catalogue())
-    dynamic = ({f"mail_headline_{k}" for k in HEADLINE} | {f"mail_log_{c}" for c in LOG_COLUMNS}
-               | {f"mail_status_{s}" for s in (SENT, FAILED, DRAFT, SKIPPED)}
-               | {f"mail_kind_{k}" for k in ("summary", "feedback", "reminder")})
-    missing = sorted(k for k in _keys_in_code() | dynamic if k not in messages and k not in labels and k not in sections)
+    dynamic = (
+        {f"mail_headline_{k}" for k in HEADLINE}
+        | {f"mail_log_{c}" for c in LOG_COLUMNS}
+        | {f"mail_status_{s}" for s in (SENT, FAILED, DRAFT, SKIPPED)}
+        | {f"mail_kind_{k}" for k in ("summary", "feedback", "reminder")}
+    )
+    missing = sorted(
+        k for k in _keys_in_code() | dynamic if k not in messages and k not in labels and k not in sections
+    )
     assert missing == []
 
 

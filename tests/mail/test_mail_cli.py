@@ -7,17 +7,28 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from mailkit import AS_OF, COMMITTEE, PASSWORD, UNITS, USERNAME, Server, deficiency, make_summary
 from typer.testing import CliRunner
 
 from icx.cli.app import app
 from icx.mail.send import read_log
-from mailkit import AS_OF, COMMITTEE, PASSWORD, UNITS, USERNAME, Server, deficiency, make_summary
 
 
 def _config(path: Path, server: Server, **extra: object) -> Path:
-    lines = ["[smtp]", 'host = "127.0.0.1"', f"port = {server.port}", 'security = "starttls"', f'username = "{USERNAME}"',
-             f'ca_file = "{server.ca_file}"', "timeout = 10", "[mail]", 'from_address = "neikong@czj.example.gov.cn"',
-             'from_name = "区财政局内部控制办公室"', "retries = 1", "backoff = 0.01"]
+    lines = [
+        "[smtp]",
+        'host = "127.0.0.1"',
+        f"port = {server.port}",
+        'security = "starttls"',
+        f'username = "{USERNAME}"',
+        f'ca_file = "{server.ca_file}"',
+        "timeout = 10",
+        "[mail]",
+        'from_address = "neikong@czj.example.gov.cn"',
+        'from_name = "区财政局内部控制办公室"',
+        "retries = 1",
+        "backoff = 0.01",
+    ]
     lines += [f"{k} = {v!r}".replace("'", '"') for k, v in extra.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -28,16 +39,31 @@ def _run(*args: object) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_email_dry_run_from_the_command_line(summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path) -> None:
+def test_email_dry_run_from_the_command_line(
+    summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path
+) -> None:
     code, output = _run("email", "-s", summary, "-r", recipients, "-f", feedback_dir, "--dry-run", tmp_path / "out")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.eml"))) == 5
     assert "已生成5封邮件草稿" in output
-    code, output = _run("email", "-s", summary, "-r", recipients, "--feedback-only", "-f", feedback_dir,
-                        "--dry-run", tmp_path / "units", "--lang", "en")
+    code, output = _run(
+        "email",
+        "-s",
+        summary,
+        "-r",
+        recipients,
+        "--feedback-only",
+        "-f",
+        feedback_dir,
+        "--dry-run",
+        tmp_path / "units",
+        "--lang",
+        "en",
+    )
     assert code == 0 and "3 drafts written" in output
     assert sorted(p.name for p in (tmp_path / "units").glob("*.eml")) == [
-        f"00{i}-feedback-{u[0]}.eml" for i, u in enumerate(UNITS, start=1)]
+        f"00{i}-feedback-{u[0]}.eml" for i, u in enumerate(UNITS, start=1)
+    ]
 
 
 def test_exit_codes(summary: Path, recipients: Path, tmp_path: Path) -> None:
@@ -53,8 +79,19 @@ def test_exit_codes(summary: Path, recipients: Path, tmp_path: Path) -> None:
 
 def test_remind_from_the_command_line(tmp_path: Path, recipients: Path) -> None:
     summary = make_summary(tmp_path / "s.xlsx", deficiencies=[deficiency("FB001", "A1", "2025-06-20")])
-    code, output = _run("remind", "-s", summary, "-r", recipients, "--as-of", AS_OF.isoformat(), "--within", "0",
-                        "--dry-run", tmp_path / "d")
+    code, output = _run(
+        "remind",
+        "-s",
+        summary,
+        "-r",
+        recipients,
+        "--as-of",
+        AS_OF.isoformat(),
+        "--within",
+        "0",
+        "--dry-run",
+        tmp_path / "d",
+    )
     assert code == 0, output
     [eml] = (tmp_path / "d").glob("*.eml")
     msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
@@ -71,20 +108,39 @@ def _leaks(secret: str, texts: list[str], folder: Path) -> list[str]:
     return found
 
 
-def test_no_password_in_any_output_log_or_eml(tls_server: Server, summary: Path, recipients: Path, feedback_dir: Path,
-                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_password_in_any_output_log_or_eml(
+    tls_server: Server,
+    summary: Path,
+    recipients: Path,
+    feedback_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("ICX_SMTP_PASSWORD", PASSWORD)
     config = _config(tmp_path / "smtp.toml", tls_server)
     outputs = []
     # a real send over STARTTLS with login
-    code, out = _run("email", "-s", summary, "-r", recipients, "-f", feedback_dir, "-c", config, "--log", tmp_path / "send.csv")
+    code, out = _run(
+        "email", "-s", summary, "-r", recipients, "-f", feedback_dir, "-c", config, "--log", tmp_path / "send.csv"
+    )
     assert code == 0, out
     outputs.append(out)
     assert len(tls_server.handler.received) == 5 and tls_server.logins
     # reminders the same way
     with_deficiencies = make_summary(tmp_path / "s2.xlsx", deficiencies=[deficiency("FB001", "A1", AS_OF)])
-    code, out = _run("remind", "-s", with_deficiencies, "-r", recipients, "-c", config, "--as-of", AS_OF.isoformat(),
-                     "--log", tmp_path / "send.csv")
+    code, out = _run(
+        "remind",
+        "-s",
+        with_deficiencies,
+        "-r",
+        recipients,
+        "-c",
+        config,
+        "--as-of",
+        AS_OF.isoformat(),
+        "--log",
+        tmp_path / "send.csv",
+    )
     assert code == 0, out
     outputs.append(out)
     # drafts with the same settings
@@ -113,9 +169,14 @@ def test_no_password_in_any_output_log_or_eml(tls_server: Server, summary: Path,
     assert _leaks(PASSWORD, outputs, tmp_path) == []
 
 
-def test_email_password_goes_to_the_keyring_and_is_used(tls_server: Server, summary: Path, recipients: Path,
-                                                        tmp_path: Path, memory_keyring: dict,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_email_password_goes_to_the_keyring_and_is_used(
+    tls_server: Server,
+    summary: Path,
+    recipients: Path,
+    tmp_path: Path,
+    memory_keyring: dict,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("ICX_SMTP_PASSWORD", raising=False)
     config = _config(tmp_path / "smtp.toml", tls_server)
     result = CliRunner().invoke(app, ["email-password", "-c", str(config)], input=f"{PASSWORD}\n{PASSWORD}\n")

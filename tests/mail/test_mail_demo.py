@@ -36,8 +36,11 @@ def test_email_the_demo_summary_and_feedback(tmp_path: Path) -> None:
     # every figure on the 概览 sheet (read here with openpyxl) is in the committee message
     overview = openpyxl.load_workbook(summary, data_only=True)[sheet_names("overview")[0]]
     labels = {entry["zh"]: key for key, entry in i18n.section("figures").items()}
-    on_sheet = {labels[row[0]]: row[1] for row in overview.iter_rows(values_only=True)
-                if row and row[0] in labels and row[1] not in (None, "")}
+    on_sheet = {
+        labels[row[0]]: row[1]
+        for row in overview.iter_rows(values_only=True)
+        if row and row[0] in labels and row[1] not in (None, "")
+    }
     assert on_sheet and read_key_figures(summary).values.keys() == on_sheet.keys()
     files = sorted((tmp_path / "out").glob("*.eml"))
     committee = message_from_bytes(files[0].read_bytes(), policy=policy.default)

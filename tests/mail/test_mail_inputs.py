@@ -6,15 +6,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from mailkit import COMMITTEE, UNITS, make_feedback, make_recipients_xlsx
+
 from icx.core.errors import IcxError
 from icx.mail.config import MailSettings, load_settings, password, require_sending, settings_from
 from icx.mail.feedback import code_of_file, match_feedback
 from icx.mail.recipients import load_recipients
 
-
 # --- settings ------------------------------------------------------------------------------------
+
 
 def test_settings_from_toml_with_environment_over_it(tmp_path: Path) -> None:
     (tmp_path / "ca.pem").write_text("x")
@@ -51,10 +51,16 @@ def test_a_password_in_the_file_is_refused_without_echoing_it(tmp_path: Path) ->
 
 def test_every_bad_setting_is_reported_at_once() -> None:
     with pytest.raises(IcxError) as caught:
-        settings_from({"smtp": {"host": "h.example.cn", "security": "tls", "port": "abc", "colour": "red"},
-                       "mail": {"from_address": "not an address"}}, env={})
+        settings_from(
+            {
+                "smtp": {"host": "h.example.cn", "security": "tls", "port": "abc", "colour": "red"},
+                "mail": {"from_address": "not an address"},
+            },
+            env={},
+        )
     assert sorted(p.code for p in caught.value.problems) == sorted(
-        ["mail_config_bad_security", "mail_config_bad_number", "mail_config_unknown_key", "mail_address_invalid"])
+        ["mail_config_bad_security", "mail_config_bad_number", "mail_config_unknown_key", "mail_address_invalid"]
+    )
 
 
 def test_sending_needs_host_sender_and_no_plain_text_login() -> None:
@@ -71,7 +77,10 @@ def test_password_from_environment_then_keyring(memory_keyring: dict) -> None:
     assert password(s, env={"ICX_SMTP_PASSWORD": "from-env"}) == "from-env"
     memory_keyring[("icx-smtp:smtp.example.cn", "neikong")] = "from-keyring"
     assert password(s, env={}) == "from-keyring"
-    assert password(MailSettings(host="smtp.example.cn", username="neikong", password_env="OTHER"), env={"OTHER": "x"}) == "x"
+    assert (
+        password(MailSettings(host="smtp.example.cn", username="neikong", password_env="OTHER"), env={"OTHER": "x"})
+        == "x"
+    )
     with pytest.raises(IcxError):
         password(MailSettings(host="other.example.cn", username="neikong"), env={})
     assert "from-keyring" not in repr(s)
@@ -79,12 +88,14 @@ def test_password_from_environment_then_keyring(memory_keyring: dict) -> None:
 
 # --- recipients ----------------------------------------------------------------------------------
 
+
 def test_recipients_from_workbook(recipients: Path) -> None:
     people = load_recipients(recipients)
     assert people.problems == []
     assert [(c.name, c.address) for c in people.committee] == COMMITTEE
     assert [(u.code, u.name, [(c.name, c.address) for c in u.contacts]) for u in people.units.values()] == [
-        (code, unit, [(person, address)]) for code, unit, person, address in UNITS]
+        (code, unit, [(person, address)]) for code, unit, person, address in UNITS
+    ]
     assert people.unit("ｆｂ001") is people.unit("FB001")  # codes compare after NFKC, case-insensitively
 
 
@@ -108,25 +119,34 @@ def test_the_consolidation_roster_works_as_recipients(tmp_path: Path, lang: str)
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(headers("roster", lang, ["unit_code", "unit_name", "contact", "email"]))  # as `icx consolidate --roster` reads it
+    ws.append(
+        headers("roster", lang, ["unit_code", "unit_name", "contact", "email"])
+    )  # as `icx consolidate --roster` reads it
     for code, unit, person, address in UNITS:
         ws.append([code, unit, person, address])
     wb.save(tmp_path / "roster.xlsx")
     people = load_recipients(tmp_path / "roster.xlsx")
     assert people.problems == []
     assert [(u.code, u.name, [(c.name, c.address) for c in u.contacts]) for u in people.units.values()] == [
-        (code, unit, [(person, address)]) for code, unit, person, address in UNITS]
+        (code, unit, [(person, address)]) for code, unit, person, address in UNITS
+    ]
 
 
 def test_recipient_problems_name_their_cells(tmp_path: Path) -> None:
-    path = make_recipients_xlsx(tmp_path / "r.xlsx", committee=[("王主任", "wang@czj.example.gov.cn")],
-                                units=[("", "无编码单位", "某人", "x@y.example.cn"), ("FB002", "区国库支付中心", "陈出纳", "chen@")])
+    path = make_recipients_xlsx(
+        tmp_path / "r.xlsx",
+        committee=[("王主任", "wang@czj.example.gov.cn")],
+        units=[("", "无编码单位", "某人", "x@y.example.cn"), ("FB002", "区国库支付中心", "陈出纳", "chen@")],
+    )
     wb = openpyxl.load_workbook(path)
     wb.active.append(["列席", None, None, "旁听", "p@q.example.cn"])
     wb.save(path)
     people = load_recipients(path)
     assert [(p.code, p.cell) for p in people.problems] == [
-        ("mail_unit_code_missing", "B4"), ("mail_address_invalid", "E5"), ("mail_role_invalid", "B6")]
+        ("mail_unit_code_missing", "B4"),
+        ("mail_address_invalid", "E5"),
+        ("mail_role_invalid", "B6"),
+    ]
     assert len(people.committee) == 1 and people.units == {}
 
 
@@ -134,7 +154,8 @@ def test_recipients_from_toml(tmp_path: Path) -> None:
     path = tmp_path / "r.toml"
     path.write_text(
         '[[committee]]\nname = "王主任"\nemail = "wang@czj.example.gov.cn"\n\n'
-        '[[units]]\ncode = "FB001"\nname = "区财政局机关"\ncontact = "李会计"\nemail = ["li@fb001.example.gov.cn", "a@fb001.example.gov.cn"]\n\n'
+        '[[units]]\ncode = "FB001"\nname = "区财政局机关"\ncontact = "李会计"\n'
+        'email = ["li@fb001.example.gov.cn", "a@fb001.example.gov.cn"]\n\n'
         '[[units]]\ncode = "FB002"\nname = "区国库支付中心"\nemail = "bad address"\n',
         encoding="utf-8",
     )
@@ -145,6 +166,7 @@ def test_recipients_from_toml(tmp_path: Path) -> None:
 
 
 # --- feedback files ------------------------------------------------------------------------------
+
 
 def test_feedback_files_match_units_by_code(tmp_path: Path, recipients: Path) -> None:
     folder = tmp_path / "fb"
@@ -157,7 +179,10 @@ def test_feedback_files_match_units_by_code(tmp_path: Path, recipients: Path) ->
     found = match_feedback(folder, load_recipients(recipients))
     assert {k: p.name for k, p in found.files.items()} == {"fb001": "FB001-区财政局机关-反馈.xlsx"}
     assert [(p.code, p.severity) for p in found.problems] == [
-        ("mail_feedback_unmatched", "warning"), ("mail_feedback_ambiguous", "error"), ("mail_feedback_missing", "warning")]
+        ("mail_feedback_unmatched", "warning"),
+        ("mail_feedback_ambiguous", "error"),
+        ("mail_feedback_missing", "warning"),
+    ]
 
 
 def test_longest_code_wins() -> None:

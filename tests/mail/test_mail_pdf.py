@@ -5,24 +5,25 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-
-import time
+from mailkit import Server
 
 from icx.core.errors import IcxError
 from icx.io import libreoffice
 from icx.mail import pdf as pdf_module
 from icx.mail import send_summary
-from mailkit import Server
 
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_pdf_of_the_summary_is_attached(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
     before = sorted(p.name for p in summary.parent.iterdir())
-    report = send_summary(summary, recipients, pdf=True, settings=smtp_server.settings(), log=tmp_path / "logs" / "l.csv", env={})
+    report = send_summary(
+        summary, recipients, pdf=True, settings=smtp_server.settings(), log=tmp_path / "logs" / "l.csv", env={}
+    )
     assert report.exit_code == 0, [p.render() for p in report.problems]
     msg = smtp_server.handler.received[0].message
     parts = {p.get_filename(): p for p in msg.iter_attachments()}
@@ -35,7 +36,9 @@ def test_pdf_of_the_summary_is_attached(smtp_server: Server, summary: Path, reci
     assert after == before  # no lock file or PDF left beside the input
     if shutil.which("pdftotext"):
         (tmp_path / "s.pdf").write_bytes(data)
-        text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "一级风险数" in text and "86.25" in text
 
 
@@ -47,8 +50,9 @@ def _fake_soffice(tmp_path: Path, body: str) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX script as a stand-in for soffice")
-def test_a_failed_or_hung_conversion_is_a_clear_error(tmp_path: Path, summary: Path, recipients: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_or_hung_conversion_is_a_clear_error(
+    tmp_path: Path, summary: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(libreoffice, "soffice_path", lambda: _fake_soffice(tmp_path, "import sys; sys.exit(3)"))
     report = send_summary(summary, recipients, pdf=True, dry_run=tmp_path / "d", env={})
     assert report.exit_code == 2 and [p.code for p in report.problems] == ["mail_pdf_failed"]

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from mailkit import AS_OF, UNITS, Server, deficiency, make_recipients_xlsx, make_summary
-from icx.mail import send_reminders
+
 from icx.core.dates import as_date
+from icx.mail import send_reminders
 from icx.mail.reminders import read_deficiencies, select_due
 from icx.mail.send import read_log
 
@@ -38,18 +38,21 @@ def test_due_boundaries(tmp_path: Path) -> None:
     assert [d.item_id for d in select_due(found.items, AS_OF, 0)] == ["D-late", "D-today"]
 
 
-@pytest.mark.parametrize("cell, expected", [
-    (datetime(2025, 6, 30, 0, 0), date(2025, 6, 30)),
-    ("2025-06-30", date(2025, 6, 30)),
-    ("2025/6/30", date(2025, 6, 30)),
-    ("2025.6.30", date(2025, 6, 30)),
-    ("2025年6月30日", date(2025, 6, 30)),
-    ("２０２５－０６－３０", date(2025, 6, 30)),
-    (45838, date(2025, 6, 30)),  # an Excel serial number
-    ("30/06/2025", None),
-    ("下月底", None),
-    ("2025-02-30", None),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        (datetime(2025, 6, 30, 0, 0), date(2025, 6, 30)),
+        ("2025-06-30", date(2025, 6, 30)),
+        ("2025/6/30", date(2025, 6, 30)),
+        ("2025.6.30", date(2025, 6, 30)),
+        ("2025年6月30日", date(2025, 6, 30)),
+        ("２０２５－０６－３０", date(2025, 6, 30)),
+        (45838, date(2025, 6, 30)),  # an Excel serial number
+        ("30/06/2025", None),
+        ("下月底", None),
+        ("2025-02-30", None),
+    ],
+)
 def test_deadline_formats(cell: object, expected: date | None) -> None:
     assert as_date(cell) == expected
 
@@ -62,7 +65,8 @@ def test_bad_rows_are_reported_with_their_cells(tmp_path: Path) -> None:
     ]
     found = read_deficiencies(make_summary(tmp_path / "s.xlsx", deficiencies=rows))
     assert [(p.code, p.cell, p.severity) for p in found.problems] == [
-        ("mail_deadline_invalid", "J2", "error"), ("mail_deficiency_no_unit", "A3", "error"),
+        ("mail_deadline_invalid", "J2", "error"),
+        ("mail_deficiency_no_unit", "A3", "error"),
         ("mail_address_invalid", "I4", "warning"),
     ]
     assert [d.item_id for d in found.items] == ["D3"] and found.items[0].owner_email == ""
@@ -85,8 +89,9 @@ def test_one_message_per_person_with_unit_contacts_in_copy(smtp_server: Server, 
     ]
     summary = make_summary(tmp_path / "s.xlsx", deficiencies=rows)
     recipients = make_recipients_xlsx(tmp_path / "r.xlsx")
-    report = send_reminders(summary, recipients, as_of=AS_OF, within=7, settings=smtp_server.settings(),
-                            log=tmp_path / "log.csv", env={})
+    report = send_reminders(
+        summary, recipients, as_of=AS_OF, within=7, settings=smtp_server.settings(), log=tmp_path / "log.csv", env={}
+    )
     assert report.exit_code == 0, [p.render() for p in report.problems]
     got = smtp_server.handler.received
     assert len(got) == 3
@@ -112,8 +117,15 @@ def test_one_message_per_person_with_unit_contacts_in_copy(smtp_server: Server, 
 
 def test_english_reminder(tmp_path: Path) -> None:
     summary = make_summary(tmp_path / "s.xlsx", deficiencies=[deficiency("FB001", "A1", _days(0))])
-    report = send_reminders(summary, make_recipients_xlsx(tmp_path / "r.xlsx"), as_of=AS_OF, within=3,
-                            dry_run=tmp_path / "d", lang="en", env={})
+    report = send_reminders(
+        summary,
+        make_recipients_xlsx(tmp_path / "r.xlsx"),
+        as_of=AS_OF,
+        within=3,
+        dry_run=tmp_path / "d",
+        lang="en",
+        env={},
+    )
     assert report.drafts == 2
     from email import message_from_bytes, policy
 
@@ -124,6 +136,8 @@ def test_english_reminder(tmp_path: Path) -> None:
 
 def test_deficiency_nobody_can_be_told_about_is_reported(tmp_path: Path) -> None:
     summary = make_summary(tmp_path / "s.xlsx", deficiencies=[deficiency("ZZ999", "Z1", _days(-1), email=None)])
-    report = send_reminders(summary, make_recipients_xlsx(tmp_path / "r.xlsx"), as_of=AS_OF, dry_run=tmp_path / "d", env={})
+    report = send_reminders(
+        summary, make_recipients_xlsx(tmp_path / "r.xlsx"), as_of=AS_OF, dry_run=tmp_path / "d", env={}
+    )
     assert report.drafts == 0 and report.exit_code == 1
     assert [p.code for p in report.problems] == ["mail_reminder_no_address"]

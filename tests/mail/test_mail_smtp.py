@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from mailkit import COMMITTEE, PASSWORD, UNITS, USERNAME, Server
+
 from icx import i18n
 from icx.mail import send_summary
 from icx.mail.send import read_log
@@ -24,8 +24,14 @@ def _attachments(msg) -> dict[str, bytes]:
 def test_summary_and_feedback_arrive_with_right_recipients_subject_and_bytes(
     smtp_server: Server, summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path
 ) -> None:
-    report = send_summary(summary, recipients, feedback_dir=feedback_dir, settings=smtp_server.settings(),
-                          log=tmp_path / "log.csv", env={})
+    report = send_summary(
+        summary,
+        recipients,
+        feedback_dir=feedback_dir,
+        settings=smtp_server.settings(),
+        log=tmp_path / "log.csv",
+        env={},
+    )
     assert report.exit_code == 0, [p.render() for p in report.problems]
     assert report.sent == 5 and report.failed == 0
     got = smtp_server.handler.received
@@ -36,14 +42,16 @@ def test_summary_and_feedback_arrive_with_right_recipients_subject_and_bytes(
         assert arrived.mail_from == "neikong@czj.example.gov.cn"
         assert msg["To"].addresses[0].addr_spec == address
         assert msg["To"].addresses[0].display_name == name
-        assert msg["Subject"] == "【内部控制】2025年度委员会汇总报告（已报4个单位，一级风险7项，岗位冲突3项，逾期缺陷2项）"
+        assert (
+            msg["Subject"] == "【内部控制】2025年度委员会汇总报告（已报4个单位，一级风险7项，岗位冲突3项，逾期缺陷2项）"
+        )
         assert msg["From"].addresses[0].display_name == "区财政局内部控制办公室"
         assert _attachments(msg) == {summary.name: summary.read_bytes()}
         text = msg.get_body(("plain",)).get_content()
         assert "一级风险数：7" in text and "逾期未整改缺陷数：2" in text and "平均自评得分(%)：86.25" in text
         html = msg.get_body(("html",)).get_content()
         assert "<td" in html and "86.25" in html
-    for code, unit, person, address in UNITS:
+    for code, unit, _person, address in UNITS:
         [arrived] = smtp_server.handler.to(address)
         msg = arrived.message
         assert msg["Subject"] == f"【内部控制】{unit}内部控制评价反馈"
@@ -57,11 +65,15 @@ def test_summary_and_feedback_arrive_with_right_recipients_subject_and_bytes(
 
 
 def test_english_subject_and_body(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
-    report = send_summary(summary, recipients, settings=smtp_server.settings(from_name=""), lang="en", log=tmp_path / "l.csv", env={})
+    report = send_summary(
+        summary, recipients, settings=smtp_server.settings(from_name=""), lang="en", log=tmp_path / "l.csv", env={}
+    )
     assert report.exit_code == 0
     msg = smtp_server.handler.received[0].message
-    assert msg["Subject"] == ("[Internal control] Committee summary 2025年度 (4 units reported, 7 level 1 risks, "
-                              "3 duty conflicts, 2 overdue deficiencies)")
+    assert msg["Subject"] == (
+        "[Internal control] Committee summary 2025年度 (4 units reported, 7 level 1 risks, "
+        "3 duty conflicts, 2 overdue deficiencies)"
+    )
     text = msg.get_body(("plain",)).get_content()
     assert "Level 1 risks: 7" in text and "Internal control office" in text
 
@@ -83,17 +95,28 @@ def test_implicit_tls_with_login(ssl_server: Server, summary: Path, recipients: 
     assert ssl_server.logins and len(ssl_server.handler.received) == len(COMMITTEE)
 
 
-def test_starttls_required_but_not_offered(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
-    report = send_summary(summary, recipients, settings=smtp_server.settings(security="starttls"), log=tmp_path / "l.csv", env={})
+def test_starttls_required_but_not_offered(
+    smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path
+) -> None:
+    report = send_summary(
+        summary, recipients, settings=smtp_server.settings(security="starttls"), log=tmp_path / "l.csv", env={}
+    )
     assert report.fatal and [p.code for p in report.problems] == ["mail_starttls_unsupported"]
     assert smtp_server.handler.received == []  # never falls back to an unencrypted connection
 
 
-def test_wrong_password_stops_the_batch_and_says_why(tls_server: Server, summary: Path, recipients: Path,
-                                                      feedback_dir: Path, tmp_path: Path) -> None:
+def test_wrong_password_stops_the_batch_and_says_why(
+    tls_server: Server, summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path
+) -> None:
     settings = tls_server.settings(security="starttls", username=USERNAME, ca_file=tls_server.ca_file)
-    report = send_summary(summary, recipients, feedback_dir=feedback_dir, settings=settings, log=tmp_path / "log.csv",
-                          env={"ICX_SMTP_PASSWORD": "wrong-one"})
+    report = send_summary(
+        summary,
+        recipients,
+        feedback_dir=feedback_dir,
+        settings=settings,
+        log=tmp_path / "log.csv",
+        env={"ICX_SMTP_PASSWORD": "wrong-one"},
+    )
     assert report.exit_code == 2 and report.sent == 0
     assert [p.code for p in report.problems] == ["mail_auth_failed"]
     assert "535" in report.problems[0].message_en
@@ -111,8 +134,9 @@ def test_untrusted_certificate_is_refused(tls_server: Server, summary: Path, rec
     assert tls_server.logins == [] and tls_server.handler.received == []
 
 
-def test_missing_password_is_a_clear_error(tls_server: Server, summary: Path, recipients: Path, tmp_path: Path,
-                                           monkeypatch) -> None:
+def test_missing_password_is_a_clear_error(
+    tls_server: Server, summary: Path, recipients: Path, tmp_path: Path, monkeypatch
+) -> None:
     import keyring
 
     monkeypatch.setattr(keyring, "get_password", lambda service, user: None)
@@ -124,8 +148,9 @@ def test_missing_password_is_a_clear_error(tls_server: Server, summary: Path, re
     assert tls_server.logins == []
 
 
-def test_refused_recipient_and_dropped_connection(smtp_server: Server, summary: Path, recipients: Path,
-                                                  feedback_dir: Path, tmp_path: Path) -> None:
+def test_refused_recipient_and_dropped_connection(
+    smtp_server: Server, summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path
+) -> None:
     handler = smtp_server.handler
     refused = COMMITTEE[1][1]
     dropped = UNITS[0][3]
@@ -133,8 +158,14 @@ def test_refused_recipient_and_dropped_connection(smtp_server: Server, summary: 
     handler.reject = {refused}
     handler.drop_once = {dropped}
     handler.tempfail_once = {delayed}
-    report = send_summary(summary, recipients, feedback_dir=feedback_dir, settings=smtp_server.settings(),
-                          log=tmp_path / "log.csv", env={})
+    report = send_summary(
+        summary,
+        recipients,
+        feedback_dir=feedback_dir,
+        settings=smtp_server.settings(),
+        log=tmp_path / "log.csv",
+        env={},
+    )
     assert report.exit_code == 1
     assert report.sent == 4 and report.failed == 1
     delivered = {a for r in handler.received for a in r.rcpt_tos}
@@ -152,27 +183,38 @@ def test_refused_recipient_and_dropped_connection(smtp_server: Server, summary: 
     assert rows[UNITS[0][3]]["unit_code"] == UNITS[0][0]
 
 
-def test_transient_failures_give_up_after_the_retries(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
+def test_transient_failures_give_up_after_the_retries(
+    smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path
+) -> None:
     class AlwaysLater(set):
         def discard(self, item: object) -> None:  # never forget: answer 451 every time
             pass
 
     target = COMMITTEE[0][1]
     smtp_server.handler.tempfail_once = AlwaysLater({target})
-    report = send_summary(summary, recipients, settings=smtp_server.settings(retries=2), log=tmp_path / "log.csv", env={})
+    report = send_summary(
+        summary, recipients, settings=smtp_server.settings(retries=2), log=tmp_path / "log.csv", env={}
+    )
     rows = {r["recipient"]: r for r in read_log(tmp_path / "log.csv")}
     assert rows[target]["status"] == LOG_FAILED and rows[target]["attempts"] == "3" and rows[target]["code"] == "451"
     assert rows[COMMITTEE[1][1]]["status"] == LOG_SENT
     assert report.exit_code == 1
 
 
-def test_unreachable_server_stops_and_logs_everything_as_not_sent(summary: Path, recipients: Path, feedback_dir: Path,
-                                                                  tmp_path: Path) -> None:
+def test_unreachable_server_stops_and_logs_everything_as_not_sent(
+    summary: Path, recipients: Path, feedback_dir: Path, tmp_path: Path
+) -> None:
     from mailkit import Handler, free_port
 
     dead = Server(Handler(), free_port())  # nothing listens there
-    report = send_summary(summary, recipients, feedback_dir=feedback_dir, settings=dead.settings(retries=1),
-                          log=tmp_path / "log.csv", env={})
+    report = send_summary(
+        summary,
+        recipients,
+        feedback_dir=feedback_dir,
+        settings=dead.settings(retries=1),
+        log=tmp_path / "log.csv",
+        env={},
+    )
     assert report.sent == 0 and report.failed == 5
     assert [p.code for p in report.problems] == ["mail_server_unreachable"]
     assert report.exit_code == 2
@@ -186,15 +228,23 @@ def test_attachment_over_the_limit_is_a_clear_error_and_others_still_go(
     big = feedback_dir / f"{UNITS[1][0]}-{UNITS[1][1]}-反馈.xlsx"
     big.write_bytes(big.read_bytes() + b"\0" * 40_000)  # a damaged but large file: only its size matters here
     limit_mb = (summary.stat().st_size + 20_000) / 1024 / 1024
-    report = send_summary(summary, recipients, feedback_dir=feedback_dir,
-                          settings=smtp_server.settings(max_attachment_mb=limit_mb), log=tmp_path / "log.csv", env={})
+    report = send_summary(
+        summary,
+        recipients,
+        feedback_dir=feedback_dir,
+        settings=smtp_server.settings(max_attachment_mb=limit_mb),
+        log=tmp_path / "log.csv",
+        env={},
+    )
     [problem] = [p for p in report.problems if p.code == "mail_attachment_too_large"]
     assert big.name in problem.message_zh and "上限" in problem.message_zh
     assert report.sent == 4 and report.failed == 1
     assert smtp_server.handler.to(UNITS[1][3]) == []
 
 
-def test_nothing_is_sent_when_the_log_cannot_be_written(smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path) -> None:
+def test_nothing_is_sent_when_the_log_cannot_be_written(
+    smtp_server: Server, summary: Path, recipients: Path, tmp_path: Path
+) -> None:
     report = send_summary(summary, recipients, settings=smtp_server.settings(), log=tmp_path, env={})  # a folder
     assert report.exit_code == 2 and [p.code for p in report.problems] == ["output_locked"]
     assert smtp_server.handler.received == []

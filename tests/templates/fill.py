@@ -57,8 +57,14 @@ def _assessors(rng: random.Random, pick, words: list[str], n: int) -> list[Any]:
     return values
 
 
-def risk(risk_id: str, likelihood: list[Any], impact: list[Any], area: str = "预算", loss: Any = None,
-         description: str = "风险描述") -> dict[str, Any]:
+def risk(
+    risk_id: str,
+    likelihood: list[Any],
+    impact: list[Any],
+    area: str = "预算",
+    loss: Any = None,
+    description: str = "风险描述",
+) -> dict[str, Any]:
     row: dict[str, Any] = {"id": risk_id, "area": area, "description": description, "loss_amount": loss}
     row.update({f"likelihood_{n}": v for n, v in enumerate(likelihood, start=1)})
     row.update({f"impact_{n}": v for n, v in enumerate(impact, start=1)})
@@ -71,14 +77,16 @@ def random_risks(m: Methodology, count: int, seed: int = 7, assessors: int = 5) 
     im_words = [w for w, _ in wordings(m.impact)]
     rows = []
     for i in range(count):
-        rows.append(risk(
-            f"R-{i + 1:04d}",
-            _assessors(rng, _likelihood, lk_words, assessors),
-            _assessors(rng, _impact, im_words, assessors),
-            area=rng.choice(AREAS),
-            loss=rng.choice(AMOUNTS) if rng.random() < 0.2 else None,
-            description=f"随机风险{i + 1}",
-        ))
+        rows.append(
+            risk(
+                f"R-{i + 1:04d}",
+                _assessors(rng, _likelihood, lk_words, assessors),
+                _assessors(rng, _impact, im_words, assessors),
+                area=rng.choice(AREAS),
+                loss=rng.choice(AMOUNTS) if rng.random() < 0.2 else None,
+                description=f"随机风险{i + 1}",
+            )
+        )
     return rows
 
 

@@ -17,9 +17,19 @@ import openpyxl
 
 def _style(cell: Any) -> tuple:
     font, fill, align = cell.font, cell.fill, cell.alignment
-    return (cell.number_format, font.name, font.sz, font.b, font.color.rgb if font.color else None,
-            fill.fill_type, fill.fgColor.rgb if fill.fill_type else None, align.horizontal, align.vertical,
-            align.wrap_text, cell.protection.locked)
+    return (
+        cell.number_format,
+        font.name,
+        font.sz,
+        font.b,
+        font.color.rgb if font.color else None,
+        fill.fill_type,
+        fill.fgColor.rgb if fill.fill_type else None,
+        align.horizontal,
+        align.vertical,
+        align.wrap_text,
+        cell.protection.locked,
+    )
 
 
 def signature(path: str | Path) -> dict[str, Any]:
@@ -44,12 +54,25 @@ def signature(path: str | Path) -> dict[str, Any]:
             "merged": sorted(str(r) for r in ws.merged_cells.ranges),
             "columns": {k: (d.width, d.hidden) for k, d in sorted(ws.column_dimensions.items())},
             "freeze": ws.freeze_panes,
-            "validations": sorted((str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.showErrorMessage,
-                                   dv.prompt) for dv in ws.data_validations.dataValidation),
+            "validations": sorted(
+                (str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.showErrorMessage, dv.prompt)
+                for dv in ws.data_validations.dataValidation
+            ),
             "conditional": sorted(cf, key=repr),
-            "print": (ws.print_title_rows, ws.print_area, ws.page_setup.orientation, ws.page_setup.paperSize,
-                      ws.page_setup.fitToWidth, ws.page_setup.fitToHeight),
-            "protection": (ws.protection.sheet, ws.protection.password, ws.protection.formatColumns, ws.protection.insertRows),
+            "print": (
+                ws.print_title_rows,
+                ws.print_area,
+                ws.page_setup.orientation,
+                ws.page_setup.paperSize,
+                ws.page_setup.fitToWidth,
+                ws.page_setup.fitToHeight,
+            ),
+            "protection": (
+                ws.protection.sheet,
+                ws.protection.password,
+                ws.protection.formatColumns,
+                ws.protection.insertRows,
+            ),
         }
     return out
 

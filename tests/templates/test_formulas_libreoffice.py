@@ -1,7 +1,7 @@
 """The register's native formulas, recalculated by LibreOffice, agree with the Python core.
 
-Three filled unit workbooks go through the session's one soffice call (conftest.py): the Chinese template with the default
-methodology, the same data with a changed 参数设置 (matrix, probability and loss bounds, an
+Three filled unit workbooks go through the session's one soffice call (conftest.py): the Chinese
+template with the default methodology, the same data with a changed 参数设置 (matrix, probability and loss bounds, an
 added wording), and the English template. For every row the core scores, LibreOffice's score,
 level and rank must equal the core's (the core reading the sheet's own methodology); rows the
 core refuses must get no rank; errors may appear only on the refused rows.
@@ -23,6 +23,7 @@ from .agreement import Case
 
 pytestmark = pytest.mark.libreoffice
 
+
 @pytest.fixture(scope="module")
 def cases(engine) -> list[Case]:
     return engine.cases
@@ -42,11 +43,18 @@ def _compare(case: Case) -> set[str]:
     for r, record in case.rows.items():
         got = {k: ws[f"{letters[k]}{r}"].value for k in ("score", "level", "rank")}
         if r in core.index and not math.isnan(core.at[r, "score"]):
-            want = {"score": float(core.at[r, "score"]), "level": m.level_name(int(core.at[r, "level"]), case.lang),
-                    "rank": int(core.at[r, "rank"])}
+            want = {
+                "score": float(core.at[r, "score"]),
+                "level": m.level_name(int(core.at[r, "level"]), case.lang),
+                "rank": int(core.at[r, "rank"]),
+            }
             scored.add(record["id"])
-            if not (isinstance(got["score"], (int, float)) and abs(got["score"] - want["score"]) < 1e-9
-                    and got["level"] == want["level"] and got["rank"] == want["rank"]):
+            if not (
+                isinstance(got["score"], (int, float))
+                and abs(got["score"] - want["score"]) < 1e-9
+                and got["level"] == want["level"]
+                and got["rank"] == want["rank"]
+            ):
                 mismatches.append((r, record.get("id"), want, got))
         elif got["rank"] not in (None, ""):
             mismatches.append((r, record.get("id"), "refused by the core", got))

@@ -28,7 +28,9 @@ from .conftest import COMMITTED
 from .signature import differences, signature
 
 pytestmark = pytest.mark.libreoffice
-CJK_FONT = re.compile(r"WenQuanYi|wqy|Noto\w*CJK|SourceHan|Source Han|Droid\w*Fallback|SimSun|SimHei|YaHei|AR ?PL|Hei|Song|Ming", re.I)
+CJK_FONT = re.compile(
+    r"WenQuanYi|wqy|Noto\w*CJK|SourceHan|Source Han|Droid\w*Fallback|SimSun|SimHei|YaHei|AR ?PL|Hei|Song|Ming", re.I
+)
 
 
 def test_committed_templates_open_and_recalculate_without_errors(engine) -> None:
@@ -93,6 +95,15 @@ def test_pdf_embeds_a_cjk_font_and_holds_the_chinese_labels(tmp_path) -> None:
     embedded_cjk = [line for line in fonts.splitlines()[2:] if CJK_FONT.search(line) and " yes " in f" {line} "]
     assert embedded_cjk, fonts
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for label in ("内部控制单位工作簿", "风险清单", "风险编号", "风险控制矩阵", "不相容岗位", "自我评价",
-                  "风险等级矩阵", "一级", "参数设置"):
+    for label in (
+        "内部控制单位工作簿",
+        "风险清单",
+        "风险编号",
+        "风险控制矩阵",
+        "不相容岗位",
+        "自我评价",
+        "风险等级矩阵",
+        "一级",
+        "参数设置",
+    ):
         assert label in text, label

@@ -40,10 +40,14 @@ def test_known_ties_that_the_binary_float_puts_below_the_half() -> None:
     st.one_of(
         st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False),
         # near a decimal tie: n + ½ at some digit, nudged by a few units in the last place
-        st.tuples(st.integers(-10**7, 10**7), st.integers(0, 8), st.integers(-3, 3)).map(
-            lambda t: float(np.nextafter((t[0] + 0.5) / 10**t[1], np.inf if t[2] > 0 else -np.inf))
-            if t[2] else (t[0] + 0.5) / 10**t[1]),
-        st.integers(-10**16, 10**16).map(float),
+        st.tuples(st.integers(-(10**7), 10**7), st.integers(0, 8), st.integers(-3, 3)).map(
+            lambda t: (
+                float(np.nextafter((t[0] + 0.5) / 10 ** t[1], np.inf if t[2] > 0 else -np.inf))
+                if t[2]
+                else (t[0] + 0.5) / 10 ** t[1]
+            )
+        ),
+        st.integers(-(10**16), 10**16).map(float),
     ),
     st.integers(min_value=0, max_value=9),
 )

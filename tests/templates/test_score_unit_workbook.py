@@ -17,12 +17,17 @@ runner = CliRunner()
 
 
 def _unit(tmp_path: Path) -> Path:
-    built = build("unit", "zh", sizes=Sizes(register_rows=6, control_rows=2, duty_rows=2, duty_rule_rows=2,
-                                           transaction_rows=2))
-    fill_rows(built.wb["风险清单"], built.placements["register"], [
-        {"id": "SZ-01", "area": "收支", "description": "超标准报销", "likelihood_1": 2, "impact_1": 5},
-        {"id": "YS-01", "area": "预算", "description": "预算调整未审批", "likelihood_1": 3, "impact_1": 2},
-    ])
+    built = build(
+        "unit", "zh", sizes=Sizes(register_rows=6, control_rows=2, duty_rows=2, duty_rule_rows=2, transaction_rows=2)
+    )
+    fill_rows(
+        built.wb["风险清单"],
+        built.placements["register"],
+        [
+            {"id": "SZ-01", "area": "收支", "description": "超标准报销", "likelihood_1": 2, "impact_1": 5},
+            {"id": "YS-01", "area": "预算", "description": "预算调整未审批", "likelihood_1": 3, "impact_1": 2},
+        ],
+    )
     sheet, ref = next(iter(built.wb.defined_names["icx_matrix"].destinations))
     built.wb[sheet][ref.replace("$", "")][3][4].value = "一级"  # likelihood 2 × impact 5: 二级 → 一级
     built.wb["单位信息"]["B3"], built.wb["单位信息"]["B4"] = "某单位", "X01"
@@ -45,8 +50,12 @@ def test_the_workbook_grades_itself_and_keeps_its_formulas(tmp_path: Path) -> No
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert _levels(out) == {"SZ-01": "一级", "YS-01": "三级"}
     original, copy = openpyxl.load_workbook(source)["风险清单"], openpyxl.load_workbook(out)["风险清单"]
-    formulas = [(c.coordinate, c.value) for row in original.iter_rows() for c in row
-                if isinstance(c.value, str) and c.value.startswith("=")]
+    formulas = [
+        (c.coordinate, c.value)
+        for row in original.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert formulas and all(copy[coord].value == text for coord, text in formulas)
 
 

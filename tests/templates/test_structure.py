@@ -18,8 +18,28 @@ from icx.io.unit_workbook import area_of_sheet
 from icx.templates import build, save_template
 from icx.templates.duties import WINDOWS
 
-CLASSIC = {"IF", "AND", "OR", "TRIM", "VALUE", "RIGHT", "ISNUMBER", "ISNA", "ISERROR", "INDEX", "MATCH", "COUNTA",
-           "COUNTIF", "AVERAGE", "MAX", "ROUND", "ROUNDUP", "SUMPRODUCT", "EXACT", "NA"}
+CLASSIC = {
+    "IF",
+    "AND",
+    "OR",
+    "TRIM",
+    "VALUE",
+    "RIGHT",
+    "ISNUMBER",
+    "ISNA",
+    "ISERROR",
+    "INDEX",
+    "MATCH",
+    "COUNTA",
+    "COUNTIF",
+    "AVERAGE",
+    "MAX",
+    "ROUND",
+    "ROUNDUP",
+    "SUMPRODUCT",
+    "EXACT",
+    "NA",
+}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 
 
@@ -40,8 +60,11 @@ def test_sheets_in_order_with_catalogue_names(unit) -> None:
     m = default_methodology()
     prefix = _names("control_matrix", lang)
     matrices = [f"{prefix}-{(a.short_zh if lang == 'zh' else a.short_en)}" for a in m.areas]
-    expected = [_names(k, lang) for k in ("readme", "unit_info", "register")] + matrices + \
-        [_names(k, lang) for k in ("duties", "evaluation", "transaction_log", "settings")]
+    expected = (
+        [_names(k, lang) for k in ("readme", "unit_info", "register")]
+        + matrices
+        + [_names(k, lang) for k in ("duties", "evaluation", "transaction_log", "settings")]
+    )
     assert wb.sheetnames == expected
     assert all(len(name) <= 31 for name in wb.sheetnames)
     assert [area_of_sheet(name) for name in matrices] == [a.code for a in m.areas]
@@ -114,7 +137,11 @@ def test_dropdowns_offer_the_catalogue_choices(unit) -> None:
     ctl = validations("controls:budget")
     assert ctl["nature"] == ("icx_nature", True) and ctl["key_control"] == ("icx_yes_no", True)
     ev = validations("evaluation")
-    assert ev["result"] == ("icx_results", True) and ev["grade"] == ("icx_grade", True) and ev["status"] == ("icx_status", True)
+    assert (
+        ev["result"] == ("icx_results", True)
+        and ev["grade"] == ("icx_grade", True)
+        and ev["status"] == ("icx_status", True)
+    )
 
 
 def test_levels_are_coloured_from_the_methodology(unit) -> None:
@@ -126,7 +153,9 @@ def test_levels_are_coloured_from_the_methodology(unit) -> None:
     assert {r.dxf.fill.bgColor.rgb[-6:] for r in rules} == colours
     matrix = wb[_names("settings", built.book.lang)]
     rules = [r for rng in matrix.conditional_formatting for r in rng.rules]
-    assert {r.formula[0].strip('"') for r in rules} == {default_methodology().level_name(lv, built.book.lang) for lv in (1, 2, 3)}
+    assert {r.formula[0].strip('"') for r in rules} == {
+        default_methodology().level_name(lv, built.book.lang) for lv in (1, 2, 3)
+    }
 
 
 def test_frozen_headers_and_a4_landscape_with_repeated_title_rows(unit) -> None:
@@ -167,7 +196,9 @@ def test_only_classic_functions_and_names_that_resolve(unit) -> None:
     used: set[str] = set()
     texts = []
     for ws in wb.worksheets:
-        texts += [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+        texts += [
+            c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")
+        ]
         texts += [f for rng in ws.conditional_formatting for r in rng.rules for f in (r.formula or ())]
         texts += [dv.formula1 or "" for dv in ws.data_validations.dataValidation]
     for text in texts:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,9 +25,17 @@ def _say(key: str, lang: str, **values: object) -> str:
 
 @addin_app.command("build")
 def build(
-    output: Path = typer.Option(Path("."), "--output", "-o", file_okay=False, help="Folder to write icx.xlam and the .xlsm into."),
-    template: Optional[Path] = typer.Option(None, "--template", "-t", exists=True, dir_okay=False,
-                                            help="An .xlsx unit workbook to turn into the macro-enabled workbook. Default: the standard template."),
+    output: Path = typer.Option(
+        Path("."), "--output", "-o", file_okay=False, help="Folder to write icx.xlam and the .xlsm into."
+    ),
+    template: Path | None = typer.Option(
+        None,
+        "--template",
+        "-t",
+        exists=True,
+        dir_okay=False,
+        help="An .xlsx unit workbook to turn into the macro-enabled workbook. Default: the standard template.",
+    ),
     lang: str = LangOption,
 ) -> None:
     """Build icx.xlam (the add-in) and a macro-enabled unit workbook (.xlsm).
@@ -54,7 +61,9 @@ def build(
 
 @addin_app.command("install")
 def install(
-    addin: Optional[Path] = typer.Argument(None, exists=True, dir_okay=False, help="The icx.xlam to install. Default: build a fresh one."),
+    addin: Path | None = typer.Argument(
+        None, exists=True, dir_okay=False, help="The icx.xlam to install. Default: build a fresh one."
+    ),
     lang: str = LangOption,
 ) -> None:
     """Copy icx.xlam to the folder Excel opens add-ins from, and say where.

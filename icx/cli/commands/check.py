@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
 
 from icx import i18n
 from icx.cli.common import (
-    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, fail, methodology_from, print_problems,
+    EXIT_FINDINGS,
+    LangOption,
+    MethodologyOption,
+    check_lang,
+    console,
+    fail,
+    methodology_from,
+    print_problems,
 )
 from icx.core.conflicts import ConflictReport
 from icx.core.dates import as_date
@@ -33,7 +39,9 @@ check_app = typer.Typer(
     no_args_is_help=True,
 )
 
-OutputOption = typer.Option(None, "--output", "-o", help="Where to write the checked copy. Default: NAME.<check>.xlsx beside the input.")
+OutputOption = typer.Option(
+    None, "--output", "-o", help="Where to write the checked copy. Default: NAME.<check>.xlsx beside the input."
+)
 SHOW_ROWS = 40
 
 
@@ -41,7 +49,7 @@ def default_output(source: Path, check: str) -> Path:
     return source.with_name(f"{source.stem}.{check}{source.suffix}")
 
 
-def _target(source: Path, output: Optional[Path], check: str, lang: str) -> Path:
+def _target(source: Path, output: Path | None, check: str, lang: str) -> Path:
     target = output or default_output(source, check)
     if target.resolve() == source.resolve():
         fail([Problem.of("check_output_is_input", file=str(source))], lang)
@@ -69,8 +77,8 @@ def _say(lang: str, zh: str, en: str) -> None:
 # --- conflicts ----------------------------------------------------------------------------------
 def conflicts(
     workbook: Path = typer.Argument(..., exists=True, dir_okay=False, help="The unit workbook (.xlsx/.xlsm)."),
-    output: Optional[Path] = OutputOption,
-    methodology: Optional[Path] = MethodologyOption,
+    output: Path | None = OutputOption,
+    methodology: Path | None = MethodologyOption,
     lang: str = LangOption,
 ) -> None:
     """Check incompatible duties (不相容岗位冲突检查).
@@ -116,9 +124,16 @@ def _print_conflicts(report: ConflictReport, m: Methodology, lang: str) -> None:
         table.add_column(specs[key].header(lang), overflow="fold")  # type: ignore[arg-type]
     colours = {"high": "red", "medium": "yellow", "low": "green"}
     for c in report.conflicts[:SHOW_ROWS]:
-        table.add_row(f"[{colours[c.severity]}]{c.severity_label(lang)}[/]", c.kind_label(lang), c.person,  # type: ignore[arg-type]
-                      "、".join(c.posts), c.duty_a if lang == "zh" else c.duty_a_en, c.duty_b if lang == "zh" else c.duty_b_en,
-                      c.rule_id or c.reference, areas.get(c.area, c.area))
+        table.add_row(
+            f"[{colours[c.severity]}]{c.severity_label(lang)}[/]",
+            c.kind_label(lang),
+            c.person,  # type: ignore[arg-type]
+            "、".join(c.posts),
+            c.duty_a if lang == "zh" else c.duty_a_en,
+            c.duty_b if lang == "zh" else c.duty_b_en,
+            c.rule_id or c.reference,
+            areas.get(c.area, c.area),
+        )
     if len(report.conflicts) > SHOW_ROWS:
         table.add_row("…", f"+{len(report.conflicts) - SHOW_ROWS}", "", "", "", "", "", "")
     console.print(table)
@@ -128,7 +143,7 @@ def _print_conflicts(report: ConflictReport, m: Methodology, lang: str) -> None:
 
 
 # --- evaluation ---------------------------------------------------------------------------------
-def _as_of(value: Optional[str]) -> dt.date:
+def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     day = as_date(value)
@@ -139,10 +154,23 @@ def _as_of(value: Optional[str]) -> dt.date:
 
 def evaluation(
     workbook: Path = typer.Argument(..., exists=True, dir_okay=False, help="The unit workbook (.xlsx/.xlsm)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Count deficiencies overdue as of this date (default: today). Due ON this date is not overdue."),
-    partial: Optional[float] = typer.Option(None, "--partial", min=0.0, max=1.0, help="Share of the weight a 基本符合 item earns (default: the workbook's 参数设置, else 0.5); 符合 then earns 1 and 不符合 0."),
-    output: Optional[Path] = OutputOption,
-    methodology: Optional[Path] = MethodologyOption,
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Count deficiencies overdue as of this date (default: today). Due ON this date is not overdue.",
+    ),
+    partial: float | None = typer.Option(
+        None,
+        "--partial",
+        min=0.0,
+        max=1.0,
+        help=(
+            "Share of the weight a 基本符合 item earns (default: the workbook's 参数设置, else 0.5); "
+            "符合 then earns 1 and 不符合 0."
+        ),
+    ),
+    output: Path | None = OutputOption,
+    methodology: Path | None = MethodologyOption,
     lang: str = LangOption,
 ) -> None:
     """Score the self-evaluation (内部控制自我评价).
@@ -186,8 +214,15 @@ def _print_evaluation(result: EvaluationResult, config: EvaluationConfig, m: Met
     show = lambda v: "—" if v is None else f"{v:g}"  # noqa: E731
     for score in [*result.areas, result.overall]:
         name = areas.get(score.area, score.area) if score.area else i18n.label("evaluation_overall", lang)  # type: ignore[arg-type]
-        table.add_row(name, str(score.items), str(score.applicable), show(score.weight), show(score.score),
-                      show(score.percent), str(score.deficiencies))
+        table.add_row(
+            name,
+            str(score.items),
+            str(score.applicable),
+            show(score.weight),
+            show(score.score),
+            show(score.percent),
+            str(score.deficiencies),
+        )
     console.print(table)
     counts = result.counts_by_grade(config)
     parts = []
@@ -195,11 +230,19 @@ def _print_evaluation(result: EvaluationResult, config: EvaluationConfig, m: Met
         if not n["total"]:
             continue
         name = config.wording("grades", code).label(lang) if code else i18n.label("evaluation_ungraded", lang)  # type: ignore[arg-type]
-        parts.append(f"{name} {n['total']}（未完成 {n['open']}，逾期 {n['overdue']}）" if lang == "zh"
-                     else f"{name} {n['total']} (open {n['open']}, overdue {n['overdue']})")
+        parts.append(
+            f"{name} {n['total']}（未完成 {n['open']}，逾期 {n['overdue']}）"
+            if lang == "zh"
+            else f"{name} {n['total']} (open {n['open']}, overdue {n['overdue']})"
+        )
     total, open_, overdue = len(result.deficiencies), len(result.open_deficiencies), len(result.overdue_deficiencies)
-    _say(lang, f"缺陷 {total} 项，未完成整改 {open_} 项，截至 {result.as_of} 逾期 {overdue} 项" + ("：" + "；".join(parts) if parts else ""),
-         f"{total} deficiencies, {open_} open, {overdue} overdue as of {result.as_of}" + (": " + "; ".join(parts) if parts else ""))
+    _say(
+        lang,
+        f"缺陷 {total} 项，未完成整改 {open_} 项，截至 {result.as_of} 逾期 {overdue} 项"
+        + ("：" + "；".join(parts) if parts else ""),
+        f"{total} deficiencies, {open_} open, {overdue} overdue as of {result.as_of}"
+        + (": " + "; ".join(parts) if parts else ""),
+    )
 
 
 def register(app: typer.Typer) -> None:

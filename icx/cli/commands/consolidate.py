@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from icx import i18n
 from icx.cli.common import (
-    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, err_console, fail, methodology_from,
+    EXIT_FINDINGS,
+    LangOption,
+    MethodologyOption,
+    check_lang,
+    console,
+    err_console,
+    fail,
+    methodology_from,
     print_problems,
 )
-from icx.consolidate.run import consolidate as run_consolidation, default_jobs
+from icx.consolidate.run import consolidate as run_consolidation
+from icx.consolidate.run import default_jobs
 from icx.core.errors import IcxError
 
 if TYPE_CHECKING:
@@ -24,24 +32,47 @@ if TYPE_CHECKING:
 # so it loads while they read instead of before or after.
 
 
-def _as_of(value: Optional[str]) -> Optional[dt.date]:
+def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD / 请使用 YYYY-MM-DD 格式，如 2026-12-31", param_hint="--as-of") from None
+        raise typer.BadParameter(
+            "use YYYY-MM-DD / 请使用 YYYY-MM-DD 格式，如 2026-12-31", param_hint="--as-of"
+        ) from None
 
 
 def consolidate(
-    inputs: List[str] = typer.Argument(..., help="Unit workbooks: files, folders (searched recursively) or globs such as 'units/**/*.xlsx'."),
-    output: Path = typer.Option(Path("committee.xlsx"), "--output", "-o", dir_okay=False, help="The committee summary workbook to write."),
-    roster: Optional[Path] = typer.Option(None, "--roster", "-r", exists=True, dir_okay=False, help="Roster workbook (单位编码, 单位名称, 联系人, 电子邮箱): lists units that did not submit."),
-    period: Optional[str] = typer.Option(None, "--period", "-p", help="The period being consolidated, e.g. 2026; files for another period are flagged."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deadlines are checked against (YYYY-MM-DD). Default: today."),
+    inputs: list[str] = typer.Argument(
+        ..., help="Unit workbooks: files, folders (searched recursively) or globs such as 'units/**/*.xlsx'."
+    ),
+    output: Path = typer.Option(
+        Path("committee.xlsx"), "--output", "-o", dir_okay=False, help="The committee summary workbook to write."
+    ),
+    roster: Path | None = typer.Option(
+        None,
+        "--roster",
+        "-r",
+        exists=True,
+        dir_okay=False,
+        help="Roster workbook (单位编码, 单位名称, 联系人, 电子邮箱): lists units that did not submit.",
+    ),
+    period: str | None = typer.Option(
+        None, "--period", "-p", help="The period being consolidated, e.g. 2026; files for another period are flagged."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Date deadlines are checked against (YYYY-MM-DD). Default: today."
+    ),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=64, help="Worker processes. 0 = one per CPU."),
-    feedback: Optional[Path] = typer.Option(None, "--feedback", "-f", file_okay=False, help="Folder for one feedback workbook per unit (<code>-<name>-反馈.xlsx)."),
-    methodology: Optional[Path] = MethodologyOption,
+    feedback: Path | None = typer.Option(
+        None,
+        "--feedback",
+        "-f",
+        file_okay=False,
+        help="Folder for one feedback workbook per unit (<code>-<name>-反馈.xlsx).",
+    ),
+    methodology: Path | None = MethodologyOption,
     lang: str = LangOption,
 ) -> None:
     """Consolidate unit workbooks into the committee summary (汇总各单位工作簿).
@@ -64,9 +95,17 @@ def consolidate(
         methodology_from(methodology)  # a broken methodology file stops here with its problems
     workers = jobs or default_jobs()
     exclude = [output] + ([feedback] if feedback is not None else [])
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), TextColumn("{task.fields[file]}"), console=err_console, transient=True,
-                  refresh_per_second=4) as bar:  # redrawn 4×/s: the bar's own thread takes CPU from the workers
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[file]}"),
+        console=err_console,
+        transient=True,
+        refresh_per_second=4,
+    ) as bar:  # redrawn 4×/s: the bar's own thread takes CPU from the workers
         task = bar.add_task("读取 / reading", total=None, file="")
 
         def started(n: int) -> None:
@@ -77,8 +116,17 @@ def consolidate(
             import icx.consolidate.summary  # noqa: F401 — first time: loads while the workers read
 
         try:
-            result = run_consolidation(inputs, as_of=when, period=period, roster=roster, methodology_file=methodology,
-                                       jobs=workers, on_start=started, on_result=done, exclude=exclude)
+            result = run_consolidation(
+                inputs,
+                as_of=when,
+                period=period,
+                roster=roster,
+                methodology_file=methodology,
+                jobs=workers,
+                on_start=started,
+                on_result=done,
+                exclude=exclude,
+            )
         except IcxError as exc:
             fail(exc.problems, lang)
             return
@@ -101,7 +149,7 @@ def consolidate(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _report(c: Consolidation, output: Path, feedback: Optional[Path], feedback_count: int, lang: str) -> None:
+def _report(c: Consolidation, output: Path, feedback: Path | None, feedback_count: int, lang: str) -> None:
     from rich.table import Table
 
     table = Table(title=i18n.label("consolidate_title", lang), show_header=False)  # type: ignore[arg-type]
@@ -123,4 +171,3 @@ def _report(c: Consolidation, output: Path, feedback: Optional[Path], feedback_c
 
 def register(app: typer.Typer) -> None:
     app.command("consolidate")(consolidate)
-

@@ -28,8 +28,8 @@ def demo(
     Writes one full unit workbook per sample unit (the standard template filled in: a few
     dozen risks across the unit level and the six business areas, five assessors each, control
     matrices, posts and people, payment approvals, the self-evaluation) into DIR/units/, scores
-    every one into DIR/scored/, consolidates them into the committee summary DIR/committee.xlsx with one feedback workbook
-    per unit in DIR/feedback/, and prints where everything is.
+    every one into DIR/scored/, consolidates them into the committee summary DIR/committee.xlsx
+    with one feedback workbook per unit in DIR/feedback/, and prints where everything is.
 
     Example:  icx demo ./icx-demo --units 6
     """
@@ -47,10 +47,19 @@ def demo(
         for unit in sample:
             source = write_unit_workbook(unit, unit_dir / f"{unit.code}-{unit.name}.xlsx")
             book = load_grid(source)
-            result = read_register(find_register_sheet(book), m, file=str(source), unit_code=unit.code, unit_name=unit.name)
+            result = read_register(
+                find_register_sheet(book), m, file=str(source), unit_code=unit.code, unit_name=unit.name
+            )
             target = write_scored_copy(source, scored_dir / source.name, result, m, lang)  # type: ignore[arg-type]
             counts = result.register.counts_by_level()
-            table.add_row(f"{unit.code} {unit.name}", str(len(result.register.risks)), str(counts[1]), str(counts[2]), str(counts[3]), str(target))
+            table.add_row(
+                f"{unit.code} {unit.name}",
+                str(len(result.register.risks)),
+                str(counts[1]),
+                str(counts[2]),
+                str(counts[3]),
+                str(target),
+            )
             progress.advance(task)
     console.print(table)
     committee, feedback = _consolidate(directory, unit_dir, lang)
@@ -68,16 +77,26 @@ def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("汇总 / consolidating", total=None)
-        result = consolidate([unit_dir], jobs=default_jobs(), on_start=lambda n: progress.update(task, total=n),
-                             on_result=lambda _: progress.advance(task))
+        result = consolidate(
+            [unit_dir],
+            jobs=default_jobs(),
+            on_start=lambda n: progress.update(task, total=n),
+            on_result=lambda _: progress.advance(task),
+        )
     committee = write_summary(result, directory / "committee.xlsx", lang)  # type: ignore[arg-type]
     feedback = directory / "feedback"
     write_feedback(result, feedback, lang, jobs=default_jobs())  # type: ignore[arg-type]
     from icx import i18n
 
     shown = ("units_received", "risks_total", "risks_level1", "conflicts", "evaluation_score", "deficiencies_overdue")
-    console.print("；".join(f"{i18n.section('figures')[k][lang]} {result.figures[k]:g}" for k in shown  # type: ignore[index]
-                           if result.figures[k] is not None), soft_wrap=True)
+    console.print(
+        "；".join(
+            f"{i18n.section('figures')[k][lang]} {result.figures[k]:g}"
+            for k in shown  # type: ignore[index]
+            if result.figures[k] is not None
+        ),
+        soft_wrap=True,
+    )
     return committee, feedback
 
 

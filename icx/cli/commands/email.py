@@ -3,8 +3,8 @@ SMTP password in the OS keyring."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 from rich.progress import Progress
@@ -12,20 +12,53 @@ from rich.progress import Progress
 from icx import i18n
 from icx.cli.common import LangOption, check_lang, console, err_console, fail, print_problems
 from icx.core.errors import IcxError, Problem
-from icx.mail.config import ENV, MailSettings, PASSWORD_ENV, load_settings, store_password, with_overrides
+from icx.mail.config import ENV, PASSWORD_ENV, MailSettings, load_settings, store_password, with_overrides
 from icx.mail.jobs import MailReport, send_summary
 
-SummaryOption = typer.Option(..., "--summary", "-s", exists=True, dir_okay=False, help="The committee summary workbook (icx consolidate's output).")
-RecipientsOption = typer.Option(
-    ..., "--recipients", "-r", exists=True, dir_okay=False,
-    help="Recipients: .xlsx (sheet 收件人: 角色, 单位编码, 单位名称, 姓名, 电子邮箱 — a unit roster works too) or .toml.",
+SummaryOption = typer.Option(
+    ...,
+    "--summary",
+    "-s",
+    exists=True,
+    dir_okay=False,
+    help="The committee summary workbook (icx consolidate's output).",
 )
-ConfigOption = typer.Option(None, "--config", "-c", exists=True, dir_okay=False, help=f"SMTP settings (TOML). Environment variables {', '.join(ENV.values())} override it; the password comes from {PASSWORD_ENV} or the OS keyring.")
-DryRunOption = typer.Option(None, "--dry-run", file_okay=False, help="Write one .eml per message into this folder instead of sending (open them in a mail client as drafts).")
-LogOption = typer.Option(None, "--log", dir_okay=False, help="The send log (CSV, appended). Default: icx-send-log.csv beside the summary, or in the dry-run folder.")
+RecipientsOption = typer.Option(
+    ...,
+    "--recipients",
+    "-r",
+    exists=True,
+    dir_okay=False,
+    help=(
+        "Recipients: .xlsx (sheet 收件人: 角色, 单位编码, 单位名称, 姓名, 电子邮箱 — a unit roster works too) or .toml."
+    ),
+)
+ConfigOption = typer.Option(
+    None,
+    "--config",
+    "-c",
+    exists=True,
+    dir_okay=False,
+    help=(
+        f"SMTP settings (TOML). Environment variables {', '.join(ENV.values())} override it; "
+        f"the password comes from {PASSWORD_ENV} or the OS keyring."
+    ),
+)
+DryRunOption = typer.Option(
+    None,
+    "--dry-run",
+    file_okay=False,
+    help="Write one .eml per message into this folder instead of sending (open them in a mail client as drafts).",
+)
+LogOption = typer.Option(
+    None,
+    "--log",
+    dir_okay=False,
+    help="The send log (CSV, appended). Default: icx-send-log.csv beside the summary, or in the dry-run folder.",
+)
 
 
-def settings_or_fail(config: Optional[Path], lang: str, **overrides: object) -> MailSettings:
+def settings_or_fail(config: Path | None, lang: str, **overrides: object) -> MailSettings:
     try:
         return with_overrides(load_settings(config), **overrides)
     except IcxError as exc:
@@ -66,13 +99,30 @@ def print_report(report: MailReport, lang: str) -> None:
 def email(
     summary: Path = SummaryOption,
     recipients: Path = RecipientsOption,
-    feedback: Optional[Path] = typer.Option(None, "--feedback", "-f", exists=True, file_okay=False, help="Folder of per-unit feedback workbooks, each named CODE-…xlsx or CODE_…xlsx; each goes to its unit's contacts."),
-    config: Optional[Path] = ConfigOption,
-    dry_run: Optional[Path] = DryRunOption,
+    feedback: Path | None = typer.Option(
+        None,
+        "--feedback",
+        "-f",
+        exists=True,
+        file_okay=False,
+        help=(
+            "Folder of per-unit feedback workbooks, each named CODE-…xlsx or CODE_…xlsx; "
+            "each goes to its unit's contacts."
+        ),
+    ),
+    config: Path | None = ConfigOption,
+    dry_run: Path | None = DryRunOption,
     pdf: bool = typer.Option(False, "--pdf", help="Also attach a PDF of the summary (needs LibreOffice)."),
-    feedback_only: bool = typer.Option(False, "--feedback-only", help="Send only the unit feedback, not the summary to the committee."),
-    max_attachment_mb: Optional[float] = typer.Option(None, "--max-attachment-mb", min=0.1, help="Largest total attachment size per message (default 10, or max_attachment_mb in the settings)."),
-    log: Optional[Path] = LogOption,
+    feedback_only: bool = typer.Option(
+        False, "--feedback-only", help="Send only the unit feedback, not the summary to the committee."
+    ),
+    max_attachment_mb: float | None = typer.Option(
+        None,
+        "--max-attachment-mb",
+        min=0.1,
+        help="Largest total attachment size per message (default 10, or max_attachment_mb in the settings).",
+    ),
+    log: Path | None = LogOption,
     lang: str = LangOption,
 ) -> None:
     """Email the committee summary and each unit its feedback (发送汇总报告和单位反馈).
@@ -90,19 +140,28 @@ def email(
 
     Example:  icx email -s 委员会汇总.xlsx -f 反馈/ -r 收件人.xlsx -c smtp.toml --pdf
 
-    Look first (writes .eml drafts, sends nothing):  icx email -s 委员会汇总.xlsx -f 反馈/ -r 收件人.xlsx --dry-run 草稿/
+    Look first (writes .eml drafts, sends nothing):
+      icx email -s 委员会汇总.xlsx -f 反馈/ -r 收件人.xlsx --dry-run 草稿/
     """
     lang = check_lang(lang)
     settings = settings_or_fail(config, lang, max_attachment_mb=max_attachment_mb)
     report = run_with_progress(
-        send_summary, lang, summary=summary, recipients=recipients, feedback_dir=feedback, settings=settings,
-        dry_run=dry_run, pdf=pdf, log=log, committee=not feedback_only,
+        send_summary,
+        lang,
+        summary=summary,
+        recipients=recipients,
+        feedback_dir=feedback,
+        settings=settings,
+        dry_run=dry_run,
+        pdf=pdf,
+        log=log,
+        committee=not feedback_only,
     )
     print_report(report, lang)
 
 
 def email_password(
-    config: Optional[Path] = ConfigOption,
+    config: Path | None = ConfigOption,
     lang: str = LangOption,
 ) -> None:
     """Store the SMTP password in the OS keyring (保存邮箱密码到系统钥匙串).
@@ -115,8 +174,11 @@ def email_password(
     """
     lang = check_lang(lang)
     settings = settings_or_fail(config, lang)
-    missing = [Problem.of("mail_config_missing", _key=k, _env=ENV[k], file=settings.source or None)
-               for k in ("host", "username") if not getattr(settings, k)]
+    missing = [
+        Problem.of("mail_config_missing", _key=k, _env=ENV[k], file=settings.source or None)
+        for k in ("host", "username")
+        if not getattr(settings, k)
+    ]
     if missing:
         fail(missing, lang)
     secret = typer.prompt("密码 / Password", hide_input=True, confirmation_prompt=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -46,7 +45,7 @@ def _matrix_table(m: Methodology, lang: str) -> Table:
 
 
 @methodology_app.command("show")
-def show(methodology: Optional[Path] = MethodologyOption, lang: str = LangOption) -> None:
+def show(methodology: Path | None = MethodologyOption, lang: str = LangOption) -> None:
     """Print the active methodology: scales, band edges and the level matrix.
 
     Example:  icx methodology show --methodology my-unit.toml
@@ -57,7 +56,8 @@ def show(methodology: Optional[Path] = MethodologyOption, lang: str = LangOption
     console.print(_scale_table(m, lang))
     console.print(_matrix_table(m, lang))
     console.print(
-        "分档规则：k-1 < 值 ≤ k 归入第k档，0 归入第1档；评分 = 可能性 × 影响程度。" if lang == "zh"
+        "分档规则：k-1 < 值 ≤ k 归入第k档，0 归入第1档；评分 = 可能性 × 影响程度。"
+        if lang == "zh"
         else "Bands: a value v is in band k when k-1 < v <= k (0 is band 1); score = likelihood × impact."
     )
 
@@ -65,7 +65,7 @@ def show(methodology: Optional[Path] = MethodologyOption, lang: str = LangOption
 @methodology_app.command("export")
 def export(
     output: Path = typer.Argument(..., dir_okay=False, help="The TOML file to write."),
-    methodology: Optional[Path] = MethodologyOption,
+    methodology: Path | None = MethodologyOption,
 ) -> None:
     """Write the active methodology as a TOML file to edit and pass back with --methodology.
 

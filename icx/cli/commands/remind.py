@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from icx.cli.commands.email import (
-    ConfigOption, DryRunOption, LogOption, RecipientsOption, SummaryOption, print_report, run_with_progress,
+    ConfigOption,
+    DryRunOption,
+    LogOption,
+    RecipientsOption,
+    SummaryOption,
+    print_report,
+    run_with_progress,
     settings_or_fail,
 )
 from icx.cli.common import LangOption, check_lang
-from icx.mail.jobs import DEFAULT_WITHIN_DAYS, send_reminders
 from icx.core.dates import as_date
+from icx.mail.jobs import DEFAULT_WITHIN_DAYS, send_reminders
 
 
-def _as_of(value: Optional[str]) -> date:
+def _as_of(value: str | None) -> date:
     if value is None:
         return date.today()
     parsed = as_date(value)
@@ -29,11 +34,20 @@ def _as_of(value: Optional[str]) -> date:
 def remind(
     summary: Path = SummaryOption,
     recipients: Path = RecipientsOption,
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="The date to judge deadlines against (YYYY-MM-DD). Default: today."),
-    within: int = typer.Option(DEFAULT_WITHIN_DAYS, "--within", "-n", min=0, max=366, help="Also remind of deadlines up to N days after the as-of date."),
-    config: Optional[Path] = ConfigOption,
-    dry_run: Optional[Path] = DryRunOption,
-    log: Optional[Path] = LogOption,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The date to judge deadlines against (YYYY-MM-DD). Default: today."
+    ),
+    within: int = typer.Option(
+        DEFAULT_WITHIN_DAYS,
+        "--within",
+        "-n",
+        min=0,
+        max=366,
+        help="Also remind of deadlines up to N days after the as-of date.",
+    ),
+    config: Path | None = ConfigOption,
+    dry_run: Path | None = DryRunOption,
+    log: Path | None = LogOption,
     lang: str = LangOption,
 ) -> None:
     """Remind rectification owners of deficiencies overdue or due soon (整改到期提醒).
@@ -52,8 +66,15 @@ def remind(
     day = _as_of(as_of)
     settings = settings_or_fail(config, lang)
     report = run_with_progress(
-        send_reminders, lang, summary=summary, recipients=recipients, as_of=day, within=within, settings=settings,
-        dry_run=dry_run, log=log,
+        send_reminders,
+        lang,
+        summary=summary,
+        recipients=recipients,
+        as_of=day,
+        within=within,
+        settings=settings,
+        dry_run=dry_run,
+        log=log,
     )
     print_report(report, lang)
 

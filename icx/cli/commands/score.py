@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from icx.cli.common import (
-    EXIT_FINDINGS, LangOption, MethodologyOption, check_lang, console, fail, methodology_from, print_problems,
+    EXIT_FINDINGS,
+    LangOption,
+    MethodologyOption,
+    check_lang,
+    console,
+    fail,
+    methodology_from,
+    print_problems,
 )
 from icx.core.errors import IcxError
 from icx.io.grid import load_grid
@@ -24,8 +30,10 @@ def default_output(source: Path) -> Path:
 
 def score(
     register: Path = typer.Argument(..., exists=True, dir_okay=False, help="The register workbook (.xlsx/.xlsm)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the scored copy. Default: NAME.scored.xlsx beside the input."),
-    methodology: Optional[Path] = MethodologyOption,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Where to write the scored copy. Default: NAME.scored.xlsx beside the input."
+    ),
+    methodology: Path | None = MethodologyOption,
     lang: str = LangOption,
 ) -> None:
     """Score and grade a risk register (风险清单评分分级).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,9 +15,11 @@ app = typer.Typer(help="Standard workbook templates (标准模板).", no_args_is
 
 @app.command("build")
 def build(
-    output: Path = typer.Option(Path("workbooks"), "--output", "-o", file_okay=False, help="Folder for the templates (created)."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh (中文) or en; default: both."),
-    methodology: Optional[Path] = MethodologyOption,
+    output: Path = typer.Option(
+        Path("workbooks"), "--output", "-o", file_okay=False, help="Folder for the templates (created)."
+    ),
+    lang: str | None = typer.Option(None, "--lang", "-l", help="zh (中文) or en; default: both."),
+    methodology: Path | None = MethodologyOption,
 ) -> None:
     """Build the unit workbook and the standalone templates (生成标准模板).
 
@@ -44,4 +45,3 @@ def build(
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="templates")
-
