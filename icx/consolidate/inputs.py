@@ -51,7 +51,9 @@ def expand_inputs(items: Iterable[str | Path]) -> tuple[list[Path], list[Problem
                 matches += _folder(hit_path) if hit_path.is_dir() else ([hit_path] if _is_workbook(hit_path) else [])
             if not matches:
                 problems.append(
-                    Problem.of("consolidate_no_match", _pattern=str(item), severity="warning", file=str(item))
+                    Problem.of(
+                        "consolidate_no_match", params={"pattern": str(item)}, severity="warning", file=str(item)
+                    )
                 )
         else:
             matches = []

@@ -112,7 +112,9 @@ def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
             if any(p.code == "consolidate_duplicate_unit" for p in unit.problems):
                 continue  # already flagged (build called again on the same results)
             others = "、".join(Path(o.file).name for o in group if o is not unit)
-            unit.problems.append(Problem.of("consolidate_duplicate_unit", _code=code, _others=others, file=unit.file))
+            unit.problems.append(
+                Problem.of("consolidate_duplicate_unit", params={"code": code, "others": others}, file=unit.file)
+            )
     return duplicates
 
 
@@ -125,7 +127,9 @@ def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
             and not any(p.code == "consolidate_not_in_roster" for p in unit.problems)
         ):
             unit.problems.append(
-                Problem.of("consolidate_not_in_roster", _code=unit.unit_code, severity="warning", file=unit.file)
+                Problem.of(
+                    "consolidate_not_in_roster", params={"code": unit.unit_code}, severity="warning", file=unit.file
+                )
             )
 
 

@@ -51,7 +51,7 @@ def read_roster(path: str | Path) -> Roster:
         roster.problems.extend(exc.problems)
         return roster
     except OSError as exc:
-        roster.problems.append(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
+        roster.problems.append(Problem.of("file_unreadable", params={"detail": exc.strerror or str(exc)}, file=name))
         return roster
     grid = next((g for g in book.sheets.values() if find_header(g, "roster") is not None), None)
     if grid is None:
@@ -71,7 +71,7 @@ def read_roster(path: str | Path) -> Roster:
                 Problem.of(
                     "consolidate_roster_duplicate",
                     given=code,
-                    _first=first[code],
+                    params={"first": first[code]},
                     severity="warning",
                     file=name,
                     sheet=grid.name,

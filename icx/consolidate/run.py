@@ -137,7 +137,9 @@ def _read_chunk(paths: list[str], options: WorkerOptions) -> list[UnitResult]:
 def _failed(path: str, exc: BaseException) -> UnitResult:
     return UnitResult(
         file=path,
-        problems=[Problem.of("consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=path)],
+        problems=[
+            Problem.of("consolidate_internal_error", params={"detail": f"{type(exc).__name__}: {exc}"}, file=path)
+        ],
     )
 
 

@@ -62,7 +62,7 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
     except IcxError as exc:
         result.problems.extend(exc.problems)
     except OSError as exc:
-        result.problems.append(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=name))
+        result.problems.append(Problem.of("file_unreadable", params={"detail": exc.strerror or str(exc)}, file=name))
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the batch
         result.problems.append(_internal(exc, name))
     else:
@@ -86,12 +86,12 @@ def _cap_problems(result: UnitResult) -> None:
     ordered = sorted(result.problems, key=lambda p: p.severity != "error")  # stable: file order kept
     kept, dropped = ordered[:MAX_PROBLEMS_PER_FILE], len(ordered) - MAX_PROBLEMS_PER_FILE
     result.problems = kept + [
-        Problem.of("consolidate_problems_truncated", _count=dropped, severity="warning", file=result.file)
+        Problem.of("consolidate_problems_truncated", params={"count": dropped}, severity="warning", file=result.file)
     ]
 
 
 def _internal(exc: BaseException, file: str) -> Problem:
-    return Problem.of("consolidate_internal_error", _detail=f"{type(exc).__name__}: {exc}", file=file)
+    return Problem.of("consolidate_internal_error", params={"detail": f"{type(exc).__name__}: {exc}"}, file=file)
 
 
 def _check_period(result: UnitResult, options: WorkerOptions) -> None:
@@ -99,8 +99,7 @@ def _check_period(result: UnitResult, options: WorkerOptions) -> None:
         result.problems.append(
             Problem.of(
                 "consolidate_period_differs",
-                _given=result.period,
-                _period=options.period,
+                params={"given": result.period, "period": options.period},
                 severity="warning",
                 file=result.file,
             )

@@ -274,7 +274,12 @@ def apply_unit_rules(
         duty_a, duty_b = cell_text(get(r, "duty_a")), cell_text(get(r, "duty_b"))
         if not rule_id:
             problems.append(
-                Problem.of("conflicts_required_blank", _column=_header("duty_rules", "rule_id"), row=r, field="rule_id")
+                Problem.of(
+                    "conflicts_required_blank",
+                    params={"column": _header("duty_rules", "rule_id")},
+                    row=r,
+                    field="rule_id",
+                )
             )
             continue
         key = rule_id.upper()
@@ -291,7 +296,7 @@ def apply_unit_rules(
                     Problem.of(
                         "conflicts_flag_invalid",
                         given=flag_value,
-                        _column=_header("duty_rules", "enabled"),
+                        params={"column": _header("duty_rules", "enabled")},
                         row=r,
                         field="enabled",
                     )
@@ -304,7 +309,9 @@ def apply_unit_rules(
             found = m.area(str(area_value))
             if found is None:
                 accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
-                problems.append(Problem.of("area_invalid", given=area_value, _accepted=accepted, row=r, field="area"))
+                problems.append(
+                    Problem.of("area_invalid", given=area_value, params={"accepted": accepted}, row=r, field="area")
+                )
             else:
                 area = found.code
         basis = cell_text(get(r, "basis"))
@@ -323,7 +330,13 @@ def apply_unit_rules(
         missing = [k for k, v in (("duty_a", duty_a), ("duty_b", duty_b)) if not v]
         for k in missing:
             problems.append(
-                Problem.of("conflicts_rule_incomplete", given=rule_id, _column=_header("duty_rules", k), row=r, field=k)
+                Problem.of(
+                    "conflicts_rule_incomplete",
+                    given=rule_id,
+                    params={"column": _header("duty_rules", k)},
+                    row=r,
+                    field=k,
+                )
             )
         if missing:
             continue
@@ -381,7 +394,9 @@ def read_post_duties(frame: pd.DataFrame | Rows) -> tuple[PostDuties, list[Probl
             for k, ok in (("post", post_text), ("duty", duties)):
                 if not ok:
                     problems.append(
-                        Problem.of("conflicts_required_blank", _column=_header("post_duties", k), row=r, field=k)
+                        Problem.of(
+                            "conflicts_required_blank", params={"column": _header("post_duties", k)}, row=r, field=k
+                        )
                     )
             continue
         key = normalize_post(post_text)
@@ -449,7 +464,10 @@ def read_transactions(frame: pd.DataFrame | Rows) -> tuple[list[Transaction], li
         if not voucher:
             problems.append(
                 Problem.of(
-                    "conflicts_required_blank", _column=_header("transaction_log", "voucher"), row=r, field="voucher"
+                    "conflicts_required_blank",
+                    params={"column": _header("transaction_log", "voucher")},
+                    row=r,
+                    field="voucher",
                 )
             )
         people = {k: split_name_id(get(r, k)) for k in LOG_ROLES if cell_text(get(r, k))}
@@ -557,9 +575,9 @@ class ConflictReport:
         return pd.DataFrame([c.__dict__ for c in self.conflicts], columns=list(Conflict.__dataclass_fields__))
 
 
-def _text(key: str, **values: Any) -> tuple[str, str]:
-    """(zh, en) of a catalogue message; placeholders passed as ``_name`` like ``Problem.of``."""
-    return i18n.both(key, **{k.lstrip("_"): v for k, v in values.items()})
+def _text(key: str, params: dict[str, Any] | None = None) -> tuple[str, str]:
+    """(zh, en) of a catalogue message with its placeholders filled from ``params``."""
+    return i18n.both(key, **(params or {}))
 
 
 @cache
@@ -578,7 +596,7 @@ def post_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             holders = inputs.roster.holders(post)
             people = _unique(a.name for a in holders)
             ids = _unique(a.employee_id for a in holders if a.employee_id)
-            fix = _text("conflicts_fix_post", _post=name, _duty_a=rule.duty_a, _duty_b=rule.duty_b)
+            fix = _text("conflicts_fix_post", params={"post": name, "duty_a": rule.duty_a, "duty_b": rule.duty_b})
             out.append(
                 Conflict(
                     kind="post",
@@ -634,7 +652,7 @@ def person_conflicts(inputs: ConflictInputs) -> list[Conflict]:
         rule, a, b = rules[rule_id], entry["a"], entry["b"]
         name = a.name
         employee_id = a.employee_id or b.employee_id or inputs.roster.written_id(person)
-        fix = _text("conflicts_fix_person", _person=name, _post_a=a.post_label, _post_b=b.post_label)
+        fix = _text("conflicts_fix_person", params={"person": name, "post_a": a.post_label, "post_b": b.post_label})
         out.append(
             Conflict(
                 kind="person",
@@ -678,11 +696,13 @@ def control_conflicts(inputs: ConflictInputs) -> list[Conflict]:
                 holders = by_post.get(post, [])
                 fix = _text(
                     "conflicts_fix_control_post",
-                    _control=control.control_id,
-                    _role_a=la,
-                    _role_b=lb,
-                    _role_a_en=la_en,
-                    _role_b_en=lb_en,
+                    params={
+                        "control": control.control_id,
+                        "role_a": la,
+                        "role_b": lb,
+                        "role_a_en": la_en,
+                        "role_b_en": lb_en,
+                    },
                 )
                 out.append(
                     Conflict(
@@ -719,13 +739,15 @@ def control_conflicts(inputs: ConflictInputs) -> list[Conflict]:
                             seen.add((ha.person, post_a, post_b))
                             fix = _text(
                                 "conflicts_fix_control_person",
-                                _control=control.control_id,
-                                _role_a=la,
-                                _role_b=lb,
-                                _role_a_en=la_en,
-                                _role_b_en=lb_en,
-                                _post_a=ha.post_label,
-                                _post_b=hb.post_label,
+                                params={
+                                    "control": control.control_id,
+                                    "role_a": la,
+                                    "role_b": lb,
+                                    "role_a_en": la_en,
+                                    "role_b_en": lb_en,
+                                    "post_a": ha.post_label,
+                                    "post_b": hb.post_label,
+                                },
                             )
                             out.append(
                                 Conflict(
@@ -778,12 +800,14 @@ def transaction_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             (la, la_en), (lb, lb_en) = _role_label(rule.role_a), _role_label(rule.role_b)
             fix = _text(
                 "conflicts_fix_transaction",
-                _voucher=t.voucher,
-                _person=name,
-                _role_a=la,
-                _role_b=lb,
-                _role_a_en=la_en,
-                _role_b_en=lb_en,
+                params={
+                    "voucher": t.voucher,
+                    "person": name,
+                    "role_a": la,
+                    "role_b": lb,
+                    "role_a_en": la_en,
+                    "role_b_en": lb_en,
+                },
             )
             if uncertain:
                 note = _text("conflicts_note_namesake")

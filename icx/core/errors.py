@@ -6,7 +6,7 @@ must stop raises an ``IcxError`` carrying one or more problems.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -16,8 +16,33 @@ from icx import i18n
 Severity = Literal["error", "warning"]
 
 
+class Location(BaseModel):
+    """Where a problem is: as much as the caller knows, from the file down to one cell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None  # "H17"
+    row: Any = None  # the table's row label (sheet row number, or position in a column) when no cell is known
+    field: str | None = None  # the column's key ("likelihood", "owner"...)
+
+    def __str__(self) -> str:
+        """'file: 风险清单!H17' style, as much as is known."""
+        if self.sheet and self.cell:
+            place = f"{self.sheet}!{self.cell}"
+        else:
+            place = self.sheet or self.cell or (f"row {self.row}" if self.row is not None else "")
+        if self.field and not self.cell:
+            place = f"{place} [{self.field}]" if place else f"[{self.field}]"
+        if self.file:
+            return f"{self.file}: {place}" if place else self.file
+        return place
+
+
 class Problem(BaseModel):
-    """One thing wrong with the input, located as precisely as the caller knows."""
+    """One thing wrong with the input: a catalogue code, its message in both languages (filled
+    from ``params``), where it is and the value found there."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -25,44 +50,72 @@ class Problem(BaseModel):
     message_zh: str
     message_en: str
     severity: Severity = "error"
-    file: str | None = None
-    sheet: str | None = None
-    cell: str | None = None  # "H17"
-    row: Any = None  # row label / index when no cell is known
-    field: str | None = None
+    location: Location = Location()
     given: Any = None
+    params: dict[str, Any] = {}  # the values filled into the catalogue message
 
     @classmethod
-    def of(cls, code: str, /, *, message: str | None = None, **kwargs: Any) -> Problem:
-        """Build from a catalogue message key (``message`` defaults to ``code``)."""
-        fmt = {k: kwargs.pop(k) for k in list(kwargs) if k.startswith("_")}
-        values = {k.lstrip("_"): v for k, v in fmt.items()}
-        if "given" in kwargs:
-            values.setdefault("given", _show(kwargs["given"]))
+    def of(
+        cls,
+        code: str,
+        /,
+        *,
+        params: Mapping[str, Any] | None = None,
+        message: str | None = None,
+        severity: Severity = "error",
+        given: Any = None,
+        file: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        row: Any = None,
+        field: str | None = None,
+    ) -> Problem:
+        """A problem from the catalogue message ``message`` (default: ``code``); its placeholders
+        come from ``params``, and ``{given}`` from ``given`` unless ``params`` names it."""
+        values = dict(params or {})
+        if given is not None:
+            values.setdefault("given", _show(given))
         zh, en = i18n.both(message or code, **values)
-        return cls(code=code, message_zh=zh, message_en=en, **kwargs)
+        return cls(
+            code=code,
+            message_zh=zh,
+            message_en=en,
+            severity=severity,
+            location=Location(file=file, sheet=sheet, cell=cell, row=row, field=field),
+            given=given,
+            params=dict(params or {}),
+        )
+
+    # The location's parts, read as often as the problem itself.
+    @property
+    def file(self) -> str | None:
+        return self.location.file
+
+    @property
+    def sheet(self) -> str | None:
+        return self.location.sheet
+
+    @property
+    def cell(self) -> str | None:
+        return self.location.cell
+
+    @property
+    def row(self) -> Any:
+        return self.location.row
+
+    @property
+    def field(self) -> str | None:
+        return self.location.field
 
     def located(self, **where: Any) -> Problem:
-        """The same problem with more location filled in (file, sheet, cell…)."""
-        return self.model_copy(update={k: v for k, v in where.items() if v is not None})
+        """The same problem with more of its location filled in (file, sheet, cell…)."""
+        known = {k: v for k, v in where.items() if v is not None}
+        return self.model_copy(update={"location": self.location.model_copy(update=known)})
 
     @property
     def where(self) -> str:
         """'file: 风险清单!H17' style location, as much as is known."""
-        place = ""
-        if self.sheet and self.cell:
-            place = f"{self.sheet}!{self.cell}"
-        elif self.sheet:
-            place = self.sheet
-        elif self.cell:
-            place = self.cell
-        elif self.row is not None:
-            place = f"row {self.row}"
-        if self.field and not self.cell:
-            place = f"{place} [{self.field}]" if place else f"[{self.field}]"
-        if self.file:
-            return f"{self.file}: {place}" if place else self.file
-        return place
+        return str(self.location)
 
     def message(self, lang: i18n.Lang = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en

@@ -344,31 +344,35 @@ def evaluate(
     first_row_of: dict[str, Any] = {}
     areas_accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
 
-    def report(code: str, r: Any, key: str, severity: str = "error", **values: Any) -> None:
-        problems.append(Problem.of(code, row=r, field=key, severity=severity, **values))
+    def report(
+        code: str, r: Any, key: str, severity: str = "error", *, given: Any = None, params: dict | None = None
+    ) -> None:
+        problems.append(Problem.of(code, row=r, field=key, severity=severity, given=given, params=params))
 
     for r in frame.index:
         bad = False
         item_id = _text(get(r, "item_id"))
         if not item_id:
-            report("required_blank", r, "item_id", _column=_header("item_id"))
+            report("required_blank", r, "item_id", params={"column": _header("item_id")})
             bad = True
         elif item_id.upper() in first_row_of:
-            report("evaluation_duplicate_id", r, "item_id", given=item_id, _first=first_row_of[item_id.upper()])
+            report(
+                "evaluation_duplicate_id", r, "item_id", given=item_id, params={"first": first_row_of[item_id.upper()]}
+            )
             bad = True
         else:
             first_row_of[item_id.upper()] = r
         area_value, area = get(r, "area"), None
         if is_blank(area_value):
-            report("required_blank", r, "area", _column=_header("area"))
+            report("required_blank", r, "area", params={"column": _header("area")})
             bad = True
         else:
             area = m.area(str(area_value))
             if area is None:
-                report("area_invalid", r, "area", given=area_value, _accepted=areas_accepted)
+                report("area_invalid", r, "area", given=area_value, params={"accepted": areas_accepted})
                 bad = True
         if is_blank(get(r, "focus")):
-            report("required_blank", r, "focus", _column=_header("focus"))
+            report("required_blank", r, "focus", params={"column": _header("focus")})
         weight = as_number(get(r, "weight"))
         if weight is None or weight <= 0:
             report("evaluation_weight_invalid", r, "weight", given=get(r, "weight"))
@@ -380,7 +384,13 @@ def evaluate(
         else:
             result = cfg.result(result_value)
             if result is None:
-                report("evaluation_result_invalid", r, "result", given=result_value, _accepted=cfg.accepted("results"))
+                report(
+                    "evaluation_result_invalid",
+                    r,
+                    "result",
+                    given=result_value,
+                    params={"accepted": cfg.accepted("results")},
+                )
                 bad = True
         _check_methods(cfg, get(r, "method"), r, report)
         effectiveness = ""
@@ -394,7 +404,7 @@ def evaluate(
                     "effectiveness",
                     "warning",
                     given=eff_value,
-                    _accepted=cfg.accepted("effectiveness"),
+                    params={"accepted": cfg.accepted("effectiveness")},
                 )
             else:
                 effectiveness = found.code
@@ -471,7 +481,7 @@ def _check_methods(cfg: EvaluationConfig, value: Any, r: Any, report: Any) -> No
                 "method",
                 "warning",
                 given=part.strip(),
-                _accepted=cfg.accepted("methods"),
+                params={"accepted": cfg.accepted("methods")},
             )
 
 
@@ -487,9 +497,7 @@ def _check_stored_score(stored: Any, computed: float | None, r: Any, report: Any
             "score",
             "warning",
             given=stored,
-            _what="得分/score",
-            _stored=_text(stored),
-            _computed=f"{computed:g}",
+            params={"what": "得分/score", "stored": _text(stored), "computed": f"{computed:g}"},
         )
 
 
@@ -501,20 +509,24 @@ def _deficiency(
     if result in ("full", "na"):
         if description or not is_blank(grade_value):
             key = "deficiency" if description else "grade"
-            report("evaluation_deficiency_on_pass", r, key, "warning", _result=cfg.wording("results", result).zh)
+            report(
+                "evaluation_deficiency_on_pass", r, key, "warning", params={"result": cfg.wording("results", result).zh}
+            )
         return None
     if result == "partial" and not description and is_blank(grade_value):
         return None  # 基本符合 with nothing to rectify
     result_zh = cfg.wording("results", result).zh
     if not description:
-        report("evaluation_deficiency_missing", r, "deficiency", _result=result_zh)
+        report("evaluation_deficiency_missing", r, "deficiency", params={"result": result_zh})
     grade = ""
     if is_blank(grade_value):
-        report("evaluation_grade_missing", r, "grade", _result=result_zh, _accepted=cfg.accepted("grades"))
+        report("evaluation_grade_missing", r, "grade", params={"result": result_zh, "accepted": cfg.accepted("grades")})
     else:
         found = cfg.grade(grade_value)
         if found is None:
-            report("evaluation_grade_invalid", r, "grade", given=grade_value, _accepted=cfg.accepted("grades"))
+            report(
+                "evaluation_grade_invalid", r, "grade", given=grade_value, params={"accepted": cfg.accepted("grades")}
+            )
         else:
             grade = found.code
     status = "open"
@@ -522,7 +534,13 @@ def _deficiency(
     if not is_blank(status_value):
         found = cfg.status(status_value)
         if found is None:
-            report("evaluation_status_invalid", r, "status", given=status_value, _accepted=cfg.accepted("statuses"))
+            report(
+                "evaluation_status_invalid",
+                r,
+                "status",
+                given=status_value,
+                params={"accepted": cfg.accepted("statuses")},
+            )
         else:
             status = found.code
     deadline = None

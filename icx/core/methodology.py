@@ -263,7 +263,9 @@ class Methodology(_Model):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidMethodology(Problem.of("methodology_invalid", _detail=str(exc), file=str(path))) from None
+            raise InvalidMethodology(
+                Problem.of("methodology_invalid", params={"detail": str(exc)}, file=str(path))
+            ) from None
         return cls.from_mapping(merge_over_defaults(data), source=str(path))
 
     def override(self, changes: dict[str, Any]) -> Methodology:
@@ -306,7 +308,7 @@ def _problems_of(exc: ValidationError, source: str) -> list[Problem]:
         problems.append(
             Problem.of(
                 "methodology_invalid",
-                _detail=f"{field}: {detail}",
+                params={"detail": f"{field}: {detail}"},
                 field=field,
                 file=source or None,
             )

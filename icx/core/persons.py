@@ -243,7 +243,7 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
                 Problem.of(
                     "conflicts_id_names_differ",
                     given=key_id,
-                    _names="、".join(sorted(names)),
+                    params={"names": "、".join(sorted(names))},
                     severity="warning",
                     row=rows[-1],
                     field="employee_id",
@@ -256,7 +256,10 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
                 if not text:
                     problems.append(
                         Problem.of(
-                            "conflicts_required_blank", _column=_column_name("person_posts", key), row=r, field=key
+                            "conflicts_required_blank",
+                            params={"column": _column_name("person_posts", key)},
+                            row=r,
+                            field=key,
                         )
                     )
             continue
@@ -276,7 +279,7 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
                     Problem.of(
                         "conflicts_flag_invalid",
                         given=flag_value,
-                        _column=_column_name("person_posts", "acting"),
+                        params={"column": _column_name("person_posts", "acting")},
                         row=r,
                         field="acting",
                     )
@@ -287,7 +290,9 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
         end = _date(get, r, "date_to", problems) or DAY_MAX
         if start > end:
             problems.append(
-                Problem.of("conflicts_dates_reversed", _start=show(start), _end=show(end), row=r, field="date_to")
+                Problem.of(
+                    "conflicts_dates_reversed", params={"start": show(start), "end": show(end)}, row=r, field="date_to"
+                )
             )
             start, end = end, start  # still checked: a reversed pair is most likely swapped by hand
         if acting and end == DAY_MAX:

@@ -137,11 +137,8 @@ def _on_uniques(parse: Any) -> Any:
             code = -1 if problem.row == len(distinct) else problem.row
             for pos in np.flatnonzero(codes == code):
                 label = labels[pos]
-                problems.append(
-                    problem.model_copy(
-                        update={"row": label.item() if hasattr(label, "item") else label, "given": given[pos]}
-                    )
-                )
+                row = label.item() if hasattr(label, "item") else label
+                problems.append(problem.located(row=row).model_copy(update={"given": given[pos]}))
         problems.sort(key=lambda p: labels.get_loc(p.row) if p.row in labels else 0)
         return Checked(result, tuple(problems))
 

@@ -67,7 +67,7 @@ def xlwings_file(name: str) -> Path:
 
     path = Path(xlwings.__file__).parent / name
     if not path.is_file():
-        raise IcxError(Problem.of("excel_xlwings_file_missing", _name=name, _folder=str(path.parent)))
+        raise IcxError(Problem.of("excel_xlwings_file_missing", params={"name": name, "folder": str(path.parent)}))
     return path
 
 
@@ -82,7 +82,7 @@ def _office_reference(source: Path) -> tuple[str, int, int, str, str]:
                 guid, version, _lcid, path, description = ref.libid.removeprefix("*\\G").split("#")[:5]
                 major, minor = (int(p, 16) for p in version.split("."))
                 return guid, major, minor, path, description
-    raise IcxError(Problem.of("excel_xlwings_file_missing", _name="Office reference", _folder=str(source)))
+    raise IcxError(Problem.of("excel_xlwings_file_missing", params={"name": "Office reference", "folder": str(source)}))
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def check_package(path: Path) -> list[str]:
 def _checked(path: Path) -> Path:
     issues = check_package(path)
     if issues:
-        raise IcxError(Problem.of("excel_build_invalid", _detail="; ".join(issues), file=str(path)))
+        raise IcxError(Problem.of("excel_build_invalid", params={"detail": "; ".join(issues)}, file=str(path)))
     return path
 
 
@@ -123,7 +123,9 @@ def _move_into_place(built: Path, target: Path) -> Path:
     try:
         os.replace(built, target)
     except OSError as exc:
-        raise IcxError(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(target))) from exc
+        raise IcxError(
+            Problem.of("output_locked", params={"detail": exc.strerror or str(exc)}, file=str(target))
+        ) from exc
     return target
 
 
@@ -247,5 +249,7 @@ def install_addin(
     try:
         shutil.copyfile(addin, target)
     except OSError as exc:  # Excel keeps a loaded add-in locked on Windows
-        raise IcxError(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(target))) from exc
+        raise IcxError(
+            Problem.of("output_locked", params={"detail": exc.strerror or str(exc)}, file=str(target))
+        ) from exc
     return target

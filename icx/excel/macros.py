@@ -139,7 +139,7 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
         grid = find_register_sheet(book)
         if grid is None:
             zh, en = sheet_names("register")
-            raise IcxError(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=port.name))
+            raise IcxError(Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=port.name))
         m, settings_problems = workbook_methodology(book, methodology, file_label(port))
         result = read_register(grid, m, file=file_label(port))
         result.problems[:0] = settings_problems
@@ -407,11 +407,13 @@ def email_summary(
             elif here is not None and (here.parent / SUMMARY_NAME).is_file():
                 chosen = here.parent / SUMMARY_NAME
             else:
-                raise IcxError(Problem.of("excel_no_summary", _name=SUMMARY_NAME))
+                raise IcxError(Problem.of("excel_no_summary", params={"name": SUMMARY_NAME}))
         folder = chosen.parent
         people = Path(recipients) if recipients else _first_existing(folder, RECIPIENTS_NAMES)
         if people is None:
-            raise IcxError(Problem.of("excel_no_recipients", _names="、".join(RECIPIENTS_NAMES), _folder=str(folder)))
+            raise IcxError(
+                Problem.of("excel_no_recipients", params={"names": "、".join(RECIPIENTS_NAMES), "folder": str(folder)})
+            )
         settings = Path(config) if config else _first_existing(folder, (SMTP_NAME,))
         units = (
             Path(feedback) if feedback else (folder / FEEDBACK_FOLDER if (folder / FEEDBACK_FOLDER).is_dir() else None)

@@ -88,7 +88,7 @@ class _Range:
 def _pair(a: _Range, b: _Range) -> tuple[_Range, _Range]:
     a, b = a.broadcast_to(b), b.broadcast_to(a)
     if a.shape != b.shape:
-        raise IcxError(Problem.of("excel_shape_mismatch", _first=a.described(), _second=b.described()))
+        raise IcxError(Problem.of("excel_shape_mismatch", params={"first": a.described(), "second": b.described()}))
     return a, b
 
 
@@ -199,7 +199,7 @@ def _methodology(matrix: Any) -> Methodology:
     if rng.shape == (6, 6):
         rows = rows[1:, 1:]  # band names in the first row and column
     elif rng.shape != (5, 5):
-        raise IcxError(Problem.of("excel_matrix_shape", _shape=rng.described()))
+        raise IcxError(Problem.of("excel_matrix_shape", params={"shape": rng.described()}))
     names = _level_names(default_methodology())
     levels = tuple(tuple(_matrix_cell(v, names) for v in row) for row in rows)
     return _matrix_methodology(levels)
@@ -413,7 +413,9 @@ def ICX_RANK(ids, scores, levels, lang="zh"):
     id_rng, score_rng, level_rng = _Range(ids), _Range(scores), _Range(levels)
     for other in (id_rng, level_rng):
         if other.size != score_rng.size:
-            raise IcxError(Problem.of("excel_shape_mismatch", _first=score_rng.described(), _second=other.described()))
+            raise IcxError(
+                Problem.of("excel_shape_mismatch", params={"first": score_rng.described(), "second": other.described()})
+            )
     score = vec.check_range(score_rng.flat, 1, 25, "excel_risk_score_invalid", "score", blank="skip")
     level = _levels(level_rng.flat, default_methodology())
     errors = _errors((*score.problems, *level.problems), lg)
@@ -452,7 +454,9 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
     if headers is not None:
         head = _Range(headers)
         if head.size != width:
-            raise IcxError(Problem.of("excel_shape_mismatch", _first=rng.described(), _second=head.described()))
+            raise IcxError(
+                Problem.of("excel_shape_mismatch", params={"first": rng.described(), "second": head.described()})
+            )
         names = head.flat.tolist()
     records, errors = [], {}
     for r in range(rows):
@@ -521,7 +525,9 @@ def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
         result = config.result(given)
         weight = as_number(weight_value)
         if result is None:
-            problem = Problem.of("evaluation_result_invalid", given=given, _accepted=config.accepted("results"))
+            problem = Problem.of(
+                "evaluation_result_invalid", given=given, params={"accepted": config.accepted("results")}
+            )
         elif weight is None or weight <= 0:
             problem = Problem.of("evaluation_weight_invalid", given=weight_value)
         else:

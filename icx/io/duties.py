@@ -156,9 +156,7 @@ def _table_missing(grid: Grid, table: str, file: str | None) -> Problem:
     needed = "、".join(s.zh for s in columns(table) if s.required)
     return Problem.of(
         "check_table_missing",
-        _sheet=grid.name,
-        _table=i18n.label(f"conflicts_table_{table}"),
-        _needed=needed,
+        params={"sheet": grid.name, "table": i18n.label(f"conflicts_table_{table}"), "needed": needed},
         file=file,
         sheet=grid.name,
     )
@@ -257,7 +255,7 @@ def check_conflicts(
     grid = find_duties_sheet(book)
     if grid is None:
         zh, en = sheet_names("duties")
-        problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file))
+        problems.append(Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=file))
     else:
         sheets.append(grid.name)
         duty_tables = read_duty_tables(grid, file)

@@ -86,7 +86,7 @@ def read_evaluation(
     grid = find_evaluation_sheet(book)
     if grid is None:
         zh, en = sheet_names("evaluation")
-        problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file))
+        problems.append(Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=file))
         return EvaluationSheet(None, None, config, problems, source, m)
     table = read_table(grid, "evaluation", file=file)
     problems += table.problems

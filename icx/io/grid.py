@@ -152,13 +152,13 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
                 sheet = book.get_sheet_by_name(name)
             except Exception as exc:  # malformed or hostile XML in this sheet: say so, never skip it
                 raise IcxError(
-                    Problem.of("sheet_unreadable", _detail=type(exc).__name__, file=str(path), sheet=name)
+                    Problem.of("sheet_unreadable", params={"detail": type(exc).__name__}, file=str(path), sheet=name)
                 ) from exc
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
                 raise IcxError(
                     Problem.of(
                         "file_zip_bomb",
-                        _detail=f"{sheet.height}×{sheet.width} cells",
+                        params={"detail": f"{sheet.height}×{sheet.width} cells"},
                         file=str(path),
                         sheet=name,
                     )

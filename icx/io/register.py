@@ -262,7 +262,9 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
         area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
         if area is None and value is not None:
             problems.append(
-                table.locate(Problem.of("area_invalid", given=value, _accepted=accepted, row=r, field="area"), file)
+                table.locate(
+                    Problem.of("area_invalid", given=value, params={"accepted": accepted}, row=r, field="area"), file
+                )
             )
             bad.add(r)
         codes.append(area.code if area is not None else "")
@@ -278,7 +280,9 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
             for r, value in zip(rows.index, rows.column(spec.key)):
                 if value is None:
                     problems.append(
-                        table.locate(Problem.of("required_blank", _column=spec.zh, row=r, field=spec.key), file)
+                        table.locate(
+                            Problem.of("required_blank", params={"column": spec.zh}, row=r, field=spec.key), file
+                        )
                     )
                     bad.add(r)
 
@@ -291,7 +295,9 @@ def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[P
         if risk_id in first:
             where = table.cell(first[risk_id], "id")
             problems.append(
-                table.locate(Problem.of("duplicate_id", given=risk_id, _first=where, row=r, field="id"), file)
+                table.locate(
+                    Problem.of("duplicate_id", given=risk_id, params={"first": where}, row=r, field="id"), file
+                )
             )
             bad.add(r)
         else:
@@ -315,9 +321,7 @@ def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodolo
                     table.locate(
                         Problem.of(
                             "stored_differs",
-                            _what=what,
-                            _stored=text_of(stored),
-                            _computed=shown,
+                            params={"what": what, "stored": text_of(stored), "computed": shown},
                             severity="warning",
                             row=r,
                             field=key,

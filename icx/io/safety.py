@@ -74,7 +74,9 @@ def unpack_checked(path: str | Path, data: bytes) -> dict[str, Part] | None:
     name = str(path)
     size = len(data)
     if size > MAX_FILE_BYTES:
-        raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=name))
+        raise IcxError(
+            Problem.of("file_too_large", params={"size": _mb(size), "limit": _mb(MAX_FILE_BYTES)}, file=name)
+        )
     if data.startswith(OLE_MAGIC):
         raise IcxError(Problem.of("file_encrypted_or_xls", file=name))
     package = io.BytesIO(data)
@@ -113,9 +115,13 @@ def read_untrusted(path: str | Path) -> bytes:
         data = read_within_limit(path)
         if data is None:
             size = path.stat().st_size
-            raise IcxError(Problem.of("file_too_large", _size=_mb(size), _limit=_mb(MAX_FILE_BYTES), file=str(path)))
+            raise IcxError(
+                Problem.of("file_too_large", params={"size": _mb(size), "limit": _mb(MAX_FILE_BYTES)}, file=str(path))
+            )
     except OSError as exc:
-        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path))) from exc
+        raise IcxError(
+            Problem.of("file_unreadable", params={"detail": exc.strerror or str(exc)}, file=str(path))
+        ) from exc
     return data
 
 
@@ -123,15 +129,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
     """Refuse zip bombs from the directory alone: too many parts, a part too large or too
     compressed, too much in all."""
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise IcxError(Problem.of("file_zip_bomb", _detail=f"{len(infos)} parts", file=name))
+        raise IcxError(Problem.of("file_zip_bomb", params={"detail": f"{len(infos)} parts"}, file=name))
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_PART_BYTES or (info.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO):
-            raise IcxError(Problem.of("file_zip_bomb", _detail=f"{info.filename}: {_mb(info.file_size)}", file=name))
+            raise IcxError(
+                Problem.of("file_zip_bomb", params={"detail": f"{info.filename}: {_mb(info.file_size)}"}, file=name)
+            )
     if total > MAX_UNZIPPED_BYTES:
-        raise IcxError(Problem.of("file_zip_bomb", _detail=f"{_mb(total)} unpacked", file=name))
+        raise IcxError(Problem.of("file_zip_bomb", params={"detail": f"{_mb(total)} unpacked"}, file=name))
 
 
 def _unpack_verified(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> dict[str, Part]:
@@ -216,7 +224,9 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
         try:
             os.replace(tmp, target)
         except OSError as exc:
-            raise IcxError(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(target))) from exc
+            raise IcxError(
+                Problem.of("output_locked", params={"detail": exc.strerror or str(exc)}, file=str(target))
+            ) from exc
     finally:
         if tmp.exists():
             tmp.unlink()

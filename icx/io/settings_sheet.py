@@ -76,9 +76,13 @@ class _Reader:
         self.problems: list[Problem] = []
 
     # --- plumbing --------------------------------------------------------------------------------
-    def problem(self, key: str, cell: str | None, severity: str = "error", **values: Any) -> None:
+    def problem(
+        self, key: str, cell: str | None, severity: str = "error", *, given: Any = None, params: dict | None = None
+    ) -> None:
         self.problems.append(
-            Problem.of(key, severity=severity, file=self.file, sheet=self.grid.name, cell=cell, **values)
+            Problem.of(
+                key, severity=severity, file=self.file, sheet=self.grid.name, cell=cell, given=given, params=params
+            )
         )
 
     def section(self, table: str) -> Table | None:
@@ -118,20 +122,22 @@ class _Reader:
                     "settings_number_invalid",
                     self.cell(table, r, key),
                     given=value,
-                    _accepted="、".join(map(str, allowed)),
+                    params={"accepted": "、".join(map(str, allowed))},
                 )
             elif int(number) in rows:
                 self.problem(
                     "settings_repeated",
                     self.cell(table, r, key),
                     given=value,
-                    _first=self.cell(table, rows[int(number)], key),
+                    params={"first": self.cell(table, rows[int(number)], key)},
                 )
             else:
                 rows[int(number)] = int(r)
         for n in allowed:
             if n not in rows:
-                self.problem("settings_row_missing", cell_ref(table.header_row, table.columns[key]), _which=str(n))
+                self.problem(
+                    "settings_row_missing", cell_ref(table.header_row, table.columns[key]), params={"which": str(n)}
+                )
         return rows
 
     def edges(
@@ -158,7 +164,7 @@ class _Reader:
                 self.problem(message, where, given=raw)
                 ok = False
             elif previous is not None and number <= previous:
-                self.problem("settings_edges_order", where, given=raw, _previous=f"{previous:g}")
+                self.problem("settings_edges_order", where, given=raw, params={"previous": f"{previous:g}"})
                 ok = False
             else:
                 previous = number
@@ -232,7 +238,7 @@ class _Reader:
                         "settings_level_invalid",
                         cell_ref(r0 + 1 + i, c0 + 1 + j),
                         given=value,
-                        _accepted="、".join(e["name_zh"] for e in level_entries) or "一级、二级、三级",
+                        params={"accepted": "、".join(e["name_zh"] for e in level_entries) or "一级、二级、三级"},
                     )
                     ok = False
                 else:
@@ -279,12 +285,17 @@ class _Reader:
             number = as_number(raw)
             if number is None or number not in SCALE:
                 self.problem(
-                    "settings_number_invalid", self.cell(table, r, "score"), given=raw, _accepted="1、2、3、4、5"
+                    "settings_number_invalid",
+                    self.cell(table, r, "score"),
+                    given=raw,
+                    params={"accepted": "1、2、3、4、5"},
                 )
                 continue
             text, key = _text(word), normalize_word(_text(word))
             if key in seen and seen[key][0] != int(number):
-                self.problem("settings_word_twice", self.cell(table, r, "word"), given=text, _first=seen[key][1])
+                self.problem(
+                    "settings_word_twice", self.cell(table, r, "word"), given=text, params={"first": seen[key][1]}
+                )
                 continue
             seen.setdefault(key, (int(number), self.cell(table, r, "word")))
             out.append((text, int(number), self.cell(table, r, "word")))
@@ -299,7 +310,9 @@ class _Reader:
             entry = {f: _text(row.get(f)) for f in fields}
             if not entry["code"] or not entry["name_zh"]:
                 key = "code" if not entry["code"] else "name_zh"
-                self.problem("settings_entry_blank", self.cell(table, r, key), _column=columns(table_name)[0].zh)
+                self.problem(
+                    "settings_entry_blank", self.cell(table, r, key), params={"column": columns(table_name)[0].zh}
+                )
                 continue
             entry["name_en"] = entry.get("name_en") or entry["name_zh"]
             out.append(entry)
@@ -320,7 +333,7 @@ class _Reader:
                     "settings_result_unknown",
                     self.cell(table, r, "result"),
                     given=row.get("result"),
-                    _accepted="、".join(factors),
+                    params={"accepted": "、".join(factors)},
                 )
                 continue
             raw = row.get("factor")
@@ -372,9 +385,11 @@ def _reconcile_words(
                 own.setdefault(normalize_word(level[f]), (level["score"], level[f]))
     for key, (score, word) in own.items():
         if key not in wanted:
-            reader.problem("settings_word_not_listed", header_cell, severity="warning", given=word, _score=str(score))
+            reader.problem(
+                "settings_word_not_listed", header_cell, severity="warning", given=word, params={"score": str(score)}
+            )
         elif wanted[key][0] != score:
-            reader.problem("settings_word_is_name", wanted[key][2], given=wanted[key][1], _score=str(score))
+            reader.problem("settings_word_is_name", wanted[key][2], given=wanted[key][1], params={"score": str(score)})
     new_coarse = []
     for entry in coarse:
         hits = [wanted.get(normalize_word(entry[n])) for n in ("name_zh", "name_en")]
@@ -385,7 +400,11 @@ def _reconcile_words(
         for n in ("name_zh", "name_en"):  # one name kept, the other dropped: icx still reads both
             if normalize_word(entry[n]) not in wanted:
                 reader.problem(
-                    "settings_word_not_listed", header_cell, severity="warning", given=entry[n], _score=str(score)
+                    "settings_word_not_listed",
+                    header_cell,
+                    severity="warning",
+                    given=entry[n],
+                    params={"score": str(score)},
                 )
         entry["score"] = score
         entry["scores"] = tuple(sorted(set(entry["scores"]) | {score}))

@@ -232,7 +232,9 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     specs = columns(table)
     if found is None:
         needed = "、".join(s.zh for s in specs if s.required) or specs[0].zh
-        problem = Problem.of("header_not_found", _rows=HEADER_SEARCH_ROWS, _needed=needed, file=file, sheet=grid.name)
+        problem = Problem.of(
+            "header_not_found", params={"rows": HEADER_SEARCH_ROWS, "needed": needed}, file=file, sheet=grid.name
+        )
         return Table(grid.name, -1, {}, Rows(), [problem])
     header_row, mapping = found
     problems: list[Problem] = []
@@ -246,7 +248,7 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
             problems.append(
                 Problem.of(
                     "column_duplicate",
-                    _column=str(value),
+                    params={"column": str(value)},
                     severity="warning",
                     file=file,
                     sheet=grid.name,
@@ -258,8 +260,7 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
             problems.append(
                 Problem.of(
                     "column_missing",
-                    _column=spec.zh,
-                    _accepted=" / ".join(spec.names()[1:]),
+                    params={"column": spec.zh, "accepted": " / ".join(spec.names()[1:])},
                     file=file,
                     sheet=grid.name,
                     cell=cell_ref(header_row, 0),

@@ -116,7 +116,7 @@ def read_unit_workbook(
     grid = find_register_sheet(book)
     if grid is None:
         zh, en = sheet_names("register")
-        problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file))
+        problems.append(Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=file))
     else:
         used.add(grid.name)
         register = read_register(
@@ -138,7 +138,9 @@ def read_unit_info(book: WorkbookGrid, file: str | None, problems: list[Problem]
     grid = book.sheet(zh, en, "unit info", "unit")
     unit: dict[str, str] = {}
     if grid is None:
-        problems.append(Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=file, severity="warning"))
+        problems.append(
+            Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=file, severity="warning")
+        )
         return unit, None
     where: dict[str, str] = {}
     for r, row in enumerate(grid.rows):
@@ -153,7 +155,12 @@ def read_unit_info(book: WorkbookGrid, file: str | None, problems: list[Problem]
         if not unit.get(key):
             problems.append(
                 Problem.of(
-                    "required_blank", _column=spec.zh, file=file, sheet=grid.name, cell=where.get(key), field=key
+                    "required_blank",
+                    params={"column": spec.zh},
+                    file=file,
+                    sheet=grid.name,
+                    cell=where.get(key),
+                    field=key,
                 )
             )
     return unit, grid
@@ -214,7 +221,7 @@ def read_controls(
                     severity="warning",
                     file=file,
                     sheet=grid.name,
-                    _accepted="、".join(a.short_zh or a.name_zh for a in m.areas),
+                    params={"accepted": "、".join(a.short_zh or a.name_zh for a in m.areas)},
                 )
             )
         table = read_table(grid, "control_matrix", file=file)
@@ -228,13 +235,19 @@ def read_controls(
             control_id = _text(row["control_id"])
             if not control_id:
                 problems.append(
-                    table.locate(Problem.of("required_blank", _column="控制编号", row=r, field="control_id"), file)
+                    table.locate(
+                        Problem.of("required_blank", params={"column": "控制编号"}, row=r, field="control_id"), file
+                    )
                 )
             elif control_id in first_seen:
                 problems.append(
                     table.locate(
                         Problem.of(
-                            "duplicate_id", given=control_id, _first=first_seen[control_id], row=r, field="control_id"
+                            "duplicate_id",
+                            given=control_id,
+                            params={"first": first_seen[control_id]},
+                            row=r,
+                            field="control_id",
                         ),
                         file,
                     )
@@ -255,7 +268,8 @@ def read_controls(
                     accepted = "、".join(c["zh"] for c in i18n.section("choices")[choice])
                     problems.append(
                         table.locate(
-                            Problem.of("choice_invalid", given=value, _accepted=accepted, row=r, field=key), file
+                            Problem.of("choice_invalid", given=value, params={"accepted": accepted}, row=r, field=key),
+                            file,
                         )
                     )
                 row[key] = canonical if canonical is not None else _text(value)

@@ -87,8 +87,8 @@ _NUMERIC = {
 }
 
 
-def _problem(code: str, source: str, /, **values: Any) -> Problem:
-    return Problem.of(code, file=source or None, **{f"_{k}": v for k, v in values.items()})
+def _problem(code: str, source: str, /, **params: Any) -> Problem:
+    return Problem.of(code, file=source or None, params=params)
 
 
 def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,9 +179,11 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=source)) from exc
+            raise IcxError(
+                Problem.of("file_unreadable", params={"detail": exc.strerror or str(exc)}, file=source)
+            ) from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise IcxError(Problem.of("mail_config_not_toml", _detail=str(exc), file=source)) from exc
+            raise IcxError(Problem.of("mail_config_not_toml", params={"detail": str(exc)}, file=source)) from exc
     return settings_from(data, env, source)
 
 

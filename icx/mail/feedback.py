@@ -53,8 +53,7 @@ def match_feedback(folder: str | Path, recipients: Recipients) -> FeedbackFiles:
             result.problems.append(
                 Problem.of(
                     "mail_feedback_ambiguous",
-                    _code=unit.code,
-                    _files="、".join(p.name for p in paths),
+                    params={"code": unit.code, "files": "、".join(p.name for p in paths)},
                     file=str(folder),
                 )
             )
@@ -64,8 +63,7 @@ def match_feedback(folder: str | Path, recipients: Recipients) -> FeedbackFiles:
             result.problems.append(
                 Problem.of(
                     "mail_feedback_missing",
-                    _code=unit.code,
-                    _name=unit.name or unit.code,
+                    params={"code": unit.code, "name": unit.name or unit.code},
                     severity="warning",
                     file=str(folder),
                 )

@@ -106,8 +106,7 @@ def figures_from_grid(grid: Grid, file: str | None = None) -> KeyFigures:
         result.problems.append(
             Problem.of(
                 "mail_figure_missing",
-                _label=figure_label(key, "zh"),
-                _label_en=figure_label(key, "en"),
+                params={"label": figure_label(key, "zh"), "label_en": figure_label(key, "en")},
                 severity="warning",
                 file=file,
                 sheet=grid.name,
@@ -129,5 +128,5 @@ def read_key_figures(path: str | Path) -> KeyFigures:
         grid = overview_sheet(load_grid(path))
     if grid is None:
         zh, en = sheet_names("overview")
-        raise IcxError(Problem.of("mail_overview_missing", _sheet=zh, _accepted=en, file=str(path)))
+        raise IcxError(Problem.of("mail_overview_missing", params={"sheet": zh, "accepted": en}, file=str(path)))
     return figures_from_grid(grid, file=str(path))

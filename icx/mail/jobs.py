@@ -101,7 +101,9 @@ def _too_large(attachments: Sequence[Attachment], settings: MailSettings | None,
         return None
     mb = lambda n: f"{n / 1024 / 1024:.1f} MB"  # noqa: E731
     names = "、".join(f"{a.filename} ({mb(a.size)})" for a in attachments)
-    return Problem.of("mail_attachment_too_large", _files=names, _size=mb(total), _limit=mb(limit), file=where)
+    return Problem.of(
+        "mail_attachment_too_large", params={"files": names, "size": mb(total), "limit": mb(limit)}, file=where
+    )
 
 
 def _deliver(
@@ -121,7 +123,9 @@ def _deliver(
     try:
         log = SendLog(report.log_path, lang)
     except OSError as exc:
-        report.problems.append(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(report.log_path)))
+        report.problems.append(
+            Problem.of("output_locked", params={"detail": exc.strerror or str(exc)}, file=str(report.log_path))
+        )
         report.fatal = True
         return report
 
@@ -148,7 +152,9 @@ def _deliver(
             report.problems.extend(exc.problems)
             report.fatal = True
         except OSError as exc:  # the drafts folder cannot be made or written
-            report.problems.append(Problem.of("output_locked", _detail=exc.strerror or str(exc), file=str(dry_run)))
+            report.problems.append(
+                Problem.of("output_locked", params={"detail": exc.strerror or str(exc)}, file=str(dry_run))
+            )
             report.fatal = True
     return report
 

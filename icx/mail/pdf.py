@@ -33,5 +33,5 @@ def summary_pdf(summary: str | Path, timeout: float = PDF_TIMEOUT) -> Attachment
         try:
             [pdf] = libreoffice.to_pdf([source], Path(tmp) / "out", timeout=timeout)
         except libreoffice.LibreOfficeError as exc:
-            raise IcxError(Problem.of("mail_pdf_failed", _detail=str(exc)[:300], file=str(summary))) from exc
+            raise IcxError(Problem.of("mail_pdf_failed", params={"detail": str(exc)[:300]}, file=str(summary))) from exc
         return Attachment.from_file(pdf, filename=f"{summary.stem}.pdf")

@@ -125,7 +125,9 @@ def _add_row(
             i18n.section("mail_recipient_roles").get(COMMITTEE, [])[:1]
             + i18n.section("mail_recipient_roles").get(UNIT, [])[:1]
         )
-        result.problems.append(Problem.of("mail_role_invalid", given=text_of(role_value), _accepted=accepted, **where))
+        result.problems.append(
+            Problem.of("mail_role_invalid", given=text_of(role_value), params={"accepted": accepted}, **where)
+        )
         return
     try:
         addresses = parse_addresses(email)
@@ -161,7 +163,7 @@ def _from_workbook(path: Path) -> Recipients:
             break
     if table is None:
         zh, en = sheet_names("recipients")
-        raise IcxError(Problem.of("mail_recipients_no_table", _sheet=zh, _accepted=en, file=str(path)))
+        raise IcxError(Problem.of("mail_recipients_no_table", params={"sheet": zh, "accepted": en}, file=str(path)))
     result.problems.extend(table.problems)
     for row_number, row in table.frame.iterrows():
 
@@ -190,20 +192,24 @@ def _from_toml(path: Path) -> Recipients:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise IcxError(Problem.of("file_unreadable", _detail=exc.strerror or str(exc), file=str(path))) from exc
+        raise IcxError(
+            Problem.of("file_unreadable", params={"detail": exc.strerror or str(exc)}, file=str(path))
+        ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IcxError(Problem.of("mail_config_not_toml", _detail=str(exc), file=str(path))) from exc
+        raise IcxError(Problem.of("mail_config_not_toml", params={"detail": str(exc)}, file=str(path))) from exc
     result = Recipients()
     committee_word = i18n.section("mail_recipient_roles")[COMMITTEE][0]
     for section, role in (("committee", committee_word), ("units", "")):
         entries = data.get(section, [])
         if not isinstance(entries, list):
-            result.problems.append(Problem.of("mail_recipients_toml_shape", _section=section, file=str(path)))
+            result.problems.append(
+                Problem.of("mail_recipients_toml_shape", params={"section": section}, file=str(path))
+            )
             continue
         for i, entry in enumerate(entries, start=1):
             where = {"file": str(path), "row": f"{section}[{i}]"}
             if not isinstance(entry, dict):
-                result.problems.append(Problem.of("mail_recipients_toml_shape", _section=section, **where))
+                result.problems.append(Problem.of("mail_recipients_toml_shape", params={"section": section}, **where))
                 continue
             email = entry.get("email", "")
             if isinstance(email, list):

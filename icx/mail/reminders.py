@@ -71,7 +71,7 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
     book = load_grid(path, sheets=names)
     grid = book.sheet(*names) or load_grid(path).sheet(*names)
     if grid is None:
-        raise IcxError(Problem.of("sheet_missing", _sheet=names[0], _accepted=names[1], file=str(path)))
+        raise IcxError(Problem.of("sheet_missing", params={"sheet": names[0], "accepted": names[1]}, file=str(path)))
     table = read_table(grid, "deficiencies", file=str(path))
     if table.header_row < 0 or any(p.severity == "error" for p in table.problems):
         raise IcxError(table.problems)
@@ -98,7 +98,9 @@ def read_deficiencies(path: str | Path) -> Deficiencies:
             result.problems.append(Problem.of("mail_deficiency_no_unit", **at("unit_code")))
             continue
         if not text:
-            result.problems.append(Problem.of("required_blank", _column=_header("deficiency"), **at("deficiency")))
+            result.problems.append(
+                Problem.of("required_blank", params={"column": _header("deficiency")}, **at("deficiency"))
+            )
             continue
         deadline = as_date(cell("deadline"))
         if deadline is None:
@@ -170,16 +172,20 @@ def plan_reminders(due: list[Deficiency], recipients: Recipients) -> tuple[list[
             problems.append(
                 Problem.of(
                     "mail_reminder_no_address",
-                    _code=item.unit_code,
-                    _owner=item.owner or "—",
-                    _item=item.item_id or item.deficiency[:30],
+                    params={
+                        "code": item.unit_code,
+                        "owner": item.owner or "—",
+                        "item": item.item_id or item.deficiency[:30],
+                    },
                     row=item.row,
                 )
             )
             continue
         if not unit:
             problems.append(
-                Problem.of("mail_reminder_no_unit_contact", _code=item.unit_code, severity="warning", row=item.row)
+                Problem.of(
+                    "mail_reminder_no_unit_contact", params={"code": item.unit_code}, severity="warning", row=item.row
+                )
             )
         group = groups.setdefault(to.address.lower(), Reminder(to, [], []))
         if not group.to.name and to.name:

@@ -241,7 +241,7 @@ class SmtpSender:
             conn.ehlo()
             if s.security == "starttls":
                 if not conn.has_extn("starttls"):
-                    raise _Fatal(Problem.of("mail_starttls_unsupported", _server=self._where()))
+                    raise _Fatal(Problem.of("mail_starttls_unsupported", params={"server": self._where()}))
                 conn.starttls(context=self._context())
                 conn.ehlo()
             if s.username:
@@ -253,29 +253,32 @@ class SmtpSender:
         except ssl.SSLError as exc:  # certificate not trusted, wrong host name, no TLS at all
             _close(conn)
             raise _Fatal(
-                Problem.of("mail_tls_failed", _server=self._where(), _detail=one_line(str(exc), 300))
+                Problem.of("mail_tls_failed", params={"server": self._where(), "detail": one_line(str(exc), 300)})
             ) from None
         except smtplib.SMTPAuthenticationError as exc:
             _close(conn)
             raise _Fatal(
                 Problem.of(
                     "mail_auth_failed",
-                    _server=self._where(),
-                    _user=s.username,
-                    _answer=_answer(exc.smtp_code, exc.smtp_error),
+                    params={
+                        "server": self._where(),
+                        "user": s.username,
+                        "answer": _answer(exc.smtp_code, exc.smtp_error),
+                    },
                 ),
                 exc.smtp_code,
             ) from None
         except smtplib.SMTPNotSupportedError:
             _close(conn)
-            raise _Fatal(Problem.of("mail_auth_unsupported", _server=self._where())) from None
+            raise _Fatal(Problem.of("mail_auth_unsupported", params={"server": self._where()})) from None
         except smtplib.SMTPResponseException as exc:  # the greeting or EHLO refused
             _close(conn)
             if 400 <= exc.smtp_code < 500:
                 raise _Transient(exc.smtp_code, _answer(exc.smtp_code, exc.smtp_error), at_connect=True) from None
             raise _Fatal(
                 Problem.of(
-                    "mail_server_refused", _server=self._where(), _answer=_answer(exc.smtp_code, exc.smtp_error)
+                    "mail_server_refused",
+                    params={"server": self._where(), "answer": _answer(exc.smtp_code, exc.smtp_error)},
                 ),
                 exc.smtp_code,
             ) from None
@@ -379,7 +382,8 @@ class SmtpSender:
                     ordered = [results[r] for r in out.recipients if r in results]
                     raise _Aborted(
                         Problem.of(
-                            "mail_server_unreachable", _server=self._where(), _attempts=attempt, _answer=last[1]
+                            "mail_server_unreachable",
+                            params={"server": self._where(), "attempts": attempt, "answer": last[1]},
                         ),
                         ordered,
                     )

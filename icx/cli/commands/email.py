@@ -175,7 +175,7 @@ def email_password(
     lang = check_lang(lang)
     settings = settings_or_fail(config, lang)
     missing = [
-        Problem.of("mail_config_missing", _key=k, _env=ENV[k], file=settings.source or None)
+        Problem.of("mail_config_missing", params={"key": k, "env": ENV[k]}, file=settings.source or None)
         for k in ("host", "username")
         if not getattr(settings, k)
     ]

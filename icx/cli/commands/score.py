@@ -62,7 +62,7 @@ def score(
         from icx.core.errors import Problem
 
         zh, en = sheet_names("register")
-        fail([Problem.of("sheet_missing", _sheet=zh, _accepted=en, file=str(register))], lang)
+        fail([Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=str(register))], lang)
         return
     # A unit workbook grades with its own 参数设置 sheet, unless a methodology file is given.
     settings = None if methodology else read_settings_from(book, m, file=str(register))
