@@ -58,3 +58,13 @@ def as_date(value: Any) -> dt.date | None:
 def show(day: dt.date | None) -> str:
     """A date as the sheets write it: '2026-03-31' ('' for None)."""
     return day.isoformat() if day else ""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months as a spreadsheet's EDATE does: the same day of the month,
+    or the month's last day when it has fewer (2024-02-29 + 12 months → 2025-02-28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

@@ -181,6 +181,68 @@ class Coded(_Model):
         return [n for n in (self.code, self.name_zh, self.name_en, self.short_zh, self.short_en) if n]
 
 
+class PostKind(_Model):
+    """A kind of key post with its own rotation period (出纳, procurement…). A post is of this kind
+    when one of its duties, read through the duty vocabulary, is in ``duties``, or its name
+    contains one of ``post_words``."""
+
+    code: str = Field(min_length=1)
+    name_zh: str
+    name_en: str
+    years: float = Field(gt=0, le=50)
+    duties: tuple[str, ...] = ()
+    post_words: tuple[str, ...] = ()
+
+
+class PostLimit(_Model):
+    """A rotation period for one post, by its name."""
+
+    post: str = Field(min_length=1)
+    years: float = Field(gt=0, le=50)
+
+
+class RotationRules(_Model):
+    """Key posts (内部控制规范 第十四条) and how long one person may hold one (轮岗期限)."""
+
+    years: float = Field(default=5, gt=0, le=50, description="the period of a key post of no kind below")
+    kinds: tuple[PostKind, ...] = ()
+    posts: tuple[PostLimit, ...] = ()
+    key_areas: tuple[str, ...] = ()
+    supervision_duties: tuple[str, ...] = ()
+
+    @field_validator("kinds")
+    @classmethod
+    def _codes_unique(cls, v: tuple[PostKind, ...]) -> tuple[PostKind, ...]:
+        codes = [k.code for k in v]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"post kind codes must be unique, got {codes}")
+        return v
+
+
+class AuthorityRules(_Model):
+    """Tiered approval limits (分级授权): the window in which payments to one payee are added up."""
+
+    split_window_days: int = Field(default=30, ge=1, le=366)
+    split_min_share: float = Field(
+        default=0.0, ge=0.0, lt=1.0, description="a payment counts towards a split only from this share of the limit"
+    )
+
+
+class TreatmentRules(_Model):
+    """Which risks need a treatment plan (风险应对) and which the committee signs off (委员会审定)."""
+
+    plan_levels: tuple[int, ...] = (1, 2)
+    sign_off_levels: tuple[int, ...] = (1,)
+    sign_off_responses: tuple[str, ...] = ("accept",)
+
+    @field_validator("plan_levels", "sign_off_levels")
+    @classmethod
+    def _known_levels(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if any(level not in LEVELS for level in v):
+            raise ValueError(f"levels must be among {LEVELS}, got {list(v)}")
+        return v
+
+
 class Methodology(_Model):
     """A complete, validated risk methodology."""
 
@@ -193,6 +255,9 @@ class Methodology(_Model):
     responses: tuple[Coded, ...]
     areas: tuple[Coded, ...]
     categories: tuple[Coded, ...]
+    rotation: RotationRules = RotationRules()
+    authority: AuthorityRules = AuthorityRules()
+    treatment: TreatmentRules = TreatmentRules()
 
     @field_validator("risk_levels")
     @classmethod
@@ -205,6 +270,18 @@ class Methodology(_Model):
     def _wordings_unambiguous(self) -> Methodology:
         for scale_name in ("likelihood", "impact"):
             _wording_table(getattr(self, scale_name), scale_name)
+        return self
+
+    @model_validator(mode="after")
+    def _codes_known(self) -> Methodology:
+        areas = {a.code for a in self.areas}
+        unknown = [code for code in self.rotation.key_areas if code not in areas]
+        if unknown:
+            raise ValueError(f"rotation.key_areas: unknown area codes {unknown} (areas are {sorted(areas)})")
+        responses = {r.code for r in self.responses}
+        unknown = [code for code in self.treatment.sign_off_responses if code not in responses]
+        if unknown:
+            raise ValueError(f"treatment.sign_off_responses: unknown response codes {unknown}")
         return self
 
     # Lookup tables derived once per (frozen) methodology.
