@@ -75,7 +75,8 @@ def test_readers_find_every_table_with_every_column(unit) -> None:
     book = load_grid(path)
     lang = built.book.lang
     register = read_table(book.sheets[_names("register", lang)], "register")
-    expected = {s.key for s in columns("register") if not s.numbered and not s.key.startswith("residual")}
+    later = {"treatment_deadline", "treatment_status", "decision", "sign_off_date", "minutes_ref", "next_review"}
+    expected = {s.key for s in columns("register") if not s.numbered and not s.key.startswith("residual")} - later
     expected |= {f"{kind}_{n}" for kind in ("likelihood", "impact") for n in range(1, 6)}
     assert set(register.columns) == expected and register.problems == []
     assert register.header_row + 1 == built.placements["register"].header_row
