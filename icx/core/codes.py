@@ -28,5 +28,6 @@ def clean_code(value: Any) -> str:
 
 
 def code_key(value: Any) -> str:
-    """The key two codes are compared by: ``clean_code`` and case-insensitive."""
-    return clean_code(value).casefold()
+    """The key two codes are compared by: ``clean_code`` and case-insensitive (normalised again
+    after case folding, which can decompose a letter)."""
+    return unicodedata.normalize("NFKC", clean_code(value).casefold())
