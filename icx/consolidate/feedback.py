@@ -125,7 +125,7 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
         _print_ready(ws, title)
     wb.properties.title = title
     wb.properties.creator = "icx"
-    return save_workbook(wb, target)
+    return save_workbook(wb, target, output="feedback")
 
 
 def _position_sheet(ws: Worksheet, c: Consolidation, unit: UnitResult, lang: i18n.Lang) -> None:

@@ -10,6 +10,7 @@ import xlsxwriter
 from icx import i18n
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.history_store import HistoryStore
+from icx.io.outputs import mark_xlsxwriter
 from icx.io.safety import atomic_output
 
 FONT = "Microsoft YaHei"
@@ -45,6 +46,7 @@ def write_trend(
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         )
+        mark_xlsxwriter(wb, "trend")
         base = {"font_name": FONT, "font_size": 10}
         bold = wb.add_format({**base, "bold": True, "font_size": 14})
         head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
