@@ -22,12 +22,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx import i18n
+from icx.consolidate import oversight
 from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
 from icx.core.conflicts import ConflictReport
 from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
+from icx.io.oversight_sheets import write_findings_table
 from icx.io.safety import page_header_title, put_value, writable_text
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
@@ -123,6 +125,7 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
         )  # type: ignore[arg-type]
         write_evaluation_sheet(wb, result, lang, m)
     _findings_sheet(wb, unit, lang)
+    _oversight_sheet(wb, unit, lang)
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
     for ws in wb.worksheets:
@@ -183,6 +186,7 @@ def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidati
         h("impact"),
         h("score"),
         h("level"),
+        h("residual_level"),
         h("response"),
         h("controls"),
         h("owner_department"),
@@ -201,6 +205,7 @@ def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidati
             round(x.risk.impact, 4),
             round(x.risk.score, 4),
             m.level_name(x.risk.level, lang),
+            m.level_name(x.risk.residual_level, lang) if x.risk.residual_level else "",
             x.risk.response,
             x.risk.controls,
             x.risk.owner_department,
@@ -208,10 +213,12 @@ def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidati
         ]
         for x in ordered
     ]
-    write_rows(ws, heads, rows, widths=[7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 10, 18, 12, 9])
+    write_rows(ws, heads, rows, widths=[7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 8, 10, 18, 12, 9])
     fills = {lv.level: PatternFill("solid", fgColor=lv.color) for lv in m.risk_levels}
     for r, x in enumerate(ordered, start=2):
         ws.cell(row=r, column=10).fill = fills[x.risk.level]
+        if x.risk.residual_level:
+            ws.cell(row=r, column=11).fill = fills[x.risk.residual_level]
         ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
 
 
@@ -236,6 +243,20 @@ def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) ->
     ws["A1"].font = Font(italic=True, color="595959")
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:E{len(rows) + 2}"
+
+
+def _oversight_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -> None:
+    """The unit's rotation, approval-limit, treatment and sign-off findings (as icx check shows them)."""
+    if not unit.oversight_checked:
+        return
+    ws = wb.create_sheet(oversight.feedback_sheet_name(lang))
+    last = write_findings_table(ws, unit.oversight_findings, 1, lang)
+    for key, width in zip(
+        ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"), (6, 12, 12, 8, 12, 46, 34, 14, 13, 11, 7, 18)
+    ):
+        ws.column_dimensions[key].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:L{max(last, 1)}"
 
 
 def _print_ready(ws: Worksheet, title: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from icx import i18n
+from icx.consolidate import oversight
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.consolidate.roster import Roster, RosterEntry
 from icx.core import scoring
@@ -49,6 +50,7 @@ class Consolidation:
     missing: list[RosterEntry] = field(default_factory=list)
     ranked: list[RankedRisk] = field(default_factory=list)
     figures: dict[str, int | float | None] = field(default_factory=dict)
+    oversight_figures: dict[str, int] = field(default_factory=dict)  # rotation, authority, treatment counts
 
     def problems(self) -> list[Problem]:
         """Every problem: the batch's own first, then each unit's in unit order."""
@@ -68,6 +70,7 @@ class Consolidation:
             or self.missing
             or self.figures.get("conflicts")
             or self.figures.get("deficiencies_overdue")
+            or any(self.oversight_figures.values())
         )
 
 
@@ -98,6 +101,7 @@ def build(
         result.missing = [e for e in roster.entries if e.unit_code not in received]
     result.ranked = rank_all(ordered)
     result.figures = key_figures(result)
+    result.oversight_figures = oversight.figures(ordered)
     return result
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
 from icx.core.evaluation import AreaScore, Deficiency
+from icx.core.findings import Finding
+from icx.core.treatment import Plan
 
 STORED_DIFFERS = "stored_differs"  # code of the register reader's stored-vs-recomputed warning
 
@@ -40,6 +42,7 @@ class RiskRow:
     owner_department: str
     owner: str
     controls: str
+    residual_level: int | None = None  # graded with the unit's matrix (icx check treatment)
 
 
 @dataclass(slots=True)
@@ -65,6 +68,10 @@ class UnitResult:
     evaluation_overall: AreaScore | None = None
     partial_factor: float | None = None
     deficiencies: list[Deficiency] = field(default_factory=list)
+    # rotation, approval limits, treatment and sign-off (icx.consolidate.oversight)
+    oversight_findings: list[Finding] = field(default_factory=list)
+    overdue_plans: list[Plan] = field(default_factory=list)
+    oversight_checked: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     as_of: dt.date | None = None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from icx.consolidate.oversight import UnitOversight, read_unit_oversight
 from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
 from icx.core.evaluation import AreaScore, Deficiency
 from icx.core.methodology import Methodology
-from icx.io.duties import check_conflicts
+from icx.io.duties import ConflictCheck, check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid
 from icx.io.register import RegisterResult
@@ -39,6 +40,7 @@ class UnitContents:
     evaluation_overall: AreaScore | None = None
     partial_factor: float | None = None
     deficiencies: list[Deficiency] = field(default_factory=list)
+    oversight: UnitOversight = field(default_factory=UnitOversight)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -63,17 +65,23 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     )
     if not unit.code and not any(p.field == "unit_code" for p in unit.problems):
         unit.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
-    _conflicts(book, file, unit)
+    check = _conflicts(book, file, unit)
     _evaluation(book, file, as_of, workbook, unit)
+    # rotation, approval limits, treatment: the checks share what was read above
+    unit.oversight = read_unit_oversight(
+        book, file, workbook.methodology, as_of, settings=workbook.settings, register=workbook.register, conflicts=check
+    )
+    unit.problems.extend(unit.oversight.problems)
     return unit
 
 
-def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> None:
+def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> ConflictCheck:
     """不相容岗位, control-matrix posts and the payment log, checked by ``icx.io.duties``."""
     check = check_conflicts(book, file=file, methodology=unit.methodology)
     unit.conflicts = list(check.conflicts)
     unit.conflicts_checked = check.ran
     unit.problems.extend(check.problems)
+    return check
 
 
 def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, workbook: UnitWorkbook, unit: UnitContents) -> None:

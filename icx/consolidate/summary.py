@@ -21,6 +21,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
+from icx.consolidate import oversight
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
@@ -112,6 +113,7 @@ class _Summary:
         self.conflicts()
         self.evaluation()
         self.deficiencies()
+        oversight.write_sheets(self)  # 岗位与授权, 风险应对, 待审定事项
         self.findings()
         self.problems()
         self.notes()
@@ -135,7 +137,7 @@ class _Summary:
             ws.write_string(row, 0, figure_label(key, self.lang), s.text)
             put(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
             row += 1
-        row += 1
+        row = oversight.write_overview_block(self, ws, row + 1)
         if c.missing:
             ws.write_string(row, 0, self.L("missing_units"), s.label)
             row += 1
@@ -304,6 +306,7 @@ class _Summary:
         ]
         if with_level:
             cols.append(Column(h("level"), 8))
+        cols.append(Column(h("residual_level"), 8))
         cols += [
             Column(h("response"), 10),
             Column(h("controls"), 18, "wrap"),
@@ -329,6 +332,7 @@ class _Summary:
         ]
         if with_level:
             row.append(level_name(self.m, r.level, self.lang))
+        row.append(level_name(self.m, r.residual_level, self.lang) if r.residual_level else "")
         row += [r.response, r.controls, r.owner_department, r.owner, r.unit_rank]
         return row
 
@@ -336,20 +340,34 @@ class _Summary:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
         rows = (self.risk_row(x, False) for x in level1)  # produced while written (at close)
-        table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
+        first, last = table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
+        residual_col = 10
+        for lv in self.m.risk_levels:
+            ws.conditional_format(
+                first,
+                residual_col,
+                max(first, last),
+                residual_col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{level_name(self.m, lv.level, self.lang)}"',
+                    "format": self.s.level_text[lv.level],
+                },
+            )
 
     def ranking(self, key: str = "summary_ranking") -> Worksheet:
         ws = self.add(key)
         cols = self.risk_columns(True)
         rows = (self.risk_row(x, True) for x in self.c.ranked)
         first, last = table(ws, self.s, 0, cols, rows, count=len(self.c.ranked))
-        level_col = 11
-        for lv in self.m.risk_levels:
+        level_col = 11  # the residual level beside it (12) is coloured the same way
+        for lv, col in ((lv, col) for lv in self.m.risk_levels for col in (level_col, level_col + 1)):
             ws.conditional_format(
                 first,
-                level_col,
+                col,
                 max(first, last),
-                level_col,
+                col,
                 {
                     "type": "cell",
                     "criteria": "==",
@@ -549,6 +567,9 @@ class _Summary:
                     [values.get(spec.key) for spec in specs]
                     + [yes if d.overdue else no, d.days_overdue if d.overdue else None]
                 )
+            # overdue risk treatments join the deficiencies (icx remind reads this sheet)
+            for values in oversight.overdue_rows(u, self.c.as_of, self.m, lang, self.area_name):
+                rows.append([values.get(spec.key) for spec in specs] + [yes, values["days_overdue"]])
         first, last = table(ws, s, 0, cols, rows)
         flag = len(specs)
         ws.conditional_format(

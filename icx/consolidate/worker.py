@@ -119,6 +119,10 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     result.evaluation_areas, result.evaluation_overall = unit.evaluation_areas, unit.evaluation_overall
     result.partial_factor = unit.partial_factor
     result.deficiencies = unit.deficiencies
+    result.oversight_findings, result.overdue_plans = unit.oversight.findings, unit.oversight.overdue
+    result.oversight_checked = unit.oversight.checked
+    for risk in result.risks:
+        risk.residual_level = unit.oversight.residual.get(risk.id)
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:

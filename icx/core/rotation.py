@@ -330,6 +330,22 @@ def unaudited(
     return out
 
 
+def row_tenures(roster: Roster, as_of: dt.date) -> dict[Any, float | None]:
+    """Sheet row → the continuous tenure (years) of the run it belongs to, for every assignment
+    held on ``as_of`` — key post or not (None when the run's start is unknown). What the
+    template's 连续任职(年) column shows."""
+    out: dict[Any, float | None] = {}
+    runs: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
+    for a in roster.assignments:
+        runs[(a.person, a.post)].append(a)
+    for held in runs.values():
+        for start, end in join_periods(a.period for a in held):
+            for a in held:
+                if a.start <= as_of <= a.end and start <= a.start and a.end <= end:
+                    out[a.row] = tenure_years(start, as_of) if start != DAY_MIN else None
+    return out
+
+
 @dataclass(frozen=True)
 class Tenure:
     """One person's continuous run on one key post, held on the as-of date."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from icx.bundled import read_toml
 from icx.demo.controls import make_controls
+from icx.demo.oversight import attach_oversight
 from icx.demo.people import attach_to_unit
 
 AREA_PREFIX = {
@@ -55,6 +56,7 @@ class DemoRisk:
     likelihood: list[Any]  # one entry per assessor: a score, a wording or a probability
     impact: list[Any]
     controls: list[str] = field(default_factory=list)
+    treatment: dict[str, Any] = field(default_factory=dict)  # register keys: deadline, status, residual, sign-off
 
 
 @dataclass
@@ -76,6 +78,9 @@ class DemoUnit:
     person_posts: list[dict[str, Any]] = field(default_factory=list)  # person_posts keys
     transactions: list[dict[str, Any]] = field(default_factory=list)  # transaction_log keys
     evaluation: list[dict[str, Any]] = field(default_factory=list)  # evaluation keys
+    key_posts: list[dict[str, Any]] = field(default_factory=list)  # key_posts keys (岗位与授权)
+    authorities: list[dict[str, Any]] = field(default_factory=list)  # authority keys
+    special_audits: list[dict[str, Any]] = field(default_factory=list)  # special_audits keys
 
 
 @cache
@@ -144,6 +149,7 @@ def make_unit(index: int, seed: int = 2026, risks: int | None = None, period: st
     )
     unit.controls = make_controls(out, f"{seed}-{code}")  # one control per risk (icx/demo/controls.py)
     attach_to_unit(unit, seed)  # posts, people, payment log, self-evaluation (own seeded rng)
+    attach_oversight(unit, seed)  # key posts, approval limits, audits, treatment (icx/demo/oversight.py)
     return unit
 
 

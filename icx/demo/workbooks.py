@@ -33,6 +33,9 @@ CHOICE_COLUMNS = {
     "grade": "grade",
     "status": "status",
     "effectiveness": "effectiveness",
+    "key_post": "yes_no",
+    "treatment_status": "treatment_status",
+    "decision": "decision",
 }
 
 
@@ -77,6 +80,7 @@ def register_records(unit: DemoUnit, m: Methodology, lang: i18n.Lang = "zh") -> 
         }
         row.update({f"likelihood_{n}": v for n, v in enumerate(r.likelihood, start=1)})
         row.update({f"impact_{n}": v for n, v in enumerate(r.impact, start=1)})
+        row.update({k: _in_language(k, v, lang) for k, v in r.treatment.items()})
         rows.append(row)
     return rows
 
@@ -128,6 +132,9 @@ def write_unit_workbook(
     fill("post_duties", unit.post_duties)
     fill("person_posts", unit.person_posts)
     fill("transaction_log", unit.transactions)
+    fill("key_posts", unit.key_posts)
+    fill("authority", unit.authorities)
+    fill("special_audits", unit.special_audits)
     return save_workbook(wb, path)
 
 

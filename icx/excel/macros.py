@@ -11,6 +11,7 @@ score_workbook         icx score UNIT.xlsx -o OUT.xlsx
 validate_workbook      the problems of every reader, listed and highlighted
 check_conflicts        icx check conflicts UNIT.xlsx -o OUT.xlsx
 evaluate_checklist     icx check evaluation UNIT.xlsx -o OUT.xlsx
+check_posts_and_auth…  icx check rotation / authority / treatment UNIT.xlsx (their three sheets)
 build_summary          icx consolidate FOLDER -o FOLDER/委员会汇总.xlsx --feedback FOLDER/反馈
 email_summary          icx email -s 委员会汇总.xlsx -r 收件人.xlsx [-f 反馈] [-c smtp.toml]
 show_help              —
@@ -315,6 +316,20 @@ def evaluate_checklist(
     return _run(port, lg, work)
 
 
+# --- 岗位与授权检查 -------------------------------------------------------------------------------
+@xw.sub
+def check_posts_and_authority(
+    port: WorkbookPort | None = None,
+    methodology: Methodology | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
+    """岗位与授权检查: 轮岗检查, 授权检查, 应对与审定 (as ``icx check rotation | authority | treatment``)."""
+    from icx.excel import macro_oversight
+
+    return macro_oversight.check_posts_and_authority(port, methodology, as_of, lang)
+
+
 # --- 生成汇总 -----------------------------------------------------------------------------------
 def _folder_of(port: WorkbookPort, folder: str | Path | None, lang: i18n.Lang) -> Path:
     if folder is not None:
@@ -450,6 +465,7 @@ MACROS = {
         validate_workbook,
         check_conflicts,
         evaluate_checklist,
+        check_posts_and_authority,
         build_summary,
         email_summary,
         show_help,

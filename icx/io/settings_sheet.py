@@ -14,6 +14,7 @@ would still read it while the formulas would not).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from icx.core.errors import InvalidMethodology, Problem
 from icx.core.methodology import LEVELS, SCALE, Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_amount, as_number, as_percent, is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref
+from icx.io.oversight_settings import oversight_changes
 from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
 
 # Tables stacked in the left block end at their first blank row; the right block's run to the end.
@@ -55,6 +57,7 @@ class SettingsResult:
     evaluation_factors: dict[str, float | None] = field(default_factory=dict)  # 符合 → 1.0, 不适用 → None
     found: bool = False  # the sheet held at least one methodology table
     differs: bool = False  # the methodology is not the base it was laid over (worked out once per sheet)
+    as_of: dt.date | None = None  # the sheet's 检查基准日 (rotation, treatment deadlines), None when blank
 
     @property
     def errors(self) -> list[Problem]:
@@ -444,6 +447,7 @@ def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | No
         dict(read.evaluation_factors),
         read.found,
         read.differs,
+        read.as_of,
     )
 
 
@@ -476,6 +480,8 @@ def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
         entries = reader.coded(table, fields)
         if entries:
             changes[key] = entries
+    extra, as_of = oversight_changes(reader)  # rotation and authority parameters (icx.io.oversight_settings)
+    changes.update(extra)
     factors = reader.results()
     found = bool(changes) or reader.find_corner() is not None
     methodology = base
@@ -486,7 +492,7 @@ def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:
             for p in exc.problems:
                 reader.problems.append(p.located(sheet=grid.name))
             methodology = base
-    return SettingsResult(methodology, reader.problems, factors, found, methodology != base)
+    return SettingsResult(methodology, reader.problems, factors, found, methodology != base, as_of)
 
 
 def read_settings_from(

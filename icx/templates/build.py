@@ -25,6 +25,7 @@ from icx.templates.controls import write_control_matrix
 from icx.templates.duties import write_duties
 from icx.templates.evaluation import write_evaluation
 from icx.templates.layout import Book, TablePlacement
+from icx.templates.oversight import add_approval_columns, add_tenure_columns, write_posts_sheet
 from icx.templates.readme import write_readme
 from icx.templates.register import write_register
 from icx.templates.settings import write_settings
@@ -59,6 +60,7 @@ class Sizes:
     duty_rows: int = 200
     evaluation_rows: int = 150
     transaction_rows: int = 300
+    post_rows: int = 100
 
 
 @dataclass
@@ -113,12 +115,18 @@ def build(
         ws, tables = write_duties(book, rule_rows=sizes.duty_rule_rows, rows=sizes.duty_rows)
         for key, placement in tables.items():
             place(key, ws, placement)
+        place("tenure", ws, add_tenure_columns(book, ws, tables["person_posts"]))
+        ws, tables = write_posts_sheet(book, rows=sizes.post_rows)
+        for key, placement in tables.items():
+            place(key, ws, placement)
     if kind in ("unit", "checklist"):
         items = list(checklist_rows(lang=lang, methodology=book.methodology) if checklist is None else checklist)
         rows = max(sizes.evaluation_rows, len(items) + SPARE_CHECKLIST_ROWS)
         place("evaluation", *write_evaluation(book, rows=rows, items=items))
     if kind == "unit":
-        place("transaction_log", *write_transactions(book, rows=sizes.transaction_rows))
+        ws, placement = write_transactions(book, rows=sizes.transaction_rows)
+        place("transaction_log", ws, placement)
+        place("approval_limits", ws, add_approval_columns(book, ws, placement))
     write_settings(book)
     book.wb.active = 1 if len(book.wb.sheetnames) > 1 else 0
     _properties(book)

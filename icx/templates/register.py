@@ -173,6 +173,56 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         Column("owner", _h(book, "owner"), 10, group=g_resp),
         Column("evidence", _h(book, "evidence"), 20, wrap=True, group=g_resp),
     ]
+    # Residual risk, the treatment plan and the committee's sign-off (icx check treatment).
+    g_treat, g_sign = book.label("tpl_group_treatment"), book.label("tpl_group_sign_off")
+    date = Validation("date")
+    sign_prompt = book.label("tpl_prompt_sign_off")
+    cols += [
+        Column(
+            "residual_likelihood",
+            _h(book, "residual_likelihood"),
+            8,
+            group=g_treat,
+            validation=Validation("list", source="icx_lk_names", strict=False, prompt=lk_prompt),
+        ),
+        Column(
+            "residual_impact",
+            _h(book, "residual_impact"),
+            8,
+            group=g_treat,
+            validation=Validation("list", source="icx_im_names", strict=False, prompt=im_prompt),
+        ),
+        Column("residual_level", _h(book, "residual_level"), 8, formula=lambda r: "", group=g_treat),
+        Column(
+            "treatment_deadline",
+            _h(book, "treatment_deadline"),
+            11,
+            group=g_treat,
+            validation=date,
+            number_format="yyyy-mm-dd",
+        ),
+        Column(
+            "treatment_status",
+            _h(book, "treatment_status"),
+            9,
+            group=g_treat,
+            validation=Validation(
+                "list", source="icx_treatment_status", prompt=book.label("tpl_prompt_treatment_status")
+            ),
+        ),
+        Column(
+            "decision",
+            _h(book, "decision"),
+            10,
+            group=g_sign,
+            validation=Validation("list", source="icx_decision", prompt=sign_prompt),
+        ),
+        Column(
+            "sign_off_date", _h(book, "sign_off_date"), 11, group=g_sign, validation=date, number_format="yyyy-mm-dd"
+        ),
+        Column("minutes_ref", _h(book, "minutes_ref"), 14, group=g_sign),
+        Column("next_review", _h(book, "next_review"), 11, group=g_sign, validation=date, number_format="yyyy-mm-dd"),
+    ]
     # Last period's grading, filled in by `icx templates prefill`; plain values, never scored.
     g_prev = book.label("tpl_group_previous")
     cols += [
@@ -189,6 +239,8 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         ("c_iband", book.label("tpl_helper_iband")),
         ("c_level", book.label("tpl_helper_level")),
         ("c_rankable", book.label("tpl_helper_rankable")),
+        ("c_rlikelihood", book.label("tpl_helper_residual_likelihood")),
+        ("c_rimpact", book.label("tpl_helper_residual_impact")),
     ]
     cols += [Column(key, text, 10, formula=lambda r: "", hidden=True, group=g_help) for key, text in helpers]
     _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1, last_row=HEADER_ROW + rows)
@@ -236,7 +288,17 @@ def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row:
         return f'=IF(AND({valid}),{X["score"]}{r},"")'
 
     col("c_rankable").formula = rankable
+    col("c_rlikelihood").formula = lambda r: likelihood_score_formula(f"{X['residual_likelihood']}{r}")
+    col("c_rimpact").formula = lambda r: impact_score_formula(f"{X['residual_impact']}{r}")
+    col("residual_level").formula = lambda r: _residual_level_formula(X["c_rlikelihood"], X["c_rimpact"], r)
     col("rank").formula = lambda r: _rank_formula(X, r, first_row, last_row)
+
+
+def _residual_level_formula(lk: str, im: str, r: int) -> str:
+    """The residual level, graded like the inherent one (icx.core.treatment): blank until both
+    residual values are given, #N/A when one cannot be read."""
+    band = lambda x: f"MAX(1,ROUNDUP(ROUND({x}{r},9),0))"  # noqa: E731
+    return f'=IF(OR({lk}{r}="",{im}{r}=""),"",INDEX(icx_matrix,6-{band(lk)},{band(im)}))'
 
 
 def _rank_formula(X: dict[str, str], r: int, first: int, last: int) -> str:
@@ -262,6 +324,13 @@ def write_register(book: Book, *, assessors: int = 5, rows: int = 500) -> tuple[
                 formula=[f"${X['c_level']}{first}={level}"], fill=PatternFill(bgColor=color, fill_type="solid")
             ),
         )
+    from icx.templates.settings import colour_levels_by_name
+
+    colour_levels_by_name(book, ws, f"{X['residual_level']}{first}:{X['residual_level']}{last}")
+    ws.conditional_formatting.add(
+        f"{X['residual_level']}{first}:{X['residual_level']}{last}",
+        FormulaRule(formula=[f"ISERROR({X['residual_level']}{first})"], fill=ERROR_FILL, font=ERROR_FONT),
+    )
     results = f"{X['likelihood']}{first}:{X['rank']}{last}"
     ws.conditional_formatting.add(
         results, FormulaRule(formula=[f"ISERROR({X['likelihood']}{first})"], fill=ERROR_FILL, font=ERROR_FONT)

@@ -24,6 +24,7 @@ from icx import i18n
 from icx.core.methodology import Methodology, normalize_word
 from icx.templates import layout
 from icx.templates.layout import Book, Validation
+from icx.templates.oversight import write_settings_section
 
 SPARE_WORD_ROWS = 30
 LEFT_FIRST_ROW = 4  # section title of 表1; rows 1–2 title and note
@@ -73,7 +74,8 @@ def write_settings(book: Book) -> Worksheet:
     row = _impact_table(book, ws, m, row)
     row = _matrix_table(book, ws, m, row)
     row = _levels_table(book, ws, m, row)
-    last_left = _bands_table(book, ws, m, row) - 2
+    row = _bands_table(book, ws, m, row)
+    last_left = write_settings_section(book, ws, row) - 2  # 表7, 表8: rotation and approval limits
     _right_block(book, ws, m)
 
     layout.page_setup(ws, title_rows_ref="1:2", lang=lang)

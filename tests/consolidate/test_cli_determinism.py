@@ -95,10 +95,21 @@ def test_cli_runs_writes_and_exits_1_on_findings(batch_run: Run, tmp_path: Path)
         assert overview[i18n.section("figures")[key]["zh"]] == value
 
 
+CLEAN_PLAN = {
+    "treatment_deadline": dt.date(2027, 6, 30),
+    "treatment_status": "实施中",
+    "decision": "同意",
+    "sign_off_date": dt.date(2026, 3, 1),
+    "minutes_ref": "内控委〔2026〕1号",
+    "next_review": dt.date(2027, 12, 31),
+}
+
+
 def clean_unit(index: int) -> DemoUnit:
     """A demo unit with nothing to report: one duty per post, one person per post, no payment log,
-    every checklist item 符合."""
+    every checklist item 符合, every risk's treatment planned and signed off."""
     unit = make_unit(index)
+    unit.risks = [dataclasses.replace(r, treatment=dict(CLEAN_PLAN)) for r in unit.risks]
     duties = sorted({row["duty"] for row in unit.post_duties})
     keep = ("item_id", "area", "focus", "criterion", "method", "effectiveness", "weight")
     return dataclasses.replace(

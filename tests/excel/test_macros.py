@@ -364,3 +364,23 @@ def test_score_macro_on_a_unit_workbook_uses_its_settings_sheet_like_the_cli(tmp
     first = table.frame.index[0]
     register = openpyxl.load_workbook(tmp_path / "macro.xlsx")[table.sheet]
     assert str(register[table.cell(first, "score")].value).startswith("=")  # the template's formula stays
+
+
+def test_posts_and_authority_macro_writes_what_the_three_checks_write(unit: Path, tmp_path: Path) -> None:
+    port = run_macro(unit, tmp_path / "macro.xlsx", macros.check_posts_and_authority, as_of=AS_OF)
+    macro_out = dump(tmp_path / "macro.xlsx")
+    for check, sheet in (("rotation", "轮岗检查"), ("authority", "授权检查"), ("treatment", "应对与审定")):
+        cli_out = tmp_path / f"{check}.xlsx"
+        result = runner.invoke(app, ["check", check, str(unit), "--as-of", AS_OF.isoformat(), "-o", str(cli_out)])
+        assert result.exit_code == 1, result.output  # every demo unit has findings of each check
+        assert dump(cli_out)[sheet] == macro_out[sheet], sheet
+    assert "2026-12-31" in port.messages[-1] and "轮岗检查" in port.messages[-1]
+    # the cells a finding is about are filled as in the CLI's checked copy
+    cli = openpyxl.load_workbook(tmp_path / "treatment.xlsx")
+    ours = openpyxl.load_workbook(tmp_path / "macro.xlsx")
+    register = sheet_names("register")[0]
+
+    def marked(wb: openpyxl.Workbook) -> set[str]:
+        return {c.coordinate for row in wb[register].iter_rows() for c in row if c.fill.fgColor.rgb == "00FFC7CE"}
+
+    assert marked(cli) and marked(cli) <= marked(ours)

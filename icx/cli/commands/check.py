@@ -248,4 +248,7 @@ def _print_evaluation(result: EvaluationResult, config: EvaluationConfig, m: Met
 def register(app: typer.Typer) -> None:
     check_app.command("conflicts")(conflicts)
     check_app.command("evaluation")(evaluation)
+    from icx.cli.commands import check_oversight  # rotation, authority, treatment, all
+
+    check_oversight.register(check_app)
     app.add_typer(check_app, name="check")

@@ -21,6 +21,10 @@ Public Sub EvaluateChecklist(control As IRibbonControl)
     RunPython "import icx.excel.macros as m; m.evaluate_checklist()"
 End Sub
 
+Public Sub CheckPostsAndAuthority(control As IRibbonControl)
+    RunPython "import icx.excel.macros as m; m.check_posts_and_authority()"
+End Sub
+
 Public Sub BuildSummary(control As IRibbonControl)
     RunPython "import icx.excel.macros as m; m.build_summary()"
 End Sub
