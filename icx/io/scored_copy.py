@@ -36,12 +36,13 @@ RANKING_KEYS = (
     "impact",
     "score",
     "level",
+    "residual_level",
     "response",
     "owner_department",
     "owner",
     "controls",
 )
-RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 10, 14, 10, 20)
+RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 9, 10, 14, 10, 20)
 PROBLEM_WIDTHS = (24, 14, 9, 8, 60, 60)
 SCORE_KEYS = ("score", "level", "rank")
 
@@ -135,6 +136,7 @@ def ranking_rows(
     title = sheet_names("ranking")[0 if lang == "zh" else 1]
     ranked = result.register.ranked()
     header = [_spec(k).header(lang) for k in RANKING_KEYS]
+    residual = _residual_levels(result, methodology)
     area_names = {a.code: (a.short_zh or a.name_zh) if lang == "zh" else a.name_en for a in methodology.areas}
     rows = []
     for _, r in ranked.iterrows():
@@ -149,6 +151,7 @@ def ranking_rows(
                 round(float(r["impact"]), 4),
                 round(float(r["score"]), 4),
                 methodology.level_name(int(r["level"]), lang),
+                methodology.level_name(residual[r["id"]], lang) if residual.get(r["id"]) else "",
                 r["response"],
                 r["owner_department"],
                 r["owner"],
@@ -156,6 +159,16 @@ def ranking_rows(
             ]
         )
     return title, header, rows
+
+
+def _residual_levels(result: RegisterResult, methodology: Methodology) -> dict[str, int | None]:
+    """Risk id → residual level, graded as ``icx check treatment`` grades it (wordings too)."""
+    from icx.core.treatment import read_plans
+
+    if result.table.header_row < 0:
+        return {}
+    plans, _ = read_plans(result.table.rows, {}, methodology)
+    return {p.risk_id: p.residual_level for p in plans}
 
 
 def level_colors(methodology: Methodology, lang: i18n.Lang = "zh") -> dict[str, str]:
@@ -170,11 +183,12 @@ def write_ranking(
     ws = replace_sheet(wb, title)
     write_rows(ws, header, rows, widths=RANKING_WIDTHS)
     colors = level_colors(methodology, lang)
-    level_col = RANKING_KEYS.index("level") + 1
-    for row in range(2, len(rows) + 2):
-        cell = ws.cell(row=row, column=level_col)
-        if cell.value in colors:
-            cell.fill = PatternFill("solid", fgColor=colors[cell.value])
+    for key in ("level", "residual_level"):
+        column = RANKING_KEYS.index(key) + 1
+        for row in range(2, len(rows) + 2):
+            cell = ws.cell(row=row, column=column)
+            if cell.value in colors:
+                cell.fill = PatternFill("solid", fgColor=colors[cell.value])
     return ws
 
 

@@ -102,3 +102,13 @@ def test_the_workbooks_as_of_date_is_the_default(units: list[Path], tmp_path: Pa
     wb.save(path)
     result = runner.invoke(app, ["check", "treatment", str(path), "-o", str(tmp_path / "t.xlsx")])
     assert "检查基准日：2025-12-31" in result.output
+
+
+def test_the_ranking_shows_the_residual_level_beside_the_inherent_one(units: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "scored.xlsx"
+    assert runner.invoke(app, ["score", str(units[0]), "-o", str(out)]).exit_code in (0, 1)
+    ws = openpyxl.load_workbook(out)["风险识别排序表"]
+    heads = [c.value for c in ws[1]]
+    assert heads.index("剩余风险等级") == heads.index("风险等级") + 1
+    residual = [r[heads.index("剩余风险等级")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert {"一级", "二级", "三级"} & set(residual)
