@@ -157,6 +157,8 @@ def _report(c: Consolidation, output: Path, feedback: Path | None, feedback_coun
     table.add_column(justify="right")
     for key, value in c.figures.items():
         table.add_row(i18n.section("figures")[key][lang], "—" if value is None else f"{value:g}")
+    for key, value in c.oversight_figures.items():  # rotation, approval limits, treatment, sign-off
+        table.add_row(i18n.section("oversight_figures")[key][lang], f"{value:g}")
     console.print(table)
     problems = c.problems()
     if problems:

@@ -60,6 +60,28 @@ def show(methodology: Path | None = MethodologyOption, lang: str = LangOption) -
         if lang == "zh"
         else "Bands: a value v is in band k when k-1 < v <= k (0 is band 1); score = likelihood × impact."
     )
+    console.print(_oversight_text(m, lang))
+
+
+def _oversight_text(m, lang: str) -> str:  # noqa: ANN001
+    """Rotation periods, the split window and which risks need a plan or a sign-off."""
+    r, a, t = m.rotation, m.authority, m.treatment
+    kinds = (
+        "，".join(f"{k.name_zh} {k.years:g}年" for k in r.kinds)
+        if lang == "zh"
+        else ", ".join(f"{k.name_en} {k.years:g} years" for k in r.kinds)
+    )
+    levels = lambda ls: ("、" if lang == "zh" else ", ").join(m.level_name(n, lang) for n in ls)  # noqa: E731
+    if lang == "zh":
+        return (
+            f"关键岗位轮岗期限：默认{r.years:g}年（{kinds}）；拆分支付累计天数：{a.split_window_days}天；"
+            f"须有应对计划：{levels(t.plan_levels)}风险；须经委员会审定：{levels(t.sign_off_levels)}风险及风险承受的风险。"
+        )
+    return (
+        f"Key-post rotation: {r.years:g} years by default ({kinds}); split-payment window: {a.split_window_days} days; "
+        f"treatment plans for {levels(t.plan_levels)} risks; committee sign-off for {levels(t.sign_off_levels)} "
+        "and accepted risks."
+    )
 
 
 @methodology_app.command("export")
