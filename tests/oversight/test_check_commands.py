@@ -112,3 +112,10 @@ def test_the_ranking_shows_the_residual_level_beside_the_inherent_one(units: lis
     assert heads.index("剩余风险等级") == heads.index("风险等级") + 1
     residual = [r[heads.index("剩余风险等级")] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert {"一级", "二级", "三级"} & set(residual)
+
+
+def test_an_english_unit_workbook_shows_every_kind_too(tmp_path: Path) -> None:
+    path = write_unit_workbook(make_unit(2), tmp_path / "en.xlsx", lang="en")
+    results = _findings(path)
+    assert len({f.kind for f in all_findings(results)}) == 9
+    assert [p.render() for r in results.values() for p in r.problems] == []
