@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from icx.core.conflicts import PostDuties, RuleLibrary
+from icx.core.conflicts import PostDuties, RuleLibrary, normalize_duty
 from icx.core.dates import add_months, as_date, show
 from icx.core.errors import Problem
 from icx.core.findings import Finding, ordered
@@ -147,13 +147,14 @@ class PostProfile:
 
 def key_duty_areas(library: RuleLibrary, rules: RotationRules) -> dict[str, frozenset[str]]:
     """Canonical duty → the key areas it belongs to: the areas of the active duty rules naming it,
-    when they are key areas, and 'supervision' for the duties of internal supervision."""
+    when they are key areas, and 'supervision' for the duties of internal supervision. A rule's
+    duty written as a broader term (a unit's rule) counts for every duty it stands for."""
     key = set(rules.key_areas)
     found: dict[str, set[str]] = defaultdict(set)
     for rule in library.active:
         if rule.area in key:
             for duty in (rule.duty_a, rule.duty_b):
-                for canonical in library.side(duty):
+                for canonical in library.duties_of(duty):
                     found[canonical].add(rule.area)
     for written in rules.supervision_duties:
         for canonical in library.duties_of(written):
@@ -177,7 +178,8 @@ def profile_posts(
             names.setdefault(post, name)
     areas_of = key_duty_areas(library, rules)
     order = {code: i for i, code in enumerate((*rules.key_areas, SUPERVISION))}
-    kind_duties = {k.code: frozenset(d for duty in k.duties for d in library.side(duty)) for k in rules.kinds}
+    # a kind names canonical duties (出纳 is the cashier's duty, not every duty a cashier's term implies)
+    kind_duties = {k.code: frozenset(normalize_duty(duty) for duty in k.duties) for k in rules.kinds}
     kind_words = {k.code: tuple(normalize_post(w) for w in k.post_words if normalize_post(w)) for k in rules.kinds}
     method_posts = {normalize_post(p.post): p.years for p in rules.posts}
     out = {}

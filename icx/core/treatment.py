@@ -53,6 +53,15 @@ DONE, REJECTED, ACCEPT = "done", "rejected", "accept"
 SEVERITY_BY_LEVEL = {1: "high", 2: "medium"}
 
 
+def _blank(value: Any) -> bool:
+    """``is_blank`` for the cells of a register row, fast on the common None and text."""
+    if value is None:
+        return True
+    if value.__class__ is str:
+        return not value.strip()
+    return is_blank(value)
+
+
 @dataclass(frozen=True)
 class Wording:
     code: str
@@ -186,8 +195,8 @@ def read_plans(
         needs_sign_off = level in rules.sign_off_levels or code in rules.sign_off_responses
         parts = ACCEPT_PARTS if code == ACCEPT else PLAN_PARTS
         # a part written wrongly is reported as such (above), not again as missing
-        missing = tuple(k for k in parts if is_blank(get(k))) if needs_plan else ()
-        missing_sign_off = tuple(k for k in SIGN_OFF_PARTS if is_blank(get(k))) if needs_sign_off else ()
+        missing = tuple(k for k in parts if _blank(get(k))) if needs_plan else ()
+        missing_sign_off = tuple(k for k in SIGN_OFF_PARTS if _blank(get(k))) if needs_sign_off else ()
         residual_score = scoring.risk_score(rl, ri) if rl is not None and ri is not None else None
         residual_level = scoring.risk_level(rl, ri, m) if residual_score is not None else None
         if residual_score is not None and score is not None and residual_score > score:
@@ -232,7 +241,7 @@ def read_plans(
 
 
 def _choice(kind: str, value: Any, r: Any, key: str, problems: list[Problem]) -> str:
-    if is_blank(value):
+    if _blank(value):
         return ""
     found = wording(kind, value)
     if found is None:
@@ -250,7 +259,7 @@ def _choice(kind: str, value: Any, r: Any, key: str, problems: list[Problem]) ->
 
 
 def _date(value: Any, r: Any, key: str, problems: list[Problem]) -> dt.date | None:
-    if is_blank(value):
+    if _blank(value):
         return None
     day = as_date(value)
     if day is None:
@@ -264,7 +273,7 @@ def _residual(get: Any, r: Any, m: Methodology, problems: list[Problem]) -> tupl
     for kind, key in (("likelihood", "residual_likelihood"), ("impact", "residual_impact")):
         value = get(key)
         cells[key] = value
-        if is_blank(value):
+        if _blank(value):
             out.append(None)
             continue
         score, code = scoring.parse_cells(kind, [value], m)[0]
@@ -273,7 +282,7 @@ def _residual(get: Any, r: Any, m: Methodology, problems: list[Problem]) -> tupl
             out.append(None)
         else:
             out.append(score)
-    blank = [k for k, v in cells.items() if is_blank(v)]
+    blank = [k for k, v in cells.items() if _blank(v)]
     if len(blank) == 1:
         problems.append(
             Problem.of(
