@@ -58,8 +58,8 @@ def test_the_plan_the_xlwings_adapter_follows(tmp_path: Path) -> None:
     level_colors = {lv.color.upper() for lv in m.risk_levels}
     assert level_colors & set(plan.fills)
     level_cells = {c for color in level_colors for c in plan.fills.get(color, [])}
-    assert level_cells and all(c.startswith("I") for c in level_cells)
-    assert plan.widths["E"] == 48 and plan.freeze == "A2" and plan.autofilter.startswith("A1:M")
+    assert level_cells and all(c[0] in "IJ" for c in level_cells)  # the level and the residual level
+    assert plan.widths["E"] == 48 and plan.freeze == "A2" and plan.autofilter.startswith("A1:N")
 
 
 def test_xlwings_adapter_helpers() -> None:
