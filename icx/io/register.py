@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from icx.core import scoring
-from icx.core.errors import Problem
+from icx.core.errors import Problem, field_meaning
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
@@ -125,22 +125,31 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
     return grid
 
 
+def _cell_problem(reading: Any, value: Any, r: int, key: str) -> Problem:
+    """The problem of a refused score cell: its code, and the message saying what to write."""
+    return Problem.of(reading.code, message=reading.message, params=reading.params, given=value, row=r, field=key)
+
+
 def _assessor_columns(
     table: Table, prefix: str, kind: str, m: Methodology, file: str | None
-) -> tuple[dict[int, list[float]], list[Problem]]:
-    """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
+) -> tuple[dict[int, list[float]], list[Problem], set[int]]:
+    """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad),
+    the problems, and the positions of the rows where some assessor wrote something."""
     parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
+    written: set[int] = set()
     index = table.rows.index
     for n in assessor_numbers(table, prefix):
         key = f"{prefix}{n}"
         cells = table.rows.column(key)
         results = scoring.parse_cells(kind, cells, m)
-        parsed[n] = [score for score, _ in results]
-        for r, value, (_, code) in zip(index, cells, results):
-            if code is not None:
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
-    return parsed, problems
+        parsed[n] = [NAN if reading.score is None else reading.score for reading in results]
+        for i, (r, value, reading) in enumerate(zip(index, cells, results)):
+            if reading.code is not None:
+                problems.append(table.locate(_cell_problem(reading, value, r, key), file))
+            if not reading.blank:
+                written.add(i)
+    return parsed, problems, written
 
 
 def read_register(
@@ -159,21 +168,22 @@ def read_register(
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
     rows = table.rows
 
-    likelihoods, found = _assessor_columns(table, "likelihood_", "likelihood", m, file)
+    likelihoods, found, lk_written = _assessor_columns(table, "likelihood_", "likelihood", m, file)
     problems += found
-    impacts, found = _assessor_columns(table, "impact_", "impact", m, file)
+    impacts, found, im_written = _assessor_columns(table, "impact_", "impact", m, file)
     problems += found
     bad = {int(p.row) for p in problems if p.row is not None and p.severity == "error"}
 
-    lk = _combine(table, likelihoods, "likelihood", m, file, problems, bad)
-    im = _combine(table, impacts, "impact", m, file, problems, bad)
+    lk = _combine(table, likelihoods, lk_written, "likelihood", m, file, problems, bad)
+    im = _combine(table, impacts, im_written, "impact", m, file, problems, bad)
     if "loss_amount" in rows:
         cells = rows.column("loss_amount")
-        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
-            if code is not None:
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field="loss_amount"), file))
+        for i, (r, value, reading) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
+            score = reading.score
+            if reading.code is not None:
+                problems.append(table.locate(_cell_problem(reading, value, r, "loss_amount"), file))
                 bad.add(r)
-            elif score == score and not score <= im[i]:  # the worse of the two; NaN never wins
+            elif score is not None and not score <= im[i]:  # the worse of the two; NaN never wins
                 im[i] = score
 
     areas = _areas(table, m, file, problems, bad)
@@ -212,13 +222,15 @@ def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None])
 def _combine(
     table: Table,
     per_assessor: dict[int, list[float]],
+    written: set[int],
     key: str,
     m: Methodology,
     file: str | None,
     problems: list[Problem],
     bad: set[int],
 ) -> list[float]:
-    """Assessors' mean where they scored, else the single column; missing → one problem."""
+    """Assessors' mean where they scored, else the single column (only on rows where no assessor
+    wrote anything); missing → one problem naming the column's meaning."""
     rows = table.rows
     mean = []
     for i in range(len(rows)):
@@ -227,17 +239,17 @@ def _combine(
         for value in given:  # in sheet order, as a spreadsheet's AVERAGE adds them
             total += value
         mean.append(total / len(given) if given else NAN)
-    use_single = [i for i, value in enumerate(mean) if value != value]
+    use_single = [i for i, value in enumerate(mean) if value != value and i not in written]
     if key in rows and use_single:
         # The single column is a formula in the template (the mean); it is only read, and its
         # problems only reported, on rows where no assessor scored.
         cells = rows.column(key)
         values = [cells[i] for i in use_single]
-        for i, value, (score, code) in zip(use_single, values, scoring.parse_cells(key, values, m)):
-            mean[i] = score
-            if code is not None:
+        for i, value, reading in zip(use_single, values, scoring.parse_cells(key, values, m)):
+            mean[i] = NAN if reading.score is None else reading.score
+            if reading.code is not None:
                 r = rows.index[i]
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
+                problems.append(table.locate(_cell_problem(reading, value, r, key), file))
                 bad.add(r)
     numbers = assessor_numbers(table, key + "_")
     where = f"{key}_{numbers[0]}" if numbers else key
@@ -245,7 +257,13 @@ def _combine(
         if mean[i] != mean[i] and r not in bad:
             problems.append(
                 table.locate(
-                    Problem.of("no_assessor_scores", row=r, field=where if where in table.columns else None), file
+                    Problem.of(
+                        "no_assessor_scores",
+                        params={"column": field_meaning(key)},
+                        row=r,
+                        field=where if where in table.columns else None,
+                    ),
+                    file,
                 )
             )
             bad.add(r)

@@ -20,6 +20,7 @@ from icx import i18n
 from icx.core.evaluation import checklist_rows
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import atomic_output
+from icx.io.shared_formulas import shared
 from icx.templates import layout
 from icx.templates.controls import write_control_matrix
 from icx.templates.duties import write_duties
@@ -141,7 +142,8 @@ def workbook_bytes(built_or_wb) -> bytes:
     """The .xlsx bytes with fixed dates: the same template always gives the same bytes."""
     wb = built_or_wb.wb if isinstance(built_or_wb, Built) else built_or_wb
     raw = io.BytesIO()
-    wb.save(raw)
+    with shared(wb):
+        wb.save(raw)
     out = io.BytesIO()
     stamp = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

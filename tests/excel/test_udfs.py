@@ -84,7 +84,7 @@ def test_likelihood_equals_the_core_cell_by_cell() -> None:
 
 def test_error_texts_follow_the_language_argument() -> None:
     answer = ICX_LIKELIHOOD([["abc", 2]], "en")
-    assert answer[0][0].startswith(EN_ERROR) and "likelihood must be" in answer[0][0]
+    assert answer[0][0].startswith(EN_ERROR) and "Likelihood is 'abc'" in answer[0][0]
     assert answer[0][1] == 2.0
 
 
