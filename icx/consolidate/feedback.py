@@ -106,7 +106,7 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     wb = openpyxl.Workbook()
     _position_sheet(wb.active, c, unit, lang)
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
-    write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
+    write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts), unknown_duties=unit.unknown_duties), lang, m)
     if unit.evaluated:
         result = EvaluationResult(
             item_rows=[],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from icx.core.conflicts import Conflict
+from icx.core.conflicts import Conflict, unknown_names
 from icx.core.errors import Problem
 from icx.core.evaluation import AreaScore, Deficiency
 
@@ -90,6 +90,11 @@ class UnitResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def unknown_duties(self) -> list[str]:
+        """Duties the unit wrote that no rule knows (the conflict check may be incomplete)."""
+        return unknown_names(self.problems)
 
     @property
     def findings(self) -> list[Problem]:

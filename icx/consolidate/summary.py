@@ -158,6 +158,19 @@ class _Summary:
                     row += 1
                     for col_index, value in enumerate((code, unit.unit_name, unit.file)):
                         put(ws, row, col_index, value, s.text)
+            row += 2
+        unknown = [u for u in c.units if u.unknown_duties]
+        if unknown:  # duties no rule knows: those units' conflict checks may be incomplete
+            ws.write_string(row, 0, self.L("unknown_duties"), s.label)
+            row += 1
+            heads = [*(col.header for col in self.unit_headers()), self.L("unknown_count"), self.L("unknown_names")]
+            for col_index, text in enumerate(heads):
+                ws.write_string(row, col_index, text, s.header)
+            for unit in unknown:
+                row += 1
+                names = "、".join(unit.unknown_duties)
+                for col_index, value in enumerate((unit.unit_code, unit.unit_name, len(unit.unknown_duties), names)):
+                    put(ws, row, col_index, value, s.integer if col_index == 2 else s.text)
         ws.freeze_panes(5, 0)
         ws.repeat_rows(4)
         ws.activate()

@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import cache, cached_property, lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,7 @@ class RuleLibrary:
     matrix_rules: tuple[RoleRule, ...] = ()
     log_rules: tuple[RoleRule, ...] = ()
     terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # normalised term → canonical duties
+    vocabulary: tuple[str, ...] = ()  # every duty name and term as written in the rules file, in its order
 
     @property
     def active(self) -> tuple[DutyRule, ...]:
@@ -137,6 +139,24 @@ class RuleLibrary:
         if not key:
             return frozenset()
         return frozenset(self.terms.get(key, ())) | {key}
+
+    def knows(self, written: Any) -> bool:
+        """Whether a duty written by a unit is a duty the rules (built-in or the unit's own) name,
+        or a term of the vocabulary: a duty icx does not know takes part in no rule."""
+        key = normalize_duty(written)
+        return not key or key in self.terms or key in self.named
+
+    @cached_property
+    def named(self) -> frozenset[str]:
+        """Every duty a rule names (normalised), the unit's own rules included."""
+        return frozenset(normalize_duty(d) for r in self.rules for d in (r.duty_a, r.duty_b))
+
+    def closest(self, written: Any, n: int = 3) -> list[str]:
+        """The known duties (as the vocabulary writes them) most like ``written``."""
+        key = normalize_duty(written)
+        names = list(dict.fromkeys([*self.vocabulary, *(d for r in self.rules for d in (r.duty_a, r.duty_b))]))
+        scored = [(_likeness(key, normalize_duty(name)), i, name) for i, name in enumerate(names)]
+        return [name for score, _, name in sorted(scored, key=lambda t: (-t[0], t[1]))[:n] if score > 0]
 
     def hits(self, duties: frozenset[str]) -> dict[str, tuple[bool, bool]]:
         """For each active rule (in rule order) that ``duties`` touch: (touches side A, side B).
@@ -206,7 +226,13 @@ class RuleLibrary:
         rules = tuple(rules)
         if rules == self.rules:
             return self  # unchanged (most units add no rules): keeps the indexes already built
-        return RuleLibrary(rules=rules, matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
+        return RuleLibrary(
+            rules=rules,
+            matrix_rules=self.matrix_rules,
+            log_rules=self.log_rules,
+            terms=self.terms,
+            vocabulary=self.vocabulary,
+        )
 
 
 @cache
@@ -242,8 +268,16 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
         for r in data.get(key, ())
     )
     terms: dict[str, tuple[str, ...]] = {}
-    for term, duties in data.get("terms", {}).items():
-        terms[normalize_duty(term)] = tuple(normalize_duty(d) for d in duties)
+    groups = [(list(t.items()), "") for t in (data.get("terms", {}),)]  # a plain term → duties table
+    groups += [([(term, g["duties"]) for term in g["terms"]], ";".join(g["duties"])) for g in data.get("synonyms", ())]
+    for pairs, _ in groups:
+        for term, duties in pairs:
+            key = normalize_duty(term)
+            if key in terms:
+                raise ValueError(f"duty term {term!r} is listed twice")
+            terms[key] = tuple(normalize_duty(d) for d in duties)
+    named = [d for r in rules for d in (r.duty_a, r.duty_b)]
+    vocabulary = tuple(dict.fromkeys([*named, *(term for pairs, _ in groups for term, _ in pairs)]))
     ids = [r.id for r in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
@@ -251,7 +285,18 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
     for r in rules:
         if r.severity not in SEVERITIES:
             raise ValueError(f"rule {r.id}: severity must be one of {SEVERITIES}, got {r.severity!r}")
-    return RuleLibrary(rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms)
+    return RuleLibrary(
+        rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms, vocabulary=vocabulary
+    )
+
+
+def _likeness(a: str, b: str) -> float:
+    """How alike two duty names are: shared characters, then the longest common run (Chinese duty
+    names share characters in any order: 现金付款 ~ 付款执行)."""
+    if not a or not b:
+        return 0.0
+    shared = len(set(a) & set(b)) / len(set(a) | set(b))
+    return shared + SequenceMatcher(None, a, b).ratio() / 10
 
 
 def apply_unit_rules(
@@ -490,6 +535,40 @@ def read_transactions(frame: pd.DataFrame | Rows) -> tuple[list[Transaction], li
     return out, problems
 
 
+def unknown_duties(frame: pd.DataFrame | Rows, library: RuleLibrary) -> list[Problem]:
+    """A warning at each duty cell (post → duty table) naming a duty no rule and no term of the
+    vocabulary knows, with the closest known duties: such a duty takes part in no rule, so the
+    check of that post may be incomplete."""
+    problems = []
+    records = row_records(frame)
+    for r in frame.index:
+        for duty in split_cell(records[r].get("duty")):
+            if not library.knows(duty):
+                closest = "、".join(library.closest(duty)) or "—"
+                problems.append(
+                    Problem.of(
+                        "conflicts_duty_unknown",
+                        given=duty,
+                        params={"closest": closest},
+                        severity="warning",
+                        row=r,
+                        field="duty",
+                    )
+                )
+    return problems
+
+
+def unknown_names(problems: Iterable[Problem]) -> list[str]:
+    """The distinct unrecognised duties among ``problems``, in the order first met."""
+    return list(dict.fromkeys(str(p.given) for p in problems if p.code == "conflicts_duty_unknown"))
+
+
+def unknown_summary(duties: list[str]) -> tuple[str, str]:
+    """(zh, en): N duties not recognised, the check may be incomplete."""
+    shown = "、".join(duties[:5]) + ("…" if len(duties) > 5 else "")
+    return i18n.both("conflicts_unknown_summary", count=len(duties), duties=shown)
+
+
 def unknown_posts(roster: Roster, post_duties: PostDuties) -> list[Problem]:
     """Warnings for person → post rows naming a post the post → duty table does not list."""
     problems = []
@@ -548,6 +627,15 @@ class ConflictInputs:
 class ConflictReport:
     conflicts: list[Conflict]
     problems: list[Problem] = field(default_factory=list)
+    unknown_duties: list[str] = field(default_factory=list)  # duties written that no rule or term knows
+
+    @property
+    def incomplete(self) -> tuple[str, str] | None:
+        """(zh, en) saying how many duties were not recognised and that the check may be
+        incomplete; None when every duty was recognised."""
+        if not self.unknown_duties:
+            return None
+        return unknown_summary(self.unknown_duties)
 
     @property
     def errors(self) -> list[Problem]:
@@ -876,7 +964,7 @@ def check_frames(
         lib, found = apply_unit_rules(lib, duty_rules, methodology)
         problems += found
     posts, found = read_post_duties(post_duties)
-    problems += found
+    problems += found + unknown_duties(post_duties, lib)
     roster, found = read_roster(person_posts)
     problems += found + unknown_posts(roster, posts)
     txns: list[Transaction] = []
@@ -884,7 +972,7 @@ def check_frames(
         txns, found = read_transactions(transactions)
         problems += found
     inputs = ConflictInputs(lib, posts, roster, read_controls(controls) if controls is not None else [], txns)
-    return ConflictReport(find_conflicts(inputs), problems)
+    return ConflictReport(find_conflicts(inputs), problems, unknown_names(problems))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

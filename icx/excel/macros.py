@@ -266,6 +266,8 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
         _put_problems(port, check.problems, lg)
         found = len(check.conflicts)
         message = _say("excel_conflicts", lg, count=found, sheet=title) if found else _say("excel_no_conflicts", lg)
+        if check.report.incomplete:  # duties no rule knows: the check may be incomplete
+            message += "\n" + check.report.incomplete[0 if lg == "zh" else 1]
         port.tell(message + _problems_note(check.problems, lg))
         return check
 

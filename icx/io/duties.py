@@ -30,6 +30,8 @@ from icx.core.conflicts import (
     read_controls,
     read_post_duties,
     read_transactions,
+    unknown_duties,
+    unknown_names,
     unknown_posts,
 )
 from icx.core.errors import Problem
@@ -265,8 +267,9 @@ def check_conflicts(
             lib, found = apply_unit_rules(lib, _with_source(tables["duty_rules"], "rule_id"), m)
             problems += _located(tables["duty_rules"], found, file)
         if "post_duties" in tables:
-            posts, found = read_post_duties(_with_source(tables["post_duties"], "post"))
-            problems += _located(tables["post_duties"], found, file)
+            rows = _with_source(tables["post_duties"], "post")
+            posts, found = read_post_duties(rows)
+            problems += _located(tables["post_duties"], found + unknown_duties(rows, lib), file)
         if "person_posts" in tables:
             roster, found = read_roster(_with_source(tables["person_posts"], "person"))
             problems += _located(tables["person_posts"], found, file)
@@ -287,5 +290,5 @@ def check_conflicts(
             transactions, found = read_transactions(_with_source(table, "voucher"))
             problems += _located(table, found, file)
     inputs = ConflictInputs(lib, posts, roster, controls, transactions)
-    report = ConflictReport(find_conflicts(inputs) if sheets else [], problems)
+    report = ConflictReport(find_conflicts(inputs) if sheets else [], problems, unknown_names(problems))
     return ConflictCheck(report, inputs, duty_tables, sheets, m)

@@ -8,6 +8,7 @@ this module turns them into cells.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx import i18n
-from icx.core.acceptance import date_range
+from icx.core.acceptance import EXCEL_EPOCH, date_range
 from icx.core.methodology import Methodology
 from icx.io.safety import put_value
 from icx.io.shared_formulas import share
@@ -308,16 +309,36 @@ def add_validation(ws: Worksheet, ref: str, v: Validation, lang: i18n.Lang) -> D
         raise ValueError(f"unknown validation kind {v.kind!r}")
     dv.showErrorMessage = v.strict or v.warning
     dv.errorStyle = "warning" if v.warning else "stop"
-    if v.error:
-        dv.error = v.error[:255]  # Excel's limit for an alert
+    prompt, error = v.prompt or _default_text(v, "prompt", lang), v.error or _default_text(v, "error", lang)
+    if error and dv.showErrorMessage:
+        dv.error = error[:255]  # Excel's limit for an alert
         dv.errorTitle = i18n.label("tpl_error_title", lang)
-    if v.prompt:
+    if prompt:
         dv.showInputMessage = True
         dv.promptTitle = title
-        dv.prompt = v.prompt[:255]  # Excel's limit for a prompt
+        dv.prompt = prompt[:255]  # Excel's limit for a prompt
     dv.add(ref)
     ws.add_data_validation(dv)
     return dv
+
+
+def _default_text(v: Validation, part: str, lang: i18n.Lang) -> str:
+    """The input message or error alert a validation gets when its column names none: every
+    input column says what it takes while typing, and why an entry was refused."""
+    if v.kind == "list":
+        key = "list" if v.strict else "suggest"
+        return i18n.label(f"tpl_{part}_{key}", lang) if part == "prompt" or v.strict else ""
+    if v.kind in ("decimal", "whole"):
+        low, high = _num(v.low), (_num(v.high) if v.high is not None else None)
+        if high is not None:
+            bounds = f"（{low}–{high}）" if lang == "zh" else f" ({low}–{high})"
+        else:
+            bounds = f"（不小于{low}）" if lang == "zh" else f" (not below {low})"
+        return i18n.label(f"tpl_{part}_number", lang).format(range=bounds)
+    if v.kind == "date":
+        first, last = (EXCEL_EPOCH + dt.timedelta(days=d) for d in DATE_RANGE)
+        return i18n.label(f"tpl_{part}_date", lang).format(first=first.year, last=last.year)
+    return ""
 
 
 def _num(value: float | None) -> str:

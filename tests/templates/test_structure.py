@@ -249,3 +249,35 @@ def test_english_template_speaks_english(tmp_path: Path) -> None:
     assert ws[f"{p.letters['id']}{p.header_row}"].value == "Risk ID"
     assert ws[f"{p.letters['likelihood_2']}{p.header_row}"].value == "Assessor 2 likelihood"
     assert sheet_names("register")[1] == ws.title
+
+
+def test_every_validation_says_what_to_type_and_why_an_entry_was_refused(unit) -> None:
+    built, _, wb = unit
+    zh = built.book.lang == "zh"
+    count = 0
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            count += 1
+            assert dv.showInputMessage and dv.prompt, (ws.title, dv.sqref)
+            if dv.showErrorMessage:
+                assert dv.error and dv.errorTitle, (ws.title, dv.sqref)
+                assert not zh or re.search(r"[\u4e00-\u9fff]", dv.error), (ws.title, dv.sqref)
+    assert count > 40
+
+
+def test_the_duty_columns_offer_the_duty_vocabulary_with_a_warning(unit) -> None:
+    from icx.core.conflicts import default_library
+
+    built, _, wb = unit
+    assert _list_values(wb, "icx_duties") == list(default_library().vocabulary)
+    ws = wb[built.sheets["post_duties"]]
+    letters = {table: built.placements[table].letters for table in ("post_duties", "duty_rules")}
+    wanted = {letters["post_duties"]["duty"], letters["duty_rules"]["duty_a"], letters["duty_rules"]["duty_b"]}
+    found = {
+        rng.coord.split(":")[0].rstrip("0123456789"): dv
+        for dv in ws.data_validations.dataValidation
+        for rng in dv.sqref.ranges
+    }
+    for letter in wanted:
+        dv = found[letter]
+        assert dv.formula1 == "icx_duties" and dv.errorStyle == "warning" and dv.showErrorMessage

@@ -105,6 +105,8 @@ def conflicts(
         fail(check.problems, lang)
     _save(workbook, target, lang, conflicts=check.report, problems=check.problems, methodology=m)
     _print_conflicts(check.report, m, lang)
+    if check.report.incomplete:  # duties no rule knows: say so, the check may be incomplete
+        console.print(f"[yellow]{check.report.incomplete[0 if lang == 'zh' else 1]}[/]", soft_wrap=True)
     _say(lang, f"输出：{target}", f"Output: {target}")
     if check.problems:
         print_problems(check.problems, lang)
