@@ -25,8 +25,10 @@ from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
 from icx.consolidate.xlsx_rows import RowsWorkbook
+from icx.core.errors import Problem
 from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
+from icx.core.problem_list import grouped, place
 from icx.io.safety import atomic_output
 from icx.io.table import columns, sheet_names
 
@@ -596,27 +598,28 @@ class _Summary:
             Column(self.L("severity"), 6),
             Column(self.L("code"), 14),
             Column(self.L("message_zh"), 44, "wrap"),
+            Column(self.L("fix_zh"), 30, "wrap"),
             Column(self.L("message_en"), 44, "wrap"),
+            Column(self.L("fix_en"), 30, "wrap"),
         ]
-        sev = {"error": self.L("error"), "warning": self.L("warning")}
+        sev = {"error": self.L("error"), "warning": self.L("warning"), "info": self.L("info")}
         rows: list[list[Any]] = [
-            ["", "", p.file or "", p.sheet or "", _cell(p), sev[p.severity], p.code, p.message_zh, p.message_en]
-            for p in self.c.input_problems
+            ["", "", p.file or "", p.sheet or "", _cell(p, self.lang), sev[p.severity], p.code, *_texts(p)]
+            for p in grouped(self.c.input_problems)
         ]
-        for u in self.c.units:
+        for u in self.c.units:  # each unit's problems in sheet, row, column order, repeats said once
             rows += [
                 [
                     u.unit_code,
                     u.unit_name,
                     p.file or u.file,
                     p.sheet or "",
-                    _cell(p),
+                    _cell(p, self.lang),
                     sev[p.severity],
                     p.code,
-                    p.message_zh,
-                    p.message_en,
+                    *_texts(p),
                 ]
-                for p in u.problems
+                for p in grouped(u.problems)
             ]
         first, last = table(ws, s, 0, cols, rows)
         ws.conditional_format(
@@ -709,10 +712,19 @@ class _Summary:
 _FAR = dt.date.max
 
 
-def _cell(p: Any) -> str:
+def _cell(p: Any, lang: i18n.Lang = "zh") -> str:
     if p.cell:
+        if p.count > 1:  # "G5:G77，共73处"
+            return place(
+                p.model_copy(update={"location": p.location.model_copy(update={"file": None, "sheet": None})}), lang
+            )
         return p.cell
     return f"row {p.row}" if p.row is not None else ""
+
+
+def _texts(p: Problem) -> tuple[str, str, str, str]:
+    """Message and how to fix it, in Chinese and English."""
+    return p.message_zh, p.fix_zh, p.message_en, p.fix_en
 
 
 def _given(value: Any) -> Any:

@@ -241,6 +241,28 @@ def _refused(kind: Kind, given: Any, w: Written | None = None) -> Reading:
     return Reading(None, code, code, {})
 
 
+def skipped_row(values: list[Any]) -> tuple[int, str] | None:
+    """(position, word) when the first filled value of a table row marks a total or a note
+    (合计, 备注：…, acceptance.toml [rows]); None for an entry."""
+    for i, value in enumerate(values):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str):
+            return None
+        text = compact(value).lower()
+        for word in _skip_words():
+            if text.startswith(word) and (len(text) == len(word) or not text[len(word)].isalnum()):
+                return i, word
+        return None
+    return None
+
+
+@cache
+def _skip_words() -> tuple[str, ...]:
+    words = (compact(w).lower() for w in rules()["rows"]["skip"])
+    return tuple(sorted(words, key=len, reverse=True))  # 填表说明 before 说明, subtotal before total
+
+
 def date_range() -> tuple[int, int]:
     """The Excel serial numbers of the first and last day a date cell may hold."""
     section = rules()["date"]

@@ -58,6 +58,7 @@ class Problem(BaseModel):
     params: dict[str, Any] = {}  # the values filled into the catalogue message
     fix_zh: str = ""  # how to fix it (怎么改), from the message's fix_zh / fix_en
     fix_en: str = ""
+    count: int = 1  # > 1: the same problem in several cells of one column (icx.core.problem_list.grouped)
 
     @classmethod
     def of(
@@ -137,8 +138,15 @@ class Problem(BaseModel):
         """How to fix it (怎么改), '' when the message says it all."""
         return self.fix_zh if lang == "zh" else self.fix_en
 
+    def explained(self, lang: i18n.Lang = "zh") -> str:
+        """The message and how to fix it: '…实际为“三”…（怎么改：写成3）'."""
+        fix = self.fix(lang)
+        if not fix:
+            return self.message(lang)
+        return f"{self.message(lang)}（怎么改：{fix}）" if lang == "zh" else f"{self.message(lang)} (to fix: {fix})"
+
     def render(self, lang: i18n.Lang | Literal["both"] = "both") -> str:
-        body = f"{self.message_zh} / {self.message_en}" if lang == "both" else self.message(lang)
+        body = f"{self.explained('zh')} / {self.explained('en')}" if lang == "both" else self.explained(lang)
         return f"{self.where}: {body}" if self.where else body
 
 

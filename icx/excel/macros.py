@@ -64,8 +64,10 @@ def _say(key: str, lang: i18n.Lang, **values: Any) -> str:
 
 
 def problems_text(problems: Iterable[Problem], lang: i18n.Lang) -> str:
-    """The first problems as lines of text, with how many more there are."""
-    problems = list(problems)
+    """The first problems as lines of text (grouped as every list of problems), with how many more."""
+    from icx.core.problem_list import grouped
+
+    problems = grouped(problems)
     lines = [p.render(lang) for p in problems[:SHOW_PROBLEMS]]
     if len(problems) > SHOW_PROBLEMS:
         lines.append(_say("excel_more_problems", lang, count=len(problems) - SHOW_PROBLEMS))

@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from icx import i18n
+from icx.core.acceptance import skipped_row
 from icx.core.errors import Problem
 from icx.core.methodology import normalize_word
 from icx.core.rows import Rows
@@ -288,9 +289,25 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
                 continue
         elif values.count(None) == len(values):
             continue
+        skipped = skipped_row(values)  # 合计, 备注…: not an entry, said so
+        if skipped is not None:
+            problems.append(_skipped(grid, file, r, where[skipped[0]], values[skipped[0]]))
+            continue
         records.append(values)
         row_numbers.append(r + 1)
     return Table(grid.name, header_row, mapping, Rows(keys, row_numbers, records), problems)
+
+
+def _skipped(grid: Grid, file: str | None, r: int, c: int, given: Any) -> Problem:
+    return Problem.of(
+        "row_skipped",
+        params={"row": r + 1},
+        given=given,
+        severity="info",
+        file=file,
+        sheet=grid.name,
+        cell=cell_ref(r, c),
+    )
 
 
 def assessor_numbers(table: Table, prefix: str) -> list[int]:
