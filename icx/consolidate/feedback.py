@@ -30,7 +30,7 @@ from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
+from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, wrap_rows, write_problems, write_rows
 from icx.io.table import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
@@ -228,6 +228,7 @@ def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) ->
     ]
     write_rows(ws, heads, rows, widths=[12, 8, 12, 50, 50])
     ws.insert_rows(1)
+    wrap_rows(ws, 3, len(rows) + 2)  # no message cut (after the insert: row heights do not move with it)
     ws["A1"] = label("findings_note", lang)
     ws["A1"].font = Font(italic=True, color="595959")
     ws.freeze_panes = "A3"

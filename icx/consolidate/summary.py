@@ -415,7 +415,7 @@ class _Summary:
                     "source": "；".join(k.sources),
                 }
                 rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
-        first, last = table(ws, self.s, 0, cols, rows)
+        first, last = table(ws, self.s, 0, cols, rows, fit=True)
         severity_col = 2 + [spec.key for spec in specs].index("severity")
         ws.conditional_format(
             first,
@@ -584,7 +584,7 @@ class _Summary:
             [u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh, p.message_en]
             for u, p in self.c.findings()
         ]
-        table(ws, s, 2, cols, rows)
+        table(ws, s, 2, cols, rows, fit=True)
 
     # --- 问题清单 --------------------------------------------------------------------------------
     def problems(self) -> None:
@@ -594,9 +594,9 @@ class _Summary:
             *self.unit_headers(),
             Column(self.L("file"), 28),
             Column(self.L("sheet"), 10),
-            Column(self.L("cell"), 7),
+            Column(self.L("cell"), 12, "wrap"),
             Column(self.L("severity"), 6),
-            Column(self.L("code"), 14),
+            Column(self.L("code"), 16, "wrap"),
             Column(self.L("message_zh"), 44, "wrap"),
             Column(self.L("fix_zh"), 30, "wrap"),
             Column(self.L("message_en"), 44, "wrap"),
@@ -621,7 +621,7 @@ class _Summary:
                 ]
                 for p in grouped(u.problems)
             ]
-        first, last = table(ws, s, 0, cols, rows)
+        first, last = table(ws, s, 0, cols, rows, fit=True)
         ws.conditional_format(
             first,
             5,

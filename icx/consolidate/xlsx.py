@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.core.methodology import Methodology
+from icx.core.problem_list import text_width
 
 A4 = 9
 MAX_SHEET_NAME = 31
@@ -146,12 +147,14 @@ def table(
     *,
     freeze: bool = True,
     count: int | None = None,
+    fit: bool = False,
 ) -> tuple[int, int]:
     """Header at ``top`` and the rows under it; returns (first data row, last data row).
 
     ``count``, the number of rows when it is known in advance, lets a large table be rendered
     by a forked process while the caller writes the next sheets (``RowsWorkbook.write_rows_apart``).
     With no rows the filter still covers the header, so the sheet reads the same in every run.
+    ``fit`` makes each row as tall as its wrapped text needs (messages are never cut).
     """
     for c, col in enumerate(columns):
         ws.write_string(top, c, col.header, styles.header)
@@ -160,7 +163,11 @@ def table(
     if isinstance(styles.book, RowsWorkbook) and count is not None:
         last = max(styles.book.write_rows_apart(ws, top + 1, rows, count, formats), top)
     elif isinstance(styles.book, RowsWorkbook):
-        last = max(styles.book.write_rows(ws, top + 1, rows, formats), top)
+        heights = None
+        if fit:
+            rows = [list(row) for row in rows]
+            heights = [row_height(columns, row) for row in rows]
+        last = max(styles.book.write_rows(ws, top + 1, rows, formats, heights), top)
     else:
         r = top
         for r, row in enumerate(rows, start=top + 1):
@@ -172,6 +179,19 @@ def table(
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
     return top + 1, last
+
+
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+
+def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
+    """Points a row needs to show its wrapped texts whole (a Chinese character is two units wide)."""
+    lines = 1
+    for col, value in zip(columns, row):
+        if col.fmt == "wrap" and isinstance(value, str):
+            per_line = max(int(col.width) - 1, 1)
+            lines = max(lines, sum(-(-text_width(part) // per_line) or 1 for part in value.split("\n")))
+    return float(LINE_HEIGHT * lines)
 
 
 def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:

@@ -72,6 +72,9 @@ def _serial(value: dt.date) -> float:
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
 
 
+DEFAULT_HEIGHT = 15  # points: a row of one line needs no height of its own
+
+
 @dataclass
 class _Block:
     first: int  # 0-based sheet row of the block's first row
@@ -140,11 +143,17 @@ class RowsWorkbook(xlsxwriter.Workbook):
         self._children: list[_Child] = []
 
     def write_rows(
-        self, ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]], formats: Sequence[Format | None]
+        self,
+        ws: Worksheet,
+        first_row: int,
+        rows: Iterable[Sequence[Any]],
+        formats: Sequence[Format | None],
+        heights: Sequence[float] | None = None,
     ) -> int:
         """Spool ``rows`` from 0-based row ``first_row`` down, cell c with ``formats[c]``; returns
         the last row written (``first_row - 1`` when there were none). Values by type as
-        ``xlsx.put`` writes them: text stays text, None/NaN are blank (formatted) cells."""
+        ``xlsx.put`` writes them: text stays text, None/NaN are blank (formatted) cells.
+        ``heights`` (points, one per row) makes rows of wrapped text tall enough to show it."""
         spooled = self.spooled.setdefault(ws.name, SpooledRows())
         if spooled.spool is None:
             spooled.spool = tempfile.TemporaryFile(dir=self.tmpdir)
@@ -159,7 +168,10 @@ class RowsWorkbook(xlsxwriter.Workbook):
         bodies = self._bodies
         for number, values in enumerate(rows, start=first_row + 1):
             n = str(number)
-            cells = ['<row r="', n, '">']
+            if heights is not None and heights[number - first_row - 1] > DEFAULT_HEIGHT:
+                cells = ['<row r="', n, f'" ht="{heights[number - first_row - 1]:g}" customHeight="1">']
+            else:
+                cells = ['<row r="', n, '">']
             extend = cells.extend
             for (head, style), value in zip(heads, values):
                 kind = value.__class__

@@ -83,6 +83,12 @@ def _merge(members: list[Problem]) -> Problem:
     )
 
 
+def text_width(text: str) -> int:
+    """Display width in spreadsheet column units: a Chinese character takes about two (for the
+    row heights that keep a wrapped message whole)."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def place(p: Problem, lang: i18n.Lang = "zh") -> str:
     """Where a (grouped) problem is, for a reader: '风险清单!G5:G77，共73处' / 'G5:G77 (73 cells)'."""
     where = p.where

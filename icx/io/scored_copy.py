@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology
-from icx.core.problem_list import grouped, place
+from icx.core.problem_list import grouped, place, text_width
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
@@ -222,11 +222,6 @@ def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18
     write_rows(ws, header, rows, widths=PROBLEM_WIDTHS)
     wrap_rows(ws, 2, len(rows) + 1)
     return ws
-
-
-def text_width(text: str) -> int:
-    """Display width in column units: a Chinese character takes about two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def wrap_rows(ws: Worksheet, first_row: int, last_row: int) -> None:
