@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from icx.core.acceptance import rules
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.parsing import is_blank, row_records
@@ -31,11 +32,16 @@ if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run 
     import pandas as pd
 
 DOTS = re.compile(r"[·•・･‧∙⋅.]")
-SEPARATORS = re.compile(r"[、,，;；/\n]+")
+_PERSON = rules()["person"]  # icx/data/acceptance.toml: how a person (or post) cell is written
+_OPEN = re.escape("".join(pair[0] for pair in _PERSON["brackets"]))
+_CLOSE = re.escape("".join(pair[1] for pair in _PERSON["brackets"]))
+SEPARATORS = re.compile(f"[{re.escape(''.join(_PERSON['separators']))}]+")
 # "出纳（代理）", "出纳(代)", "出纳 (acting)": an acting assignment written in the post cell.
-ACTING_MARK = re.compile(r"\s*[(\[（【]\s*(?:代理|代|暂代|acting)\s*[)\]）】]\s*$", re.IGNORECASE)
+ACTING_MARK = re.compile(
+    rf"\s*[{_OPEN}]\s*(?:{'|'.join(map(re.escape, _PERSON['acting']))})\s*[{_CLOSE}]\s*$", re.IGNORECASE
+)
 # "张伟（0012）", "张伟 [0012]": a name with its employee id, as transaction logs often write it.
-NAME_WITH_ID = re.compile(r"^(?P<name>.+?)\s*[(\[（【]\s*(?P<id>[0-9A-Za-z\-_]+)\s*[)\]）】]$")
+NAME_WITH_ID = re.compile(rf"^(?P<name>.+?)\s*[{_OPEN}]\s*(?P<id>[0-9A-Za-z\-_]+)\s*[{_CLOSE}]$")
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "启用", "有效", "代理", "是的", "对", "t"}
 NO = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "停用", "不启用", "禁用", "无效", "不是", "f"}
