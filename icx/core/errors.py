@@ -81,8 +81,7 @@ class Problem(BaseModel):
         ``{column}`` from ``field`` (its meaning, 影响程度 · 评估人3) unless ``params`` names them.
         The message's how-to-fix text is filled from the same values."""
         values = dict(params or {})
-        if given is not None:
-            values.setdefault("given", show_value(given))
+        values.setdefault("given", show_value(given))  # a blank cell shows as an empty text
         if field is not None:
             values.setdefault("column", field_meaning(field))
         key = message or code
