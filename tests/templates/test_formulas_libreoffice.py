@@ -157,7 +157,7 @@ def test_validation_lets_through_only_what_the_formulas_grade(cases: list[Case])
         elif verdict == "score":
             refused_typed += 1
             assert not _typed_form(value, kind, words), (where, value)  # a form typing produces must pass
-    assert let_through >= 2000, let_through
+    assert let_through >= 1500, let_through
 
 
 def _typed_form(value: object, kind: str | None, words: dict[str, set[str]]) -> bool:
