@@ -29,6 +29,7 @@ from icx.core.parsing import is_blank
 Kind = Literal["likelihood", "impact", "amount"]
 Form = Literal["plain", "percent", "money", "other"]
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+LEAP_BUG = dt.datetime(1900, 3, 1)  # before it, a spreadsheet's serial is one day less (its 1900-02-29)
 FULLWIDTH_FIRST, FULLWIDTH_LAST = 0xFF01, 0xFF5E  # ！ … ～, the full-width forms of ! … ~
 
 
@@ -85,9 +86,11 @@ def cell_number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None or isinstance(value, str) or kind.__name__ == "bool_":
         return None
     if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH) / dt.timedelta(days=1)
+        return (value - EXCEL_EPOCH) / dt.timedelta(days=1) - (value < LEAP_BUG)
     if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+        return float((value - EXCEL_EPOCH.date()).days - (value < LEAP_BUG.date()))
+    if isinstance(value, dt.timedelta):
+        return value / dt.timedelta(days=1)
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     try:

@@ -8,6 +8,7 @@ agreement test (one soffice call for all of them).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import Phase, given, settings
@@ -91,6 +92,7 @@ def accepted(kind: str, m: Methodology) -> st.SearchStrategy[Any]:
     forms = [score_number(low, 5), decimal_text(low, 5).flatmap(_styled), words]
     if kind == "likelihood":
         forms.append(decimal_text(0, 100, places=2).map(lambda t: t + "%").flatmap(_styled))
+        forms.append(st.times().map(lambda t: t.replace(microsecond=0)))  # 12:00 typed: the number 0.5
     else:
         forms.append(money_text())
     return st.one_of(*forms)
@@ -116,6 +118,8 @@ def refused(kind: str) -> st.SearchStrategy[Any]:
         st.booleans(),
         st.text(alphabet="0123456789.,%¥元万亿分三 abc-", min_size=1, max_size=6),
     ]
+    if kind != "amount":
+        common.append(st.dates(dt.date(1950, 1, 1), dt.date(2100, 12, 31)))  # a date: a number far above 5
     if kind == "likelihood":
         common += [
             st.floats(5.000001, 1000).map(lambda x: round(x, 3)),
