@@ -329,7 +329,7 @@ def test_help_names_the_version_and_the_interpreter_setting(unit: Path) -> None:
 
     port = OpenpyxlPort.open(unit)
     text = macros.show_help(port)
-    assert __version__ in text and "Interpreter" in text and "icx.excel.udfs" in text
+    assert __version__ in text and "Interpreter" in text and "ICX_LEVEL" in text and "excel.log" in text
     assert macros.show_help(port, lang="en").startswith("icx internal-control toolkit")
 
 
