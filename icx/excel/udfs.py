@@ -382,7 +382,7 @@ def ICX_LEVEL(likelihood, impact, matrix=None, lang="zh"):
 @xw.arg("lang", doc="可选：zh（一级）或 en（Level 1）。Optional: zh (一级) or en (Level 1).")
 @_answers_in_cells
 def ICX_LEVEL_LABEL(levels, lang="zh"):
-    """风险等级名称：1→一级，2→二级，3→三级（en: Level 1…）。Level names: 1 → 一级, 2 → 二级, 3 → 三级 (English: Level 1…)."""
+    """风险等级名称：1→一级，2→二级，3→三级（en: Level 1…）。Level names for levels 1–3, in Chinese or (lang "en") in English: Level 1, Level 2, Level 3."""
     lg = _lang(lang)
     m = default_methodology()
     rng = _Range(levels)
@@ -507,7 +507,7 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
-    """自我评价得分：符合得全部权重，基本符合得一定比例，不符合得0，不适用不计（为空）。Self-evaluation points: full weight, a share, nothing, or blank for 不适用 (not counted)."""
+    """自我评价得分：符合得全部权重，基本符合得一定比例，不符合得0，不适用不计（为空）。Self-evaluation points: full weight, a share, nothing, or blank where not applicable (not counted)."""
     from icx.core.evaluation import default_config, item_score
 
     lg = _lang(lang)
