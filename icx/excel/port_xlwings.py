@@ -35,7 +35,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from icx.core.errors import IcxError, Problem
-from icx.excel.port import Render, SheetPlan, plan_of, rgb
+from icx.excel.port import PageLayout, Render, SheetPlan, plan_of, rgb
 from icx.io.grid import Grid, fill_merged
 from icx.io.scored_copy import HEADER_FILL
 
@@ -58,6 +58,13 @@ def from_excel_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def apple_keyword(name: str) -> Any:
+    """An AppleScript enumerator (``k.landscape``) as appscript passes it to Excel for Mac."""
+    from appscript import k
+
+    return getattr(k, name)
 
 
 def same_sheet_name(a: str, b: str) -> bool:
@@ -313,6 +320,10 @@ class XlwingsPort:
         for size, cells in plan.font_sizes.items():
             self._each_batch(sh, cells, lambda r: setattr(r.font, "size", size))
         self._each_batch(sh, plan.wrap, lambda r: setattr(r, "wrap_text", True))
+        for how, cells in plan.horizontal.items():
+            self._each_batch(sh, cells, lambda r: setattr(r, "horizontal_alignment", how))
+        for how, cells in plan.vertical.items():
+            self._each_batch(sh, cells, lambda r: setattr(r, "vertical_alignment", how))
         for ref in plan.merged:
             sh.range(ref).merge()
         for letter, width in plan.widths.items():
@@ -327,6 +338,8 @@ class XlwingsPort:
             self._freeze(sh, plan.freeze)
         if plan.autofilter:
             self._filter(sh, plan.autofilter)
+        if plan.page is not None:
+            self._page(sh, plan.page)
 
     def _freeze(self, sh: Any, top_left: str) -> None:
         """Freeze the rows above and the columns left of ``top_left`` (it needs the sheet's window)."""
@@ -359,6 +372,28 @@ class XlwingsPort:
                 target.AutoFilter(1)
         except Exception:  # a filter is a convenience, never a reason to fail the macro
             pass
+
+    def _page(self, sh: Any, page: PageLayout) -> None:
+        """Print settings: orientation, fit to pages wide/tall, title rows (A4 is Excel's paper in
+        China already and is left as the user's Excel has it)."""
+        if self.mac:
+            setup = sh.api.page_setup_object
+            setup.page_orientation.set(apple_keyword("landscape" if page.landscape else "portrait"))
+            if page.fit_width is not None:
+                setup.zoom.set(False)
+                setup.fit_to_pages_wide.set(page.fit_width)
+                setup.fit_to_pages_tall.set(page.fit_height or False)
+            if page.title_rows:
+                setup.print_title_rows.set(page.title_rows)
+        else:
+            setup = sh.api.PageSetup
+            setup.Orientation = 2 if page.landscape else 1  # xlLandscape, xlPortrait
+            if page.fit_width is not None:
+                setup.Zoom = False
+                setup.FitToPagesWide = page.fit_width
+                setup.FitToPagesTall = page.fit_height or False  # False: as many pages as needed
+            if page.title_rows:
+                setup.PrintTitleRows = page.title_rows
 
     def highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
         sh = self.book.sheets[sheet]

@@ -52,8 +52,8 @@ def _plain(value: Any) -> Any:
 
 def dump(path: Path) -> dict[str, Any]:
     """Everything a user of the workbook sees, sheet by sheet, in order: values with their type,
-    number formats, fills, bold, font sizes, wrapping, merged ranges, column widths and row
-    heights, frozen panes, filters and each sheet's protection."""
+    number formats, fills, bold, font sizes, alignment and wrapping, merged ranges, column widths and row
+    heights, frozen panes, filters, print settings and each sheet's protection."""
     wb = openpyxl.load_workbook(path)
     out: dict[str, Any] = {"order": wb.sheetnames}
     for ws in wb:
@@ -74,6 +74,13 @@ def dump(path: Path) -> dict[str, Any]:
         widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
         heights = {k: d.height for k, d in ws.row_dimensions.items() if d.height}
         protection = {name: bool(getattr(ws.protection, name)) for name in PROTECTION}
+        fit = bool(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage)
+        page = (
+            ws.page_setup.orientation or "portrait",
+            fit,
+            (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) if fit else None,
+            (ws.print_title_rows or "").replace("$", "") or None,
+        )
         out[ws.title] = {
             "cells": cells,
             "widths": widths,
@@ -82,6 +89,7 @@ def dump(path: Path) -> dict[str, Any]:
             "filter": ws.auto_filter.ref,
             "merged": sorted(map(str, ws.merged_cells.ranges)),
             "protection": protection,
+            "print": page,
         }
     return out
 

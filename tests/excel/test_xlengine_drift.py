@@ -157,6 +157,8 @@ def test_every_applescript_name_is_in_xlwings_excel_dictionary() -> None:
     properties, commands = _mac_names()
     known = {name for name, _ in mac_dict.properties} | {name for name, _ in mac_dict.elements}
     assert properties and not properties - known, properties - known
+    enumerators = {name for name, _ in mac_dict.enums}
+    assert {"landscape", "portrait"} <= enumerators  # the keywords the port passes (k.landscape)
     dictionary = {name: [p for p, _ in params] for name, _, params in mac_dict.commands}
     for command, params in commands.items():
         assert command in dictionary, f"no AppleScript command {command}"
@@ -167,7 +169,8 @@ def test_every_applescript_name_is_in_xlwings_excel_dictionary() -> None:
 # xlwings' source cannot list them): Worksheet.Protect(Password, DrawingObjects, Contents,
 # Scenarios, UserInterfaceOnly, AllowFormattingCells … AllowUsingPivotTables), Worksheet.Unprotect,
 # Worksheet.ProtectContents / ProtectDrawingObjects / ProtectScenarios / Protection, Protection.Allow…,
-# Window.FreezePanes / SplitRow / SplitColumn, Application.ActiveWindow / FileDialog,
+# Worksheet.PageSetup, PageSetup.Orientation / Zoom / FitToPagesWide / FitToPagesTall /
+# PrintTitleRows, Window.FreezePanes / SplitRow / SplitColumn, Application.ActiveWindow / FileDialog,
 # FileDialog.Title / Show / SelectedItems, Range.AutoFilter(Field, Criteria1, Operator, Criteria2,
 # VisibleDropDown).
 WORKSHEET_PROTECT = [
@@ -189,7 +192,15 @@ WORKSHEET_PROTECT = [
     "AllowUsingPivotTables",
 ]
 COM_NAMES = {
-    "_ComSheet": {"ProtectContents", "ProtectDrawingObjects", "ProtectScenarios", "Protection", "Protect", "Unprotect"},
+    "_ComSheet": {
+        "ProtectContents",
+        "ProtectDrawingObjects",
+        "ProtectScenarios",
+        "Protection",
+        "Protect",
+        "Unprotect",
+        "PageSetup",
+    },
     "_ComRange": {"AutoFilter"},
     "_ComApp": {"ActiveWindow", "FileDialog"},
     "_ComFileDialog": {"Show", "SelectedItems"},

@@ -210,6 +210,27 @@ def test_help_in_excel(unit: Path, flavour: str) -> None:
     assert excel.alerts == [("icx 内部控制", text)] and "ICX_LEVEL" in text
 
 
+ROUND_TRIPS = 400  # calls into Excel per macro on a unit workbook, whatever its size
+
+
+@pytest.mark.slow
+@FLAVOURS
+def test_round_trips_do_not_grow_with_the_register(unit: Path, flavour: str, tmp_path: Path) -> None:
+    """Whole blocks of values in one call, formats in address batches: a register twelve times
+    longer costs (almost) no more calls. benchmarks/excel_round_trips.py prints them for 3,000 risks."""
+    from icx.demo.data import make_unit
+    from icx.demo.workbooks import write_unit_workbook
+
+    big = write_unit_workbook(make_unit(1, risks=300), tmp_path / "big.xlsx")
+    for macro, kwargs in SHEET_MACROS.items():
+        counts = []
+        for source in (unit, big):
+            excel = Excel(flavour)
+            macros.MACROS[macro](port=XlwingsPort(excel.open(source), mac=flavour == MAC), **kwargs)
+            counts.append(excel.total_trips)
+        assert counts[1] <= 1.25 * counts[0] and counts[1] <= ROUND_TRIPS, (macro, counts)
+
+
 # --- the defects, each held by a test that failed before ------------------------------------------
 LOOKS_LIKE = ["0107", "1.10", "2026-01-05", "1-10", "35%", "TRUE", "(5)", "¥12"]
 

@@ -37,6 +37,8 @@ import datetime as dt
 import math
 import numbers
 import re
+import sys
+import types
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -49,16 +51,56 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 from xlwings.base_classes import DEFAULT_MAX_CELLS_PER_READ, DEFAULT_MAX_CELLS_PER_WRITE
+from xlwings.main import _horizontal_alignment, _vertical_alignment
 
 WINDOWS, MAC = "windows", "mac"
 ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 MAC_MAX_CELLS_PER_READ = 1_500_000  # xlwings/_xlmac.py: Range.max_cells_per_read
 DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT = "yyyy/m/d", "yyyy/m/d h:mm", "h:mm"  # Excel's zh-CN defaults
 Area = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
+OPENPYXL_HORIZONTAL = {  # openpyxl's names → xlwings'
+    "general": "general",
+    "left": "left",
+    "center": "center",
+    "right": "right",
+    "fill": "fill",
+    "justify": "justify",
+    "centerContinuous": "center_across_selection",
+    "distributed": "distributed",
+}
 
 
 class Refused(Exception):
     """Excel said no (pywintypes.com_error on Windows, appscript's CommandError on a Mac)."""
+
+
+class Keyword:
+    """An AppleScript enumerator as appscript names it (``k.landscape``)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"k.{self.name}"
+
+
+class _Keywords:
+    def __getattr__(self, name: str) -> Keyword:
+        return Keyword(name)
+
+
+def stand_in_for_appscript() -> None:
+    """appscript exists only on a Mac; the port takes nothing from it but its keyword namespace
+    ``k``, which this stands in for where appscript is missing."""
+    try:
+        import appscript  # noqa: F401
+    except ImportError:
+        module = types.ModuleType("appscript")
+        module.k = _Keywords()  # type: ignore[attr-defined]
+        sys.modules["appscript"] = module
+
+
+stand_in_for_appscript()
 
 
 # --- typed input ---------------------------------------------------------------------------------
@@ -647,6 +689,34 @@ class Range:
             cell = self._ws.cell(r, c)
             cell.alignment = Alignment(**{**_alignment(cell), "wrap_text": value})
 
+    def _align(self, **change: Any) -> None:
+        self._excel.trip("Range.alignment set")
+        self._sheet._refuse_format("formatCells")
+        for r, c in self._cells():
+            cell = self._ws.cell(r, c)
+            cell.alignment = Alignment(**{**_alignment(cell), **change})
+
+    @property
+    def horizontal_alignment(self) -> str | None:
+        self._excel.trip("Range.horizontal_alignment get")
+        r1, c1, _, _ = self._areas[0]
+        return OPENPYXL_HORIZONTAL.get(self._ws.cell(r1, c1).alignment.horizontal or "general")
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value: str) -> None:
+        value = _horizontal_alignment(value)  # what main.py lets through
+        self._align(horizontal={v: k for k, v in OPENPYXL_HORIZONTAL.items()}[value])
+
+    @property
+    def vertical_alignment(self) -> str | None:
+        self._excel.trip("Range.vertical_alignment get")
+        r1, c1, _, _ = self._areas[0]
+        return self._ws.cell(r1, c1).alignment.vertical or "bottom"
+
+    @vertical_alignment.setter
+    def vertical_alignment(self, value: str) -> None:
+        self._align(vertical=_vertical_alignment(value))
+
     @property
     def column_width(self) -> float | None:
         self._excel.trip("Range.column_width get")
@@ -855,6 +925,55 @@ class _ComSheet(_Com):
         self._sheet._excel.trip("Worksheet.Unprotect")
         _unprotect(self._sheet, Password)
 
+    @property
+    def PageSetup(self) -> Any:  # noqa: N802
+        self._sheet._excel.trip("Worksheet.PageSetup")
+        return _ComPageSetup(self._sheet)
+
+
+def _set_page(ws: Any, name: str, value: Any) -> None:
+    """One print setting, by its AppleScript name, into the openpyxl sheet."""
+    props = ws.sheet_properties.pageSetUpPr
+    if name == "page_orientation":
+        ws.page_setup.orientation = value
+    elif name == "zoom":
+        if value is False:
+            props.fitToPage = True
+        else:
+            props.fitToPage = False
+            ws.page_setup.scale = int(value)
+    elif name == "fit_to_pages_wide":
+        ws.page_setup.fitToWidth = 0 if value is False else int(value)
+    elif name == "fit_to_pages_tall":
+        ws.page_setup.fitToHeight = 0 if value is False else int(value)
+    elif name == "print_title_rows":
+        ws.print_title_rows = value.replace("$", "")
+
+
+COM_PAGE_SETUP = {
+    "Orientation": "page_orientation",
+    "Zoom": "zoom",
+    "FitToPagesWide": "fit_to_pages_wide",
+    "FitToPagesTall": "fit_to_pages_tall",
+    "PrintTitleRows": "print_title_rows",
+}
+
+
+class _ComPageSetup(_Com):
+    def __init__(self, sheet: Sheet):
+        self._sheet = sheet
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        elif name in COM_PAGE_SETUP:
+            self._sheet._excel.trip(f"PageSetup.{name}")
+            if name == "Orientation":
+                value = {1: "portrait", 2: "landscape"}[value]  # xlPortrait, xlLandscape
+            _set_page(self._sheet._ws, COM_PAGE_SETUP[name], value)
+        else:
+            super().__setattr__(name, value)
+
 
 class _ComProtection(_Com):
     def __init__(self, sheet: Sheet):
@@ -976,6 +1095,18 @@ class _AppleSheet(_AppleRef):
             name: (lambda attr=attr: _AppleRef(sheet._excel, f"protection.{attr}", lambda: not getattr(p, attr)))
             for name, attr in APPLE_PROTECTION.items()
         }
+
+        def page_setting(name: str) -> Any:
+            def write(value: Any) -> None:
+                if name == "page_orientation":
+                    if not isinstance(value, Keyword) or value.name not in ("landscape", "portrait"):
+                        raise Refused(f"page_orientation takes k.landscape or k.portrait, not {value!r}")
+                    value = value.name
+                _set_page(sheet._ws, name, value)
+
+            return lambda: _AppleRef(sheet._excel, f"page_setup.{name}", write=write)
+
+        page = {name: page_setting(name) for name in COM_PAGE_SETUP.values()}
         super().__init__(
             sheet._excel,
             "worksheet",
@@ -988,6 +1119,7 @@ class _AppleSheet(_AppleRef):
                     sheet._excel, "protect_scenarios", lambda: bool(p.sheet and p.scenarios)
                 ),
                 "protection_object": lambda: _AppleRef(sheet._excel, "protection_object", children=protection),
+                "page_setup_object": lambda: _AppleRef(sheet._excel, "page_setup_object", children=page),
             },
         )
         self._sheet = sheet
