@@ -85,6 +85,20 @@ def _batches(cells: Iterable[str]) -> Iterable[str]:
         yield ",".join(batch)
 
 
+def _compact(cells: Iterable[str]) -> list[str]:
+    """Cells as column runs: "D2", "D3", …, "D3001" become "D2:D3001", so a whole wrapped or bold
+    column is one address, not a batch of 40 cells per call."""
+    by_column: dict[str, list[int]] = defaultdict(list)
+    for ref in dict.fromkeys(cells):
+        letters, row = coordinate_from_string(ref)
+        by_column[letters].append(row)
+    return [
+        f"{letters}{a}" if a == b else f"{letters}{a}:{letters}{b}"
+        for letters, rows in by_column.items()
+        for a, b in _runs(sorted(rows))
+    ]
+
+
 def _runs(rows: Iterable[int]) -> Iterable[tuple[int, int]]:
     """Consecutive row numbers as (first, last) runs: each run is written in one call."""
     start = prev = None
@@ -306,7 +320,7 @@ class XlwingsPort:
         self._apply(self.book.sheets.add(title, after=self.book.sheets[-1]), plan_of(rendered))
 
     def _each_batch(self, sh: Any, cells: Sequence[str], apply: Callable[[Any], None]) -> None:
-        for batch in _batches(cells):
+        for batch in _batches(_compact(cells)):
             apply(sh.range(batch))
 
     def _apply(self, sh: Any, plan: SheetPlan) -> None:
@@ -332,8 +346,7 @@ class XlwingsPort:
         for row, height in sorted(plan.heights.items()):
             by_height[height].append(row)
         for height, rows in by_height.items():
-            runs = [f"A{a}" if a == b else f"A{a}:A{b}" for a, b in _runs(rows)]
-            self._each_batch(sh, runs, lambda r: setattr(r, "row_height", height))
+            self._each_batch(sh, [f"A{row}" for row in rows], lambda r: setattr(r, "row_height", height))
         if plan.freeze and plan.freeze != "A1":
             self._freeze(sh, plan.freeze)
         if plan.autofilter:
@@ -398,7 +411,7 @@ class XlwingsPort:
     def highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
         sh = self.book.sheets[sheet]
         with self._unprotected(sh):
-            self._each_batch(sh, list(dict.fromkeys(cells)), lambda r: setattr(r, "color", rgb(color)))
+            self._each_batch(sh, list(cells), lambda r: setattr(r, "color", rgb(color)))
 
     def clear_highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
         """Clear the fill of the cells still carrying ``color``: a batch of cells is read at once

@@ -13,7 +13,7 @@ from openpyxl.styles import PatternFill
 from icx.core.methodology import default_methodology
 from icx.excel.port import plan_of, read_book, rgb, write_table
 from icx.excel.port_openpyxl import OpenpyxlPort
-from icx.excel.port_xlwings import _batches, _runs, as_excel_value, from_excel_value, same_sheet_name
+from icx.excel.port_xlwings import _batches, _compact, _runs, as_excel_value, from_excel_value, same_sheet_name
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.scored_copy import write_ranking
@@ -66,6 +66,7 @@ def test_the_plan_the_xlwings_adapter_follows(tmp_path: Path) -> None:
 def test_xlwings_adapter_helpers() -> None:
     assert list(_runs([2, 3, 4, 7, 9, 10])) == [(2, 4), (7, 7), (9, 10)]
     assert list(_runs([])) == []
+    assert _compact(["D3", "D2", "D4", "B7", "D9", "D2"]) == ["D2:D4", "D9", "B7"]
     cells = [f"A{i}" for i in range(1, 200)]
     batches = list(_batches(cells))
     assert all(len(b) <= 200 for b in batches) and ",".join(batches).split(",") == cells
