@@ -99,11 +99,12 @@ def write_results_sheet(
     facts.append((L("unanswered"), len(card.unanswered), ""))
     facts.append((L("invalid"), len(card.invalid), ""))
     facts.append((L("overrides"), len(card.overrides), ""))
-    for name, value, note in facts:
+    for name, value, note in facts:  # label over A:B, the figure in C, how it was worked out in D
         ws.cell(row=r, column=1, value=name).font = Font(bold=True)
-        put_value(ws.cell(row=r, column=2), value)
-        ws.cell(row=r, column=2).alignment = Alignment(horizontal="left")
-        put_value(ws.cell(row=r, column=3), note)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        put_value(ws.cell(row=r, column=3), value)
+        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left")
+        put_value(ws.cell(row=r, column=4), note)
         r += 1
     r = _section(ws, r + 1, L("conversion_note"))
     ws.cell(row=r - 1, column=1).font = Font(italic=True, size=9, color="595959")

@@ -50,7 +50,7 @@ def test_the_copy_lists_every_deduction_and_refreshes_the_derived_answers(
     listed = {row[0] for row in cells if row[0] in {c.id for c in card.deductions} and isinstance(row[3], (int, float))}
     assert listed == {c.id for c in card.deductions}
     assert any(
-        row[0] == "换算后得分" and row[1] == (round(card.converted, 2) if card.converted % 1 else int(card.converted))
+        row[0] == "换算后得分" and row[2] == (round(card.converted, 2) if card.converted % 1 else int(card.converted))
         for row in cells
     )
     for c in card.overrides:
