@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.core.methodology import Methodology
+from icx.io.safety import page_header_title, writable_text
 
 A4 = 9
 MAX_SHEET_NAME = 31
@@ -107,7 +108,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None
     """Write one value by its type; strings never become formulas."""
     kind = value.__class__
     if kind is str:
-        _STRING(ws, row, col, value, fmt)
+        _STRING(ws, row, col, writable_text(value), fmt)
     elif kind is int or kind is float:
         if value != value:  # NaN
             _BLANK(ws, row, col, None, fmt)
@@ -181,12 +182,8 @@ def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f'&C&"Microsoft YaHei,Bold"{_escape(title)}')
+    ws.set_header(f'&C&"Microsoft YaHei,Bold"{page_header_title(title)}')
     ws.set_footer("&C&P / &N")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&&")
 
 
 def sheet_title(text: str) -> str:

@@ -39,6 +39,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from icx.core.dates import EXCEL_EPOCH
+from icx.io.safety import writable_text
 from icx.io.zip_writer import PackageWriter, Zip64Needed, packed_data
 
 MAX_STRING = 32767  # Excel's limit for one cell; XlsxWriter truncates alike
@@ -53,7 +54,9 @@ _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 def _string_body(value: str, shared: Any) -> str:
     """What follows ``<c r="B7" s="3"`` in a text cell: inline, or through the
     shared-string table when it needs Excel's _xHHHH_ escapes (control characters, or text that
-    looks like one), which readers undo only there."""
+    looks like one), which readers undo only there. Characters a workbook cannot hold are dropped,
+    as ``xlsx.put`` drops them."""
+    value = writable_text(value)
     if len(value) > MAX_STRING:
         value = value[:MAX_STRING]
     if _CONTROL.search(value):
