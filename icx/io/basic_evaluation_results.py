@@ -297,4 +297,4 @@ def write_checked_copy(
     if found.scorecard is not None:
         write_results_sheet(wb, found.scorecard, lang, unit)
     write_problems(wb, list(problems), lang)
-    return save_workbook(wb, target)
+    return save_workbook(wb, target, output="checked")
