@@ -47,7 +47,8 @@ def _num(value: float | None) -> Any:
 
 def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
     for c, text in enumerate(titles, start=1):
-        cell = ws.cell(row=row, column=c, value=text)
+        cell = ws.cell(row=row, column=c)
+        put_value(cell, text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
@@ -84,7 +85,7 @@ def write_results_sheet(
     ws.cell(row=1, column=1).font = TITLE_FONT
     unit = unit or {}
     if unit.get("unit_name") or unit.get("unit_code"):
-        ws.cell(row=2, column=1, value=f"{unit.get('unit_code', '')} {unit.get('unit_name', '')}".strip())
+        put_value(ws.cell(row=2, column=1), f"{unit.get('unit_code', '')} {unit.get('unit_name', '')}".strip())
 
     r = _section(ws, 4, L("scores"))
     levels = [(lv.zh if zh else lv.en, card.level(lv.code)) for lv in system.levels]
