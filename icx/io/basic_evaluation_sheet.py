@@ -268,7 +268,8 @@ def evaluate(
     derived = derive(system, facts)
     grid = find_basic_evaluation_sheet(book)
     if grid is None:
-        return BasicEvaluation(None, derived, None, [Problem.of("basic_evaluation_sheet_missing", file=file)])
+        missing = Problem.of("basic_evaluation_sheet_missing", file=file, severity="warning")  # an older template
+        return BasicEvaluation(None, derived, None, [missing])
     answers = read_answers(grid, system, file)
     problems = list(answers.problems)
     if answers.table is None or answers.table.header_row < 0:

@@ -30,6 +30,7 @@ from icx.core.errors import Problem
 from icx.core.parsing import as_number, as_percent, is_blank, round_half_up
 
 RATE_DIGITS = 9  # a rate is rounded like this before banding (as the sheet's ROUND does)
+SHOW_IDS = 12  # criteria named in the one warning about unanswered ones
 LARGE_RATE = 1.0  # a rate above 100% is probably a percentage typed as a number: warned
 
 Outcome = Literal["yes", "no", "na", "rate", "blank", "invalid"]
@@ -236,8 +237,7 @@ def score_criterion(
                 score=f"{score:g}",
             )
     elif outcome == "blank":
-        zh, en = _reason("blank")
-        problems.append(Problem.of("basic_evaluation_unanswered", params={"id": c.id}, severity="warning", **where))
+        zh, en = _reason("blank")  # reported once for all blank criteria, by ``score``
     else:  # invalid
         zh, en = _reason("invalid", given=_text(given))
         key = "basic_evaluation_rate_invalid" if c.band is not None else "basic_evaluation_answer_invalid"
@@ -299,6 +299,20 @@ def score(
         score_criterion(system, c, responses.get(c.id, Response()), derived.get(c.id), problems)
         for c in system.criteria
     ]
+    blank = [r for r in rows if r.outcome == "blank"]
+    if blank:  # one line for all of them: a fresh sheet has dozens
+        ids = "、".join(r.id for r in blank[:SHOW_IDS]) + ("…" if len(blank) > SHOW_IDS else "")
+        first = blank[0].response
+        problems.append(
+            Problem.of(
+                "basic_evaluation_unanswered",
+                params={"count": len(blank), "ids": ids},
+                severity="warning",
+                sheet=first.sheet,
+                cell=first.cell,
+                field="answer",
+            )
+        )
 
     def subtotal(key: str, chosen: list[CriterionScore]) -> Subtotal:
         return Subtotal(
