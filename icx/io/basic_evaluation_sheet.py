@@ -330,6 +330,34 @@ def evaluate_book(
 
 
 # --- writing icx's derived answers into an openpyxl workbook ----------------------------------------
+@dataclass(frozen=True)
+class DerivedColumns:
+    """icx's derived answers as the sheet shows them: sheet, 0-based columns, row → value."""
+
+    sheet: str
+    answer_col: int
+    evidence_col: int
+    answers: dict[int, str | None]
+    evidence: dict[int, str]
+
+
+def derived_columns(found: BasicEvaluation, lang: str, system: IndicatorSystem | None = None) -> DerivedColumns | None:
+    """What ``write_derived`` writes, for a writer that works column by column (the ribbon's port)."""
+    system = system or default_system()
+    answers = found.answers
+    if answers is None or answers.table is None or not {"derived", "derived_evidence"} <= answers.table.columns.keys():
+        return None
+    labels: dict[int, str | None] = {}
+    evidence: dict[int, str] = {}
+    for cid, row in answers.rows.items():
+        d = found.derived.get(cid)
+        if d is not None:
+            labels[row] = system.answers.label(d.answer, lang) if d.answer else None
+            evidence[row] = d.evidence(lang)  # type: ignore[arg-type]
+    table = answers.table
+    return DerivedColumns(answers.sheet, table.columns["derived"], table.columns["derived_evidence"], labels, evidence)
+
+
 def write_derived(
     wb: Any, derived: Mapping[str, Derived], system: IndicatorSystem | None = None, lang: str | None = None
 ) -> int:

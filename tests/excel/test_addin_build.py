@@ -108,7 +108,7 @@ def test_the_tab_groups_and_buttons(package: Path) -> None:
     }
     assert groups == {
         "风险评估": ["评分分级", "数据校验"],
-        "岗位与评价": ["冲突检查", "自我评价"],
+        "岗位与评价": ["冲突检查", "自我评价", "基础性评价"],
         "委员会": ["生成汇总", "发送邮件"],
         "帮助": ["使用说明"],
     }
@@ -132,7 +132,7 @@ def test_every_runpython_target_is_an_xw_sub_macro(package: Path) -> None:
     source = vba_modules(package)[addin.RIBBON_MODULE]
     targets = RUN_PYTHON.findall(source)
     subs = xw_subs()
-    assert len(targets) == len(SUB.findall(source)) == 7
+    assert len(targets) == len(SUB.findall(source)) == 8
     assert set(targets) <= subs, set(targets) - subs
     assert set(targets) == set(macros_module.MACROS)
     assert source.isascii()

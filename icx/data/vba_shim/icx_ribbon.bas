@@ -32,3 +32,7 @@ End Sub
 Public Sub ShowHelp(control As IRibbonControl)
     RunPython "import icx.excel.macros as m; m.show_help()"
 End Sub
+
+Public Sub BasicEvaluation(control As IRibbonControl)
+    RunPython "import icx.excel.macros as m; m.basic_evaluation()"
+End Sub
