@@ -43,6 +43,9 @@ class UnitRecord:
     sha256: str
     evaluation_score: float | None = None  # % of the applicable weight
     methodology: str = ""
+    preparer: str = ""
+    contact: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class RiskRecord:
     level: int  # 1 = 一级 (most severe)
     process_step: str = ""
     category: str = ""
+    cause: str = ""
     residual_likelihood: float | None = None
     residual_impact: float | None = None
     residual_score: float | None = None
@@ -65,36 +69,67 @@ class RiskRecord:
     owner_department: str = ""
     owner: str = ""
     controls: str = ""
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ControlRecord:
+    """One row of a control matrix (风险控制矩阵), every column as the unit wrote it."""
+
     unit_code: str
     control_id: str
     area: str
-    risk_ids: str = ""
+    risk_id: str = ""
+    process_step: str = ""
+    risk_level: str = ""
+    objective: str = ""
     activity: str = ""
+    nature: str = ""
+    mode: str = ""
+    frequency: str = ""
     key_control: str = ""
     prepare_post: str = ""
     review_post: str = ""
     approve_post: str = ""
+    owner_department: str = ""
+    evidence: str = ""
+    rule: str = ""
+    test_method: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class DutyRecord:
+    """A post and one of its duties (岗位职责)."""
+
     unit_code: str
     post: str
     duty: str
 
 
 @dataclass(frozen=True, slots=True)
+class DutyRuleRecord:
+    """A unit's own incompatible-duty rule (or its switch for a built-in one)."""
+
+    unit_code: str
+    rule_id: str
+    area: str = ""
+    duty_a: str = ""
+    duty_b: str = ""
+    basis: str = ""
+    enabled: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AssignmentRecord:
+    """A person on a post, with dates (人员岗位)."""
+
     unit_code: str
     person: str
     post: str
     employee_id: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    acting: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +180,8 @@ class DeficiencyRecord:
     rectification: str = ""
     owner: str = ""
     overdue: bool = False
+    owner_email: str = ""
+    focus: str = ""
 
     @property
     def open(self) -> bool:
@@ -162,6 +199,7 @@ class PeriodRecord:
     risks: list[RiskRecord] = field(default_factory=list)
     controls: list[ControlRecord] = field(default_factory=list)
     duties: list[DutyRecord] = field(default_factory=list)
+    duty_rules: list[DutyRuleRecord] = field(default_factory=list)
     assignments: list[AssignmentRecord] = field(default_factory=list)
     conflicts: list[ConflictRecord] = field(default_factory=list)
     area_scores: list[AreaScoreRecord] = field(default_factory=list)

@@ -55,6 +55,11 @@ def _date(name: str, since: int = 1) -> _Col:
     return (name, sa.Date, since)
 
 
+def _texts(kind: type) -> list[_Col]:
+    """A text column for every field of ``kind`` (records whose fields are all text)."""
+    return [_text(f.name) for f in dataclasses.fields(kind)]
+
+
 # Tables holding one kind of record of a unit in a period: (table, record class, columns).
 # Every such table also has ``period`` and ``unit_key`` (the unit's code_key).
 _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
@@ -82,6 +87,7 @@ _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
             _int("level"),
             _text("process_step"),
             _text("category"),
+            _text("cause"),
             _float("residual_likelihood"),
             _float("residual_impact"),
             _float("residual_score"),
@@ -90,23 +96,12 @@ _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
             _text("owner_department"),
             _text("owner"),
             _text("controls"),
+            _text("evidence"),
         ],
     ),
-    "controls": (
-        h.ControlRecord,
-        [
-            _text("unit_code"),
-            _text("control_id"),
-            _text("area"),
-            _text("risk_ids"),
-            _text("activity"),
-            _text("key_control"),
-            _text("prepare_post"),
-            _text("review_post"),
-            _text("approve_post"),
-        ],
-    ),
-    "duties": (h.DutyRecord, [_text("unit_code"), _text("post"), _text("duty")]),
+    "controls": (h.ControlRecord, _texts(h.ControlRecord)),
+    "duties": (h.DutyRecord, _texts(h.DutyRecord)),
+    "duty_rules": (h.DutyRuleRecord, _texts(h.DutyRuleRecord)),
     "assignments": (
         h.AssignmentRecord,
         [
@@ -116,6 +111,7 @@ _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
             _text("employee_id"),
             _date("date_from"),
             _date("date_to"),
+            _text("acting"),
         ],
     ),
     "conflicts": (
@@ -163,6 +159,8 @@ _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
             _text("rectification"),
             _text("owner"),
             ("overdue", sa.Boolean(create_constraint=False), 1),
+            _text("owner_email"),
+            _text("focus"),
         ],
     ),
 }

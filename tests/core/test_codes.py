@@ -24,3 +24,10 @@ def test_key_is_idempotent_and_ignores_invisible_characters(code: str) -> None:
     key = code_key(code)
     assert code_key(key) == key
     assert code_key("\u200b" + code + "\u200d\x01") == key
+
+
+def test_a_message_about_a_blank_cell_names_it_as_blank() -> None:
+    from icx.core.errors import Problem
+
+    problem = Problem.of("evaluation_weight_invalid", given=None, row=5, field="weight")
+    assert "{given}" not in problem.message_zh and problem.given is None

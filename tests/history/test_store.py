@@ -45,8 +45,21 @@ def sample(label: str = "2026", year: int = 2026, *, level_shift: int = 0) -> h.
             ),
             h.RiskRecord("FB002", "A1", "revenue", "收入未及时入账", 2.0, 2.0, 4.0, 3),
         ],
-        controls=[h.ControlRecord(unit, "C1", "budget", "R1", "预算审核", "是", "会计", "财务科长", "分管领导")],
+        controls=[
+            h.ControlRecord(
+                unit,
+                "C1",
+                "budget",
+                risk_id="R1",
+                activity="预算审核",
+                key_control="是",
+                prepare_post="会计",
+                review_post="财务科长",
+                approve_post="分管领导",
+            )
+        ],
         duties=[h.DutyRecord(unit, "出纳", "货币资金支付")],
+        duty_rules=[h.DutyRuleRecord(unit, "U01", "budget", "预算编制", "预算审批", "本单位规定", "是")],
         assignments=[h.AssignmentRecord(unit, "李四", "出纳", "0107", dt.date(2020, 1, 1), None)],
         conflicts=[h.ConflictRecord(unit, "person", "P01", "revenue", "high", "李四", "出纳、会计", "支付", "记账")],
         area_scores=[h.AreaScoreRecord(unit, "", 86.25, 40, 2), h.AreaScoreRecord(unit, "budget", 90.0, 8, 0)],
