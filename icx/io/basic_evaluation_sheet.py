@@ -71,12 +71,15 @@ def read_answers(grid: Grid, system: IndicatorSystem, file: str | None = None) -
     if table.header_row < 0:
         problems.append(Problem.of("basic_evaluation_header_missing", file=file, sheet=grid.name))
         return out
+    rows = table.rows
+    column = {key: rows.column(key) for key in ("id", "points", "derived", *READ_KEYS)}  # one pass per column
+    has = table.columns.keys()
     previous = None
-    for r, cells in table.rows.items():
+    for i, r in enumerate(rows.index):
         if previous is not None and r != previous + 1:
             break  # the per-indicator table and the rules sit under the criteria after a blank row
         previous = r
-        cid = _text(cells.get("id"))
+        cid = _text(column["id"][i])
         if not CRITERION_ID.match(cid) or cid not in system.by_id:
             problems.append(
                 Problem.of(
@@ -104,8 +107,8 @@ def read_answers(grid: Grid, system: IndicatorSystem, file: str | None = None) -
             continue
         out.rows[cid] = r
         criterion = system.by_id[cid]
-        points = cells.get("points")
-        if "points" in table.columns and not is_blank(points) and points != criterion.points:
+        points = column["points"][i]
+        if "points" in has and not is_blank(points) and points != criterion.points:
             problems.append(
                 Problem.of(
                     "basic_evaluation_points_differ",
@@ -117,17 +120,16 @@ def read_answers(grid: Grid, system: IndicatorSystem, file: str | None = None) -
                     cell=table.cell(r, "points"),
                 )
             )
-        get = lambda key: cells.get(key) if key in table.columns else None  # noqa: E731
         out.responses[cid] = Response(
-            answer=get("answer"),
-            reason=_text(get("override_reason")),
-            document=_text(get("document")),
-            date=get("date"),
-            note=_text(get("note")),
-            cell=table.cell(r, "answer") if "answer" in table.columns else None,
+            answer=column["answer"][i],
+            reason=_text(column["override_reason"][i]),
+            document=_text(column["document"][i]),
+            date=column["date"][i],
+            note=_text(column["note"][i]),
+            cell=table.cell(r, "answer") if "answer" in has else None,
             sheet=grid.name,
         )
-        out.stored_derived[cid] = get("derived")
+        out.stored_derived[cid] = column["derived"][i]
     for c in system.criteria:
         if c.id not in out.rows:
             problems.append(

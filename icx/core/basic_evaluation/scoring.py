@@ -322,8 +322,13 @@ def score(
             na_points=float(sum(r.na_points for r in chosen)),
         )
 
-    indicators = [subtotal(str(i.no), [r for r in rows if r.criterion.indicator == i.no]) for i in system.indicators]
-    levels = [subtotal(lv.code, [r for r in rows if r.level == lv.code]) for lv in system.levels]
+    by_indicator: dict[int, list[CriterionScore]] = {}
+    by_level: dict[str, list[CriterionScore]] = {}
+    for r in rows:
+        by_indicator.setdefault(r.criterion.indicator, []).append(r)
+        by_level.setdefault(r.level, []).append(r)
+    indicators = [subtotal(str(i.no), by_indicator.get(i.no, [])) for i in system.indicators]
+    levels = [subtotal(lv.code, by_level.get(lv.code, [])) for lv in system.levels]
     total = subtotal("", rows)
     return Scorecard(system, rows, indicators, levels, total, converted(total, system), problems)
 

@@ -145,11 +145,11 @@ class Criterion(Sourced):
     band: Band | None = None
     derive: Derivation | None = None
 
-    @property
+    @cached_property
     def item(self) -> str:
         return self.id.rsplit(".", 1)[0]
 
-    @property
+    @cached_property
     def indicator(self) -> int:
         return int(self.id.split(".")[0])
 
@@ -268,7 +268,11 @@ class IndicatorSystem(_Model):
         return {i.no: i for i in self.indicator}
 
     def level_of(self, criterion: Criterion) -> LevelCode:
-        return self.indicators_by_no[criterion.indicator].level
+        return self.levels_by_criterion[criterion.id]
+
+    @cached_property
+    def levels_by_criterion(self) -> dict[str, LevelCode]:
+        return {c.id: self.indicators_by_no[c.indicator].level for c in self.criterion}
 
     def criteria_of(self, indicator: int) -> Iterator[Criterion]:
         return (c for c in self.criterion if c.indicator == indicator)
