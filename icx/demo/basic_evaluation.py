@@ -60,7 +60,7 @@ def make_answers(
     for c in system.criteria:
         if mode == "not_applicable" and c.na_allowed and c.id.startswith(NOT_APPLICABLE):
             out[c.id] = {"answer": "不适用", "note": c.not_applicable}
-            if c.derive is not None:
+            if c.derive is not None and c.derive.source != "evaluation":  # icx reads the projects' controls
                 out[c.id]["override_reason"] = NA_REASON
             continue
         if c.derive is not None:

@@ -38,7 +38,7 @@ WIDTHS = {
     "indicator": 13,
     "item": 20,
     "criterion": 30,
-    "points": 5,
+    "points": 6,
     "na_condition": 12,
     "derived": 7,
     "derived_evidence": 26,
@@ -48,7 +48,7 @@ WIDTHS = {
     "date": 11,
     "used_answer": 8,
     "score": 6,
-    "deduction": 6,
+    "deduction": 7,
     "reason": 24,
     "note": 16,
 }
@@ -294,7 +294,13 @@ def _highlights(ws: Worksheet, p: TablePlacement) -> None:
     )
     ws.conditional_formatting.add(
         f"{L['deduction']}{first}:{L['reason']}{p.last_row}",
-        FormulaRule(formula=[f'AND(${L["deduction"]}{first}<>"",${L["deduction"]}{first}>0)'], font=LOST, fill=BAD),
+        # answered and losing points (an unanswered row is counted in the summary, not coloured:
+        # a fresh sheet would be red all over)
+        FormulaRule(
+            formula=[f'AND(${L["helper_code"]}{first}<>"",${L["deduction"]}{first}<>"",${L["deduction"]}{first}>0)'],
+            font=LOST,
+            fill=BAD,
+        ),
     )
 
 
@@ -412,12 +418,12 @@ def _write_rules(book: Book, ws: Worksheet, system: IndicatorSystem, top: int) -
         ws.cell(row=first + i, column=3).style = layout.LOCKED
     book.define("icx_be_answers", ws, f"$C${first}:$C${first + 2}")
     book.define("icx_be_na", ws, f"$C${first + 2}:$C${first + 2}")
-    # the bands: label (D), upper edge (E), points (F); the last row is "above"
     ranges: dict[str, tuple[str, str]] = {}
+    # the bands: label (D), upper edge (F), points (G); the last row is "above"
     ws.cell(row=first - 1, column=4, value=book.label("tpl_be_bands")).style = layout.HEADER
-    for col in (5, 6):
+    for col in (5, 6, 7):
         ws.cell(row=first - 1, column=col).style = layout.HEADER
-    ws.merge_cells(start_row=first - 1, start_column=4, end_row=first - 1, end_column=6)
+    ws.merge_cells(start_row=first - 1, start_column=4, end_row=first - 1, end_column=7)
     r = first
     for c in system.criteria:
         if c.band is None:
@@ -428,12 +434,13 @@ def _write_rules(book: Book, ws: Worksheet, system: IndicatorSystem, top: int) -
             above = i == len(c.band.edges)
             text = book.label("tpl_be_band_above") if above else book.label("tpl_be_band", id=c.id, label=label)
             ws.cell(row=r, column=4, value=text).style = layout.LOCKED
-            ws.cell(row=r, column=5).style = layout.LOCKED
+            ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
+            ws.cell(row=r, column=6).style = layout.LOCKED
             if not above:
-                ws.cell(row=r, column=5, value=c.band.edges[i]).number_format = "0.00%"
-            ws.cell(row=r, column=6, value=int(points) if float(points).is_integer() else points).style = layout.LOCKED
+                ws.cell(row=r, column=6, value=c.band.edges[i]).number_format = "0.00%"
+            ws.cell(row=r, column=7, value=int(points) if float(points).is_integer() else points).style = layout.LOCKED
             r += 1
         edges_last = edges_first + len(c.band.edges) - 1
-        ranges[c.id] = (f"$E${edges_first}:$E${edges_last}", f"$F${edges_first}:$F${r - 1}")
+        ranges[c.id] = (f"$F${edges_first}:$F${edges_last}", f"$G${edges_first}:$G${r - 1}")
         r += 1
     return ranges
