@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from icx import i18n
+from icx.core.basic_evaluation.system import IndicatorSystem
 from icx.core.evaluation import checklist_rows
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import atomic_output
@@ -84,6 +85,7 @@ def build(
     methodology: Methodology | None = None,
     sizes: Sizes = Sizes(),
     checklist: Sequence[dict[str, Any]] | None = None,
+    system: IndicatorSystem | None = None,
 ) -> Built:
     """Build one template in memory.
 
@@ -120,7 +122,7 @@ def build(
         rows = max(sizes.evaluation_rows, len(items) + SPARE_CHECKLIST_ROWS)
         place("evaluation", *write_evaluation(book, rows=rows, items=items))
     if kind == "unit":
-        ws, placement, built.basic_evaluation = write_basic_evaluation(book)
+        ws, placement, built.basic_evaluation = write_basic_evaluation(book, system)
         place("basic_evaluation", ws, placement)
     if kind == "unit":
         place("transaction_log", *write_transactions(book, rows=sizes.transaction_rows))
@@ -175,11 +177,13 @@ def write_templates(
     langs: tuple[i18n.Lang, ...] = ("zh", "en"),
     kinds: tuple[Kind, ...] = KINDS,
     methodology: Methodology | None = None,
+    system: IndicatorSystem | None = None,
 ) -> list[Path]:
     """Build and save every template kind in every language into ``outdir``."""
     outdir = Path(outdir)
     written = []
     for lang in langs:
         for kind in kinds:
-            written.append(save_template(build(kind, lang, methodology), outdir / FILE_NAMES[(kind, lang)]))
+            built = build(kind, lang, methodology, system=system)
+            written.append(save_template(built, outdir / FILE_NAMES[(kind, lang)]))
     return written

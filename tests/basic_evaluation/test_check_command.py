@@ -81,3 +81,29 @@ def test_a_workbook_without_the_sheet(tmp_path: Path) -> None:
     result = RUN.invoke(app, ["check", "basic-evaluation", str(source), "--lang", "en"])
     assert result.exit_code == 1
     assert "no 'Basic evaluation'" in result.output
+
+
+def test_a_corrected_indicator_file_reaches_the_template_and_the_check(tmp_path: Path) -> None:
+    text = (Path(__file__).parents[2] / "icx/data/basic_evaluation.toml").read_text(encoding="utf-8")
+    fixed = text.replace("edges = [0.05, 0.10], points = [4, 2, 0]", "edges = [0.03, 0.08], points = [4, 1, 0]")
+    system = tmp_path / "basic_evaluation.toml"
+    system.write_text(fixed, encoding="utf-8")
+    out = tmp_path / "templates"
+    result = RUN.invoke(app, ["templates", "build", "-o", str(out), "--lang", "zh", "--system", str(system)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out / "单位工作簿.xlsx")
+    ws = wb["基础性评价"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert 0.03 in values and 0.08 in values
+    # the unit answers 7.2 with 6%: 1 point by the corrected bands, in the check as in the file
+    layout = build("unit").basic_evaluation
+    ws[f"{layout.table.letters['answer']}{layout.rows['7.2.1']}"] = 0.06
+    unit = tmp_path / "unit.xlsx"
+    wb.save(unit)
+    result = RUN.invoke(
+        app, ["check", "basic-evaluation", str(unit), "--system", str(system), "-o", str(tmp_path / "o.xlsx")]
+    )
+    assert "7.2.1" in result.output and "得3分" not in result.output
+    checked = openpyxl.load_workbook(tmp_path / "o.xlsx")["基础性评价结果"]
+    rows = {r[0]: r for r in checked.iter_rows(values_only=True) if r[0] == "7.2.1"}
+    assert rows["7.2.1"][3] == 3  # 4 points, 1 earned
