@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from icx.core.basic_evaluation.aggregate import UnitSummary
 from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
 from icx.core.evaluation import AreaScore, Deficiency
@@ -65,6 +66,7 @@ class UnitResult:
     evaluation_overall: AreaScore | None = None
     partial_factor: float | None = None
     deficiencies: list[Deficiency] = field(default_factory=list)
+    basic_evaluation: UnitSummary | None = None  # the 基础性评价 scorecard in a few numbers
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     as_of: dt.date | None = None

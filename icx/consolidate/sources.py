@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from icx.core.basic_evaluation.aggregate import UnitSummary
 from icx.core.conflicts import Conflict
 from icx.core.errors import Problem
 from icx.core.evaluation import AreaScore, Deficiency
 from icx.core.methodology import Methodology
-from icx.io.duties import check_conflicts
-from icx.io.evaluation_sheet import read_evaluation
+from icx.io.basic_evaluation_sheet import evaluate, facts_from
+from icx.io.duties import ConflictCheck, check_conflicts
+from icx.io.evaluation_sheet import EvaluationSheet, read_evaluation
 from icx.io.grid import WorkbookGrid
 from icx.io.register import RegisterResult
 from icx.io.unit_workbook import UnitWorkbook, read_unit_workbook
@@ -39,6 +41,7 @@ class UnitContents:
     evaluation_overall: AreaScore | None = None
     partial_factor: float | None = None
     deficiencies: list[Deficiency] = field(default_factory=list)
+    basic_evaluation: UnitSummary | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -63,20 +66,24 @@ def read(book: WorkbookGrid, file: str, fallback: Methodology, as_of: dt.date) -
     )
     if not unit.code and not any(p.field == "unit_code" for p in unit.problems):
         unit.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
-    _conflicts(book, file, unit)
-    _evaluation(book, file, as_of, workbook, unit)
+    check = _conflicts(book, file, unit)
+    sheet = _evaluation(book, file, as_of, workbook, unit)
+    _basic_evaluation(book, file, workbook, check, sheet, unit)
     return unit
 
 
-def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> None:
+def _conflicts(book: WorkbookGrid, file: str, unit: UnitContents) -> ConflictCheck:
     """不相容岗位, control-matrix posts and the payment log, checked by ``icx.io.duties``."""
     check = check_conflicts(book, file=file, methodology=unit.methodology)
     unit.conflicts = list(check.conflicts)
     unit.conflicts_checked = check.ran
     unit.problems.extend(check.problems)
+    return check
 
 
-def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, workbook: UnitWorkbook, unit: UnitContents) -> None:
+def _evaluation(
+    book: WorkbookGrid, file: str, as_of: dt.date, workbook: UnitWorkbook, unit: UnitContents
+) -> EvaluationSheet:
     """The 自我评价 sheet scored by ``icx.io.evaluation_sheet`` (deadlines checked against as_of),
     with the shares of the workbook's own 参数设置 (already read: no second read, no repeats)."""
     sheet = read_evaluation(book, as_of=as_of, file=file, methodology=unit.methodology, settings=workbook.settings)
@@ -86,3 +93,30 @@ def _evaluation(book: WorkbookGrid, file: str, as_of: dt.date, workbook: UnitWor
         unit.evaluation_overall = sheet.result.overall
         unit.partial_factor = sheet.result.partial_factor
         unit.deficiencies = list(sheet.result.deficiencies)
+    return sheet
+
+
+def _basic_evaluation(
+    book: WorkbookGrid,
+    file: str,
+    workbook: UnitWorkbook,
+    check: ConflictCheck,
+    sheet: EvaluationSheet,
+    unit: UnitContents,
+) -> None:
+    """The 基础性评价 sheet scored by ``icx.io.basic_evaluation_sheet``, its answers derived from the
+    results read above (no sheet is read twice). A workbook without the sheet (an older template)
+    has none, and a warning says so."""
+    facts = facts_from(
+        methodology=workbook.methodology,
+        register=workbook.register,
+        workbook=workbook,
+        book=book,
+        conflicts=check,
+        evaluation=sheet,
+        file=file,
+    )
+    found = evaluate(book, facts, file=file)
+    if found.scorecard is not None:
+        unit.basic_evaluation = UnitSummary.of(found.scorecard)
+    unit.problems.extend(found.problems)

@@ -111,6 +111,7 @@ class _Summary:
         self.wb.render_apart(ranking)
         self.conflicts()
         self.evaluation()
+        self.basic_evaluation()
         self.deficiencies()
         self.findings()
         self.problems()
@@ -496,6 +497,13 @@ class _Summary:
         chart.set_legend({"none": True})
         chart.set_size({"width": 620, "height": max(300, 60 + 22 * (last - first + 1))})
         ws.insert_chart(0, total_col + 2, chart)
+
+    # --- 基础性评价 (its own module) -----------------------------------------------------------------
+    def basic_evaluation(self) -> None:
+        from icx.consolidate.basic_evaluation_sheet import BasicEntry, write_basic_evaluation_sheet
+
+        entries = [BasicEntry(u.unit_code, u.unit_name, u.basic_evaluation) for u in self.unit_rows()]
+        write_basic_evaluation_sheet(self.wb, self.s, entries, self.lang, title=self.title)
 
     # --- 缺陷整改 --------------------------------------------------------------------------------
     def deficiencies(self) -> None:

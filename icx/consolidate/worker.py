@@ -119,6 +119,7 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     result.evaluation_areas, result.evaluation_overall = unit.evaluation_areas, unit.evaluation_overall
     result.partial_factor = unit.partial_factor
     result.deficiencies = unit.deficiencies
+    result.basic_evaluation = unit.basic_evaluation
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:

@@ -11,6 +11,7 @@ score_workbook         icx score UNIT.xlsx -o OUT.xlsx
 validate_workbook      the problems of every reader, listed and highlighted
 check_conflicts        icx check conflicts UNIT.xlsx -o OUT.xlsx
 evaluate_checklist     icx check evaluation UNIT.xlsx -o OUT.xlsx
+basic_evaluation       icx check basic-evaluation UNIT.xlsx -o OUT.xlsx
 build_summary          icx consolidate FOLDER -o FOLDER/委员会汇总.xlsx --feedback FOLDER/反馈
 email_summary          icx email -s 委员会汇总.xlsx -r 收件人.xlsx [-f 反馈] [-c smtp.toml]
 show_help              —
@@ -452,6 +453,56 @@ def show_help(port: WorkbookPort | None = None, lang: str = "zh") -> Any:
     return _run(port, lg, "show_help", work)
 
 
+# --- 基础性评价 ------------------------------------------------------------------------------------
+@xw.sub
+def basic_evaluation(
+    port: WorkbookPort | None = None,
+    methodology: Methodology | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
+    """基础性评价: icx's derived answers on the 基础性评价 sheet and the 基础性评价结果 sheet with every
+    deduction (as ``icx check basic-evaluation``)."""
+    lg = _lang(lang)
+
+    def work(port: WorkbookPort) -> Any:
+        from icx.io.basic_evaluation_results import write_results_sheet
+        from icx.io.basic_evaluation_sheet import derived_columns, evaluate_book
+        from icx.io.table import sheet_names
+        from icx.io.unit_workbook import read_unit_info
+
+        book = read_book(port)
+        found = evaluate_book(book, as_of=as_of or dt.date.today(), file=file_label(port), methodology=methodology)
+        card = found.scorecard
+        if card is None:
+            raise IcxError(found.problems)
+        columns = derived_columns(found, "zh" if found.answers.sheet == sheet_names("basic_evaluation")[0] else "en")  # type: ignore[union-attr]
+        if columns is not None:
+            port.write_column(columns.sheet, columns.answer_col, columns.answers)
+            port.write_column(columns.sheet, columns.evidence_col, columns.evidence)
+        unit, _ = read_unit_info(book, file_label(port), [])
+        title = sheet_names("basic_evaluation_results")[0 if lg == "zh" else 1]
+        port.put_sheet(title, lambda wb: write_results_sheet(wb, card, lg, unit))
+        _put_problems(port, found.problems, lg)
+        port.tell(
+            _say(
+                "excel_basic_evaluated",
+                lg,
+                score=f"{card.score:g}",
+                na=f"{card.na_points:g}",
+                converted="—" if card.converted is None else f"{card.converted:g}",
+                deductions=len(card.deductions),
+                unanswered=len(card.unanswered),
+                overrides=len(card.overrides),
+                sheet=title,
+            )
+            + _problems_note(found.problems, lg)
+        )
+        return found
+
+    return _run(port, lg, "basic_evaluation", work)
+
+
 # The macros the ribbon calls, by the name its VBA callbacks use.
 MACROS = {
     f.__name__: f
@@ -463,6 +514,7 @@ MACROS = {
         build_summary,
         email_summary,
         show_help,
+        basic_evaluation,
     )
 }
 

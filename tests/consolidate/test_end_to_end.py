@@ -170,6 +170,7 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
         "summary_ranking",
         "conflicts",
         "summary_evaluation",
+        "summary_basic_evaluation",
         "deficiencies",
         "summary_findings",
         "problems",

@@ -113,7 +113,7 @@ def test_the_tab_groups_and_buttons(package: Path) -> None:
     }
     assert groups == {
         "风险评估": ["评分分级", "数据校验"],
-        "岗位与评价": ["冲突检查", "自我评价"],
+        "岗位与评价": ["冲突检查", "自我评价", "基础性评价"],
         "委员会": ["生成汇总", "发送邮件"],
         "帮助": ["使用说明"],
     }
@@ -145,7 +145,7 @@ def test_every_button_has_its_callback_in_the_vba_read_back(package: Path) -> No
 def test_every_button_names_an_xw_sub_macro_run_through_click(package: Path) -> None:
     """One callback for every button: its tag names the macro, click() checks xlwings and runs it."""
     tags = [b.get("tag") for b in ribbon(package).iter(f"{CUI}button")]
-    assert len(tags) == 7 and set(tags) == set(macros_module.MACROS) and set(tags) <= xw_subs()
+    assert len(tags) == 8 and set(tags) == set(macros_module.MACROS) and set(tags) <= xw_subs()
     source = vba_modules(package)[addin.RIBBON_MODULE]
     assert [line.strip() for line in RUN_PYTHON.findall(source)] == [CLICK]
     assert source.isascii() and "{{" not in source

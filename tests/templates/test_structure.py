@@ -39,6 +39,9 @@ CLASSIC = {
     "SUMPRODUCT",
     "EXACT",
     "NA",
+    "SUM",  # the 基础性评价 sheet's totals
+    "SUMIF",
+    "ABS",
 }
 FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 
@@ -63,7 +66,7 @@ def test_sheets_in_order_with_catalogue_names(unit) -> None:
     expected = (
         [_names(k, lang) for k in ("readme", "unit_info", "register")]
         + matrices
-        + [_names(k, lang) for k in ("duties", "evaluation", "transaction_log", "settings")]
+        + [_names(k, lang) for k in ("duties", "evaluation", "basic_evaluation", "transaction_log", "settings")]
     )
     assert wb.sheetnames == expected
     assert all(len(name) <= 31 for name in wb.sheetnames)
