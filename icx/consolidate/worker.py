@@ -25,8 +25,8 @@ from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
 from icx.io.grid import WorkbookGrid, load_grid
 from icx.io.register import RegisterResult
-from icx.io.safety import read_within_limit, sha256_of
 from icx.io.table import text_of
+from icx.io.untrusted import read_within_limit, sha256_of
 
 MAX_PROBLEMS_PER_FILE = 1000
 
