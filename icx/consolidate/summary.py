@@ -23,27 +23,22 @@ from xlsxwriter.worksheet import Worksheet
 from icx import __version__, i18n
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
-from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
-from icx.consolidate.xlsx_rows import RowsWorkbook
+from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, sheet_title, table
+from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
 from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
 from icx.io.safety import atomic_output
 from icx.io.table import columns, sheet_names
 
 CHART_UNITS = 40  # more bars than this make an unreadable chart; the table still lists every unit
-BIG_BATCH_RISKS = 20_000  # above this many risks rows are streamed to disk while writing
 
 
 def write_summary(c: Consolidation, target: str | Path, lang: i18n.Lang = "zh") -> Path:
     """Write the committee summary of ``c`` to ``target`` atomically and return ``target``."""
     target = Path(target)
     with atomic_output(target) as tmp:
-        wb = new_workbook(tmp, big=len(c.ranked) > BIG_BATCH_RISKS)
-        try:
-            _Summary(wb, c, lang).write_all()
-        except BaseException:
-            wb.discard_apart()  # no child left rendering for a workbook that will not be written
-            raise
+        wb = new_workbook(tmp)
+        _Summary(wb, c, lang).write_all()
         wb.close()
     return target
 
@@ -96,10 +91,7 @@ class _Summary:
         self.unit_risks()
         self.heatmap()
         self.level1()
-        ranking = self.ranking()
-        # The biggest table is rendered by a forked child while the parent writes the rest
-        # (一级风险, about a third of its size, is rendered by the parent at close).
-        self.wb.render_apart(ranking)
+        self.ranking()
         self.conflicts()
         self.evaluation()
         self.deficiencies()
@@ -116,15 +108,15 @@ class _Summary:
         ws.set_column(2, 4, 24)
         ws.write_string(0, 0, self.title, s.title)
         ws.write_string(1, 0, header("unit_info", "period", self.lang), s.label)  # email reads the period by it
-        put(ws, 1, 1, c.period or "", s.text)
+        write_value(ws, 1, 1, c.period or "", s.text)
         ws.write_string(2, 0, self.L("as_of"), s.label)
-        put(ws, 2, 1, c.as_of, s.date)
+        write_value(ws, 2, 1, c.as_of, s.date)
         ws.write_string(4, 0, self.L("figure"), s.header)
         ws.write_string(4, 1, self.L("value"), s.header)
         row = 5
         for key, value in c.figures.items():
             ws.write_string(row, 0, figure_label(key, self.lang), s.text)
-            put(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
+            write_value(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
             row += 1
         row += 1
         if c.missing:
@@ -140,7 +132,7 @@ class _Summary:
             for e in c.missing:
                 row += 1
                 for col_index, value in enumerate((e.unit_code, e.unit_name, e.contact, e.email)):
-                    put(ws, row, col_index, value, s.text)
+                    write_value(ws, row, col_index, value, s.text)
             row += 2
         if c.duplicates:
             ws.write_string(row, 0, self.L("duplicate_units"), s.label)
@@ -157,7 +149,7 @@ class _Summary:
                 for unit in c.duplicates[code]:
                     row += 1
                     for col_index, value in enumerate((code, unit.unit_name, unit.file)):
-                        put(ws, row, col_index, value, s.text)
+                        write_value(ws, row, col_index, value, s.text)
         ws.freeze_panes(5, 0)
         ws.repeat_rows(4)
         ws.activate()
@@ -210,8 +202,8 @@ class _Summary:
                 start, 1, title + i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS), self.s.label
             )
             for r, row in enumerate(top, start=start + 1):
-                put(ws, r, 0, row[0], self.s.text)
-                put(ws, r, 1, row[1], self.s.text)
+                write_value(ws, r, 0, row[0], self.s.text)
+                write_value(ws, r, 1, row[1], self.s.text)
                 for i in range(3):
                     ws.write_number(r, 2 + i, row[2 + i], self.s.integer)
             first, last = start + 1, start + len(top)
@@ -273,9 +265,9 @@ class _Summary:
             ws.merge_range(row, 0, row, 6, self.L("heatmap_custom"), s.note)
             for u in custom:
                 row += 1
-                put(ws, row, 0, u.unit_code, s.text)
-                put(ws, row, 1, u.unit_name, s.text)
-                put(ws, row, 3, u.methodology_name, s.text)
+                write_value(ws, row, 0, u.unit_code, s.text)
+                write_value(ws, row, 1, u.unit_name, s.text)
+                write_value(ws, row, 3, u.methodology_name, s.text)
         ws.print_area(0, 0, max(row, 13), 6)
 
     # --- 一级风险 / 风险排序 ---------------------------------------------------------------------
@@ -326,14 +318,14 @@ class _Summary:
     def level1(self) -> None:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
-        rows = (self.risk_row(x, False) for x in level1)  # produced while written (at close)
-        table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
+        rows = (self.risk_row(x, False) for x in level1)  # produced as they are written
+        table(ws, self.s, 0, self.risk_columns(False), rows)
 
     def ranking(self, key: str = "summary_ranking") -> Worksheet:
         ws = self.add(key)
         cols = self.risk_columns(True)
         rows = (self.risk_row(x, True) for x in self.c.ranked)
-        first, last = table(ws, self.s, 0, cols, rows, count=len(self.c.ranked))
+        first, last = table(ws, self.s, 0, cols, rows)
         level_col = 11
         for lv in self.m.risk_levels:
             ws.conditional_format(
@@ -450,7 +442,7 @@ class _Summary:
         ws.write_string(avg_row, 1, self.L("area_average"), s.label)
         for i in range(len(areas) + 1):
             values = [r[2 + i] for r in rows if r[2 + i] is not None]
-            put(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
+            write_value(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
         ws.conditional_format(
             first,
             2,
@@ -467,9 +459,9 @@ class _Summary:
             start = avg_row + 3
             ws.write_string(start, 1, title, s.label)
             for r, row in enumerate(low, start=start + 1):
-                put(ws, r, 0, row[0], s.text)
-                put(ws, r, 1, row[1], s.text)
-                put(ws, r, 2, row[total_col], s.percent1)
+                write_value(ws, r, 0, row[0], s.text)
+                write_value(ws, r, 1, row[1], s.text)
+                write_value(ws, r, 2, row[total_col], s.percent1)
             val, first, last = 2, start + 1, start + len(low)
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series(
@@ -635,7 +627,7 @@ class _Summary:
         row = 2
         for name, value, fmt in facts:
             ws.write_string(row, 0, name, s.label)
-            put(ws, row, 1, value, fmt)
+            write_value(ws, row, 1, value, fmt)
             row += 1
         row += 1
         for key in ("notes_recompute", "notes_duplicates", "notes_expected"):

@@ -155,16 +155,6 @@ def test_demo_ends_with_the_committee_summary(tmp_path: Path) -> None:
     assert len(list((tmp_path / "demo" / "feedback").glob("*-反馈.xlsx"))) == 3
 
 
-def test_streamed_rows_for_big_batches_give_the_same_cells(
-    batch_run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from icx.consolidate import summary
-
-    monkeypatch.setattr(summary, "BIG_BATCH_RISKS", 0)  # constant-memory mode for this small batch
-    streamed = write_summary(batch_run.result, tmp_path / "streamed.xlsx")
-    assert all_values(streamed) == all_values(batch_run.summary)
-
-
 def test_roster_inside_the_input_folder_is_not_read_as_a_unit(tmp_path: Path) -> None:
     for i in range(2):
         unit = clean_unit(i)
