@@ -26,12 +26,11 @@ from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
 from icx.core.conflicts import ConflictReport
-from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
 MAX_NAME = 80
@@ -107,17 +106,8 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     _position_sheet(wb.active, c, unit, lang)
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
     write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
-    if unit.evaluated:
-        result = EvaluationResult(
-            item_rows=[],
-            areas=list(unit.evaluation_areas),
-            overall=unit.evaluation_overall,
-            deficiencies=list(unit.deficiencies),
-            problems=[],
-            as_of=c.as_of,
-            partial_factor=unit.partial_factor or 0.0,
-        )  # type: ignore[arg-type]
-        write_evaluation_sheet(wb, result, lang, m)
+    if unit.evaluation is not None:
+        write_evaluation_sheet(wb, unit.evaluation, lang, m)
     _findings_sheet(wb, unit, lang)
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()

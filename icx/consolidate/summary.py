@@ -28,7 +28,7 @@ from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
 from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
 from icx.io.safety import atomic_output
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 CHART_UNITS = 40  # more bars than this make an unreadable chart; the table still lists every unit
 

@@ -92,7 +92,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
     if not problems:
         return ""
     errors, warnings = _counts(problems)
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     return "\n" + _say(
         "excel_problems_listed",
@@ -106,7 +106,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
 def _put_problems(port: WorkbookPort, problems: list[Problem], lang: i18n.Lang) -> None:
     """The 问题清单 sheet exactly as the CLI writes it (removed when there is nothing to list)."""
     from icx.io.scored_copy import write_problems
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     port.put_sheet(sheet_names("problems")[0 if lang == "zh" else 1], lambda wb: write_problems(wb, problems, lang))
 
@@ -133,7 +133,7 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
     def work(port: WorkbookPort) -> Any:
         from icx.io.register import find_register_sheet, read_register
         from icx.io.scored_copy import score_cell, score_columns, write_ranking
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         book = read_book(port)
         grid = find_register_sheet(book)
@@ -197,7 +197,7 @@ def workbook_problems(port: WorkbookPort, methodology: Methodology | None, as_of
 
 def _previous_highlights(port: WorkbookPort, lang: i18n.Lang) -> dict[str, list[str]]:
     """Cells listed in the 问题清单 sheet of an earlier run (so their highlight can go)."""
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     title = sheet_names("problems")[0 if lang == "zh" else 1]
     if title not in port.sheet_names():
@@ -255,7 +255,7 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
     def work(port: WorkbookPort) -> Any:
         from icx.io.duties import check_conflicts as run_conflicts
         from icx.io.findings_sheets import write_conflicts_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         check = run_conflicts(read_book(port), file=file_label(port), methodology=m)
@@ -286,7 +286,7 @@ def evaluate_checklist(
     def work(port: WorkbookPort) -> Any:
         from icx.io.evaluation_sheet import read_evaluation
         from icx.io.findings_sheets import write_evaluation_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         sheet = read_evaluation(read_book(port), as_of=as_of or dt.date.today(), file=file_label(port), methodology=m)
@@ -396,7 +396,7 @@ def email_summary(
     lg = _lang(lang)
 
     def work(port: WorkbookPort) -> Any:
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
         from icx.mail.jobs import send_summary
 
         chosen = Path(summary) if summary else None

@@ -20,7 +20,8 @@ from icx.core.methodology import Methodology, default_methodology, normalize_wor
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
 from icx.io.grid import Grid, WorkbookGrid
-from icx.io.table import Table, assessor_numbers, read_table, sheet_names, text_of
+from icx.io.specs import sheet_names
+from icx.io.table import Table, assessor_numbers, read_table, text_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -112,7 +113,8 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
     zh, en = sheet_names("register")
     grid = book.sheet(zh, en, "register", "risks")
     if grid is None and book.sheets:
-        from icx.io.table import columns, find_header
+        from icx.io.specs import columns
+        from icx.io.table import find_header
 
         required = {s.key for s in columns("register") if s.required}
         derived = {normalize_word(n) for n in sheet_names("ranking")}
@@ -272,7 +274,7 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
 
 
 def _required(table: Table, file: str | None, problems: list[Problem], bad: set[int]) -> None:
-    from icx.io.table import columns
+    from icx.io.specs import columns
 
     rows = table.rows
     for spec in columns("register"):

@@ -25,7 +25,8 @@ from icx.core.errors import InvalidMethodology, Problem
 from icx.core.methodology import LEVELS, SCALE, Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_amount, as_number, as_percent, is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref
-from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
+from icx.io.specs import columns, match_header, sheet_names
+from icx.io.table import Table, find_header, read_table, text_of
 
 # Tables stacked in the left block end at their first blank row; the right block's run to the end.
 STACKED = ("settings_likelihood", "settings_impact", "settings_levels")

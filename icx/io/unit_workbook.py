@@ -22,7 +22,8 @@ from icx.core.parsing import is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
-from icx.io.table import columns, match_header, read_table, sheet_names, text_of
+from icx.io.specs import columns, match_header, sheet_names
+from icx.io.table import read_table, text_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd

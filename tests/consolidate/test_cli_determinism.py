@@ -16,7 +16,7 @@ from icx.cli.app import app
 from icx.consolidate import consolidate, write_summary
 from icx.core.errors import IcxError
 from icx.demo.data import DemoUnit, make_unit
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 from .conftest import AS_OF, PERIOD, Run, write_unit
 

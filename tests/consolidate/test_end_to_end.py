@@ -16,7 +16,7 @@ from icx.core.errors import InvalidValue
 from icx.core.evaluation import evaluate
 from icx.demo.data import DemoUnit
 from icx.io import libreoffice
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 from .conftest import AS_OF, BAD_SCORE, FORMULA_TEXT, Run, sha, sheet_rows
 

@@ -344,7 +344,7 @@ def test_eval_score_equals_the_core_item_score() -> None:
 def test_level_reads_the_matrix_block_of_the_standard_settings_sheet() -> None:
     """The 参数设置 matrix as the template lays it out (headers, 极高 on top, level names)."""
     layout = pytest.importorskip("icx.templates.layout")
-    from icx.io.table import match_header
+    from icx.io.specs import match_header
     from icx.templates.settings import write_settings
 
     strict = default_methodology().override(

@@ -15,7 +15,7 @@ import pytest
 from icx.core import scoring, vectorized
 from icx.core.errors import IcxError
 from icx.io import untrusted
-from icx.io.table import columns
+from icx.io.specs import columns
 from icx.io.unit_workbook import load_unit_workbook
 from icx.templates import Sizes, build, save_template
 from icx.templates.layout import fill_rows

@@ -21,7 +21,7 @@ from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.scored_copy import write_scored_copy
 from icx.io.settings_sheet import read_settings_from
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 
 def default_output(source: Path) -> Path:
