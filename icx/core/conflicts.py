@@ -77,8 +77,6 @@ def _normalized_duty(written: str) -> str:
 
 
 # --- rules ------------------------------------------------------------------------------------
-DUTY_INDEXES_KEPT = 256  # distinct rule sets whose duty index is kept (see RuleLibrary._rules_by_duty)
-_DUTY_INDEXES: dict[tuple[Any, int], tuple[Any, dict[str, list[tuple[int, str, bool, bool]]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -173,21 +171,12 @@ class RuleLibrary:
     def _rules_by_duty(self) -> dict[str, list[tuple[int, str, bool, bool]]]:
         # duty → the active rules one of whose sides it matches: a post carries a handful of
         # duties, the library a hundred rules, so each post looks up only its own duties.
-        # Units that add or restate the same rules get libraries equal to one another: the
-        # index is built once for them all.
-        key = (self.rules, id(self.terms))
-        cached = _DUTY_INDEXES.get(key)
-        if cached is not None and cached[0] is self.terms:
-            return cached[1]
         index: dict[str, list[tuple[int, str, bool, bool]]] = defaultdict(list)
         for position, rule in enumerate(self.active):
             side_a, side_b = self.side(rule.duty_a), self.side(rule.duty_b)
             for duty in side_a | side_b:
                 index[duty].append((position, rule.id, duty in side_a, duty in side_b))
-        if len(_DUTY_INDEXES) >= DUTY_INDEXES_KEPT:
-            _DUTY_INDEXES.clear()
-        _DUTY_INDEXES[key] = (self.terms, dict(index))  # the terms kept alive, so their id stays theirs
-        return _DUTY_INDEXES[key][1]
+        return dict(index)
 
     def side(self, duty: str) -> frozenset[str]:
         """What one side of a rule matches: a canonical duty matches only itself; a broader term

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from icx.core.errors import InvalidValue, Problem
+from icx.core.memo import Memo
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import (
     as_amount,
@@ -213,7 +214,6 @@ CELL_PARSERS: dict[str, tuple[Any, str]] = {
     "impact": (impact, "impact_invalid"),
     "amount": (impact_from_amount, "amount_invalid"),
 }
-_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, tuple[float, str | None]]]] = {}
 PARSED_LIMIT = 200_000  # distinct values kept per parser before its table starts again
 _BLANK_CELL = (math.nan, None)
 
@@ -225,26 +225,17 @@ def parse_cells(
     amount): NaN and None for a blank cell, NaN and the code for a bad one. Cells are keyed by
     type and value, so ``True``, ``1`` and ``1.0`` are parsed apart."""
     m = _m(methodology)
-    parse, code = CELL_PARSERS[kind]
-    entry = _PARSED.get((kind, id(m)))
-    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
-        entry = _PARSED[(kind, id(m))] = (m, {})
-    table = entry[1]
-    out = []
-    for value in values:
-        if value is None:
-            out.append(_BLANK_CELL)
-            continue
-        key = (value.__class__, value)
-        found = table.get(key)
-        if found is None:
-            if is_blank(value):
-                found = _BLANK_CELL
-            else:
-                try:
-                    found = (float(parse(value, m)), None)
-                except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
-                    found = (math.nan, code)
-            table[key] = found
-        out.append(found)
-    return out
+    memo = m.memos.get(("parse_cells", kind))
+    if memo is None:  # kept on the methodology: it lives and goes with it
+        parse, code = CELL_PARSERS[kind]
+        memo = m.memos[("parse_cells", kind)] = Memo(lambda key: _parse_cell(key[1], parse, code, m), PARSED_LIMIT)
+    return [_BLANK_CELL if value is None else memo[(value.__class__, value)] for value in values]
+
+
+def _parse_cell(value: Any, parse: Any, code: str, m: Methodology) -> tuple[float, str | None]:
+    if is_blank(value):
+        return _BLANK_CELL
+    try:
+        return (float(parse(value, m)), None)
+    except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
+        return (math.nan, code)
