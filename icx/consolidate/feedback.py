@@ -89,11 +89,11 @@ def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh",
     plan = feedback_paths(c, folder)
     if jobs <= 1 or len(plan) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return [write_unit_feedback(c, unit, path, lang) for unit, path in plan]
-    index = {id(u): i for i, u in enumerate(c.units)}
+    position = {unit.file: i for i, unit in enumerate(c.units)}  # one result per input file
     _SHARED = (c, lang)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = pool.map(_write_index, [index[id(u)] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
+            done = pool.map(_write_index, [position[u.file] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
             return [Path(p) for p in done]
     finally:
         _SHARED = None

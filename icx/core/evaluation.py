@@ -34,7 +34,7 @@ from icx.bundled import read_toml
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_number, is_blank, round_half_up, row_records
+from icx.core.parsing import as_number, is_blank, round_half_up
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -318,7 +318,7 @@ class EvaluationResult:
 
 
 def evaluate(
-    frame: pd.DataFrame | Rows,
+    table: Rows,
     as_of: dt.date,
     config: EvaluationConfig | None = None,
     methodology: Methodology | None = None,
@@ -327,7 +327,7 @@ def evaluate(
     cfg = config or default_config()
     m = methodology or default_methodology()
     problems: list[Problem] = []
-    records = row_records(frame)  # plain dicts: one lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
     rows: list[dict[str, Any]] = []
     deficiencies: list[Deficiency] = []
@@ -339,7 +339,7 @@ def evaluate(
     ) -> None:
         problems.append(Problem.of(code, row=r, field=key, severity=severity, given=given, params=params))
 
-    for r in frame.index:
+    for r in table.sheet_rows:
         bad = False
         item_id = _text(get(r, "item_id"))
         if not item_id:

@@ -163,7 +163,7 @@ def _with_source(table: Table, key: str) -> Rows:
     """The table's rows with a 'source' column naming each row's cell ('不相容岗位!J7')."""
     column = key if key in table.columns else next(iter(table.columns))
     letter = column_letter(table.columns[column])
-    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.index])
+    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.sheet_rows])
 
 
 def _located(table: Table, problems: list[Problem], file: str | None) -> list[Problem]:
@@ -201,7 +201,9 @@ def read_control_matrices(
         rows = _with_source(table, "control_id")
         parts.append(rows.with_column("area", [matrix_area(grid.name, m)] * len(rows)))
     rows = Rows.concat(parts, ["control_id", "prepare_post", "review_post", "approve_post", "area", "source"])
-    rows.index = list(range(len(rows)))  # sheet rows repeat across sheets; 'source' names each cell
+    # Rows from several sheets: numbered by position, so that no two share a number; 'source'
+    # names each one's cell.
+    rows.sheet_rows = list(range(len(rows)))
     return rows, problems
 
 

@@ -97,7 +97,7 @@ def read_evaluation(
         "source",
         [
             f"{table.sheet}!{table.cell(r, 'item_id')}" if "item_id" in table.columns else table.sheet
-            for r in table.rows.index
+            for r in table.rows.sheet_rows
         ],
     )
     result = evaluate(rows, as_of, config, m)

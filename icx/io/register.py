@@ -133,7 +133,7 @@ def _assessor_columns(
     """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
     parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
-    index = table.rows.index
+    index = table.rows.sheet_rows
     for n in assessor_numbers(table, prefix):
         key = f"{prefix}{n}"
         cells = table.rows.column(key)
@@ -171,7 +171,9 @@ def read_register(
     im = _combine(table, impacts, "impact", m, file, problems, bad)
     if "loss_amount" in rows:
         cells = rows.column("loss_amount")
-        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
+        for i, (r, value, (score, code)) in enumerate(
+            zip(rows.sheet_rows, cells, scoring.parse_cells("amount", cells, m))
+        ):
             if code is not None:
                 problems.append(table.locate(Problem.of(code, given=value, row=r, field="loss_amount"), file))
                 bad.add(r)
@@ -183,7 +185,7 @@ def read_register(
     ids = [text_of(v) for v in rows.column("id")]
     _duplicates(table, ids, file, problems, bad)
 
-    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.index)]
+    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.sheet_rows)]
     scored: dict[str, list[Any]] = {
         "likelihood": [lk[i] if good else None for i, good in enumerate(ok)],
         "impact": [im[i] if good else None for i, good in enumerate(ok)],
@@ -238,12 +240,12 @@ def _combine(
         for i, value, (score, code) in zip(use_single, values, scoring.parse_cells(key, values, m)):
             mean[i] = score
             if code is not None:
-                r = rows.index[i]
+                r = rows.sheet_rows[i]
                 problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
                 bad.add(r)
     numbers = assessor_numbers(table, key + "_")
     where = f"{key}_{numbers[0]}" if numbers else key
-    for i, r in enumerate(rows.index):
+    for i, r in enumerate(rows.sheet_rows):
         if mean[i] != mean[i] and r not in bad:
             problems.append(
                 table.locate(
@@ -260,7 +262,7 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
         return [""] * len(rows)
     accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
     codes = []
-    for r, value in zip(rows.index, rows.column("area")):
+    for r, value in zip(rows.sheet_rows, rows.column("area")):
         area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
         if area is None and value is not None:
             problems.append(
@@ -279,7 +281,7 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
     rows = table.rows
     for spec in columns("register"):
         if spec.required and spec.key in rows:
-            for r, value in zip(rows.index, rows.column(spec.key)):
+            for r, value in zip(rows.sheet_rows, rows.column(spec.key)):
                 if value is None:
                     problems.append(
                         table.locate(
@@ -291,7 +293,7 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
 
 def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[Problem], bad: set[int]) -> None:
     first: dict[str, int] = {}
-    for r, risk_id in zip(table.rows.index, ids):
+    for r, risk_id in zip(table.rows.sheet_rows, ids):
         if not risk_id:
             continue
         if risk_id in first:
@@ -313,7 +315,7 @@ def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodolo
     for key, what in (("score", "风险评分/score"), ("level", "风险等级/level")):
         if key not in rows:
             continue
-        for r, stored, computed in zip(rows.index, rows.column(key), scored[key]):
+        for r, stored, computed in zip(rows.sheet_rows, rows.column(key), scored[key]):
             if stored is None or computed is None:
                 continue
             value = _stored_level(stored, m) if key == "level" else as_number(stored)

@@ -116,7 +116,7 @@ class _Reader:
     def by_number(self, table: Table, key: str, allowed: tuple[int, ...]) -> dict[int, int]:
         """Sheet row of each expected number (1–5 or 1–3) in column ``key``; problems for the rest."""
         rows: dict[int, int] = {}
-        for r, value in zip(table.rows.index, table.rows.column(key)):
+        for r, value in zip(table.rows.sheet_rows, table.rows.column(key)):
             number = as_number(value)
             if number is None or number not in allowed:
                 self.problem(

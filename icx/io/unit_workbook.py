@@ -230,7 +230,7 @@ def read_controls(
         if table.header_row < 0:
             continue
         present = table.rows.columns
-        for r, cells in zip(table.rows.index, table.rows.values):
+        for r, cells in zip(table.rows.sheet_rows, table.rows.values):
             row = dict.fromkeys(keys)  # every key, missing columns as None
             row.update(zip(present, cells))
             control_id = _text(row["control_id"])
