@@ -27,22 +27,26 @@ from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
 from icx.core.conflicts import ConflictReport
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
-from icx.io.safety import put_value
+from icx.io.safety import page_header_title, put_value, writable_text
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
 from icx.io.specs import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
-MAX_NAME = 80
+MAX_NAME_BYTES = 90  # per part (code, name): the whole file name stays far below 255 bytes
 PARALLEL_FROM = 40  # fewer units than this are written in-process (a pool costs more than it saves)
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 def safe_name(text: str) -> str:
-    """A file-name part that Windows, macOS and Linux all accept (Chinese kept)."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", text)).strip(" .")
-    cleaned = re.sub(r"\s+", " ", cleaned)[:MAX_NAME].strip(" .")
+    """A file-name part that Windows, macOS and Linux all accept (Chinese kept): no control or
+    format characters (a right-to-left override would disguise the name), at most
+    ``MAX_NAME_BYTES`` bytes of UTF-8, cut between characters."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) not in ("Cc", "Cf"))
+    cleaned = _UNSAFE.sub("_", text).strip(" .")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    cleaned = cleaned.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
     if cleaned.upper() in _RESERVED:
         cleaned = f"_{cleaned}"
     return cleaned or "_"
@@ -113,9 +117,9 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
     for ws in wb.worksheets:
         _print_ready(ws, title)
-    wb.properties.title = title
+    wb.properties.title = writable_text(title)
     wb.properties.creator = "icx"
-    return save_workbook(wb, target)
+    return save_workbook(wb, target, output="feedback")
 
 
 def _position_sheet(ws: Worksheet, c: Consolidation, unit: UnitResult, lang: i18n.Lang) -> None:
@@ -235,5 +239,5 @@ def _print_ready(ws: Worksheet, title: str) -> None:
         header_row = int(re.sub(r"[A-Z]+", "", ws.freeze_panes)) - 1
         if header_row >= 1:
             ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddHeader.center.text = page_header_title(title)
     ws.oddFooter.center.text = "&P / &N"

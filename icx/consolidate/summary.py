@@ -27,7 +27,8 @@ from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, shee
 from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
 from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
-from icx.io.safety import atomic_output
+from icx.io.outputs import mark_xlsxwriter
+from icx.io.safety import atomic_output, writable_text
 from icx.io.specs import columns, sheet_names
 
 CHART_UNITS = 40  # more bars than this make an unreadable chart; the table still lists every unit
@@ -70,7 +71,15 @@ class _Summary:
         self.m = c.methodology
         self.s = Styles.of(wb, self.m)
         self.title = title or f"{label('title', lang)} {c.period or ''}".strip()
-        wb.set_properties({"title": self.title, "subject": c.period or "", "creator": "icx", "created": c.generated})
+        wb.set_properties(
+            {
+                "title": writable_text(self.title),
+                "subject": writable_text(c.period or ""),
+                "creator": "icx",
+                "created": c.generated,
+            }
+        )
+        mark_xlsxwriter(wb, "summary")
 
     def label(self, key: str) -> str:
         """The catalogue label ``consolidate_<key>`` in the summary's language."""

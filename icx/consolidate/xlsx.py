@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.core.methodology import Methodology
+from icx.io.safety import page_header_title
 
 A4 = 9
 MAX_SHEET_NAME = 31
@@ -125,12 +126,8 @@ def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f'&C&"Microsoft YaHei,Bold"{_escape(title)}')
+    ws.set_header(f'&C&"Microsoft YaHei,Bold"{page_header_title(title)}')
     ws.set_footer("&C&P / &N")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&&")
 
 
 def sheet_title(text: str) -> str:

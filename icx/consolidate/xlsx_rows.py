@@ -30,6 +30,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.sheet_xml import RowRenderer
+from icx.io.safety import writable_text
 
 # zlib level of the written package. The spliced sheets are tens of MB of repetitive XML at 2,000
 # units: level 1 writes that summary with a quarter less CPU than the default level (2.5 s
@@ -40,10 +41,11 @@ _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 
 
 def write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
-    """Write one value with XlsxWriter by its type: text stays text (never a formula), None and
-    NaN are blank cells, True/False the texts TRUE/FALSE (as ``RowRenderer`` renders them)."""
+    """Write one value with XlsxWriter by its type: text stays text (never a formula), less the
+    characters a workbook cannot hold; None and NaN are blank cells, True/False the texts
+    TRUE/FALSE (as ``RowRenderer`` renders them)."""
     if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
+        ws.write_string(row, col, writable_text(value), fmt)
     elif value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
@@ -57,7 +59,7 @@ def write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | Non
         moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
         ws.write_datetime(row, col, moment, fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)
+        ws.write_string(row, col, writable_text(str(value)), fmt)
 
 
 def style_index(fmt: Format | None) -> int | None:

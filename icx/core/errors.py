@@ -73,8 +73,7 @@ class Problem(BaseModel):
         """A problem from the catalogue message ``message`` (default: ``code``); its placeholders
         come from ``params``, and ``{given}`` from ``given`` unless ``params`` names it."""
         values = dict(params or {})
-        if given is not None:
-            values.setdefault("given", _show(given))
+        values.setdefault("given", _show(given))  # a blank cell shows as an empty text
         zh, en = i18n.both(message or code, **values)
         return cls(
             code=code,

@@ -340,4 +340,5 @@ def write_checked_copy(
     if evaluation is not None:
         write_evaluation_sheet(wb, evaluation, lang, methodology, config)
     write_problems(wb, list(problems), lang)
-    return save_workbook(wb, target)
+    kind = "conflicts" if evaluation is None else "evaluation" if conflicts is None else "checked"
+    return save_workbook(wb, target, output=kind)

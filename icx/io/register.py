@@ -107,24 +107,50 @@ class RegisterResult:
 
 
 def find_register_sheet(book: WorkbookGrid) -> Grid | None:
-    """The 风险清单 sheet, or the first sheet of a plain workbook whose header holds every required
-    register column. Sheets icx writes from a register (风险识别排序表) never stand in for it, nor
-    do sheets that only share a column or two (a control matrix's 业务环节, 风险等级)."""
+    """The 风险清单 sheet; else the first sheet whose header holds every required register column;
+    else the sheet whose header holds most of them (at least two required ones), so that its
+    missing columns are reported where the register evidently is. Sheets icx writes from a
+    register (风险识别排序表) never stand in for it, nor do sheets that share only a column or two
+    with it (a control matrix's 业务环节, 风险等级). None when no sheet looks like a register."""
     zh, en = sheet_names("register")
     grid = book.sheet(zh, en, "register", "risks")
-    if grid is None and book.sheets:
-        from icx.io.specs import columns
-        from icx.io.table import find_header
+    if grid is not None or not book.sheets:
+        return grid
+    from icx.io.specs import columns
+    from icx.io.table import find_header
 
-        required = {s.key for s in columns("register") if s.required}
-        derived = {normalize_word(n) for n in sheet_names("ranking")}
-        for name, candidate in book.sheets.items():
-            if normalize_word(name) in derived:
-                continue
-            found = find_header(candidate, "register")
-            if found is not None and required <= found[1].keys():
-                return candidate
-    return grid
+    required = {s.key for s in columns("register") if s.required}
+    derived = {normalize_word(n) for n in sheet_names("ranking")}
+    best: tuple[int, int, Grid] | None = None
+    for name, candidate in book.sheets.items():
+        if normalize_word(name) in derived:
+            continue
+        found = find_header(candidate, "register")
+        if found is None:
+            continue
+        if required <= found[1].keys():
+            return candidate
+        score = (len(required & found[1].keys()), len(found[1]))
+        if score[0] >= 2 and (best is None or score > best[:2]):
+            best = (*score, candidate)
+    return best[2] if best is not None else None
+
+
+def register_not_found(book: WorkbookGrid, file: str | None) -> Problem:
+    """The problem for a workbook holding no register: what was looked for, and where."""
+    from icx.io.specs import columns
+
+    zh, en = sheet_names("register")
+    return Problem.of(
+        "register_not_found",
+        params={
+            "sheet": zh,
+            "sheet_en": en,
+            "headers": "、".join(s.zh for s in columns("register") if s.required),
+            "sheets": "、".join(book.sheets) or "—",
+        },
+        file=file,
+    )
 
 
 def _assessor_columns(
@@ -160,6 +186,9 @@ def read_register(
     if table.header_row < 0:
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
     rows = table.rows
+    if not len(rows.sheet_rows):
+        problems.append(Problem.of("register_empty", file=file, sheet=grid.name))
+        return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
 
     likelihoods, found = _assessor_columns(table, "likelihood_", "likelihood", m, file)
     problems += found
@@ -182,6 +211,8 @@ def read_register(
 
     areas = _areas(table, m, file, problems, bad)
     _required(table, file, problems, bad)
+    if any(p.code == "column_missing" for p in table.problems):
+        bad.update(rows.sheet_rows)  # a risk without its id, area or description cannot be counted
     ids = [text_of(v) for v in rows.column("id")]
     _duplicates(table, ids, file, problems, bad)
 

@@ -8,15 +8,20 @@ from pathlib import Path
 import openpyxl
 
 from icx.io.macro_workbook import is_macro_workbook, keep_ribbon
+from icx.io.outputs import mark_openpyxl
 from icx.io.safety import atomic_output
 
 
-def save_workbook(wb: openpyxl.Workbook, target: str | Path) -> Path:
+def save_workbook(wb: openpyxl.Workbook, target: str | Path, *, output: str | None = None) -> Path:
     """Save ``wb`` to ``target`` via a temp file and rename (no half-written file on a crash).
 
-    A macro workbook (.xlsm/.xlam) gets its ribbon relationship back, which openpyxl drops.
+    ``output`` marks the file as an icx output of that kind (``icx.io.outputs``): consolidation
+    never reads it back as a submission. A macro workbook (.xlsm/.xlam) gets its ribbon
+    relationship back, which openpyxl drops.
     """
     target = Path(target)
+    if output is not None:
+        mark_openpyxl(wb, output)
     with atomic_output(target) as tmp:
         wb.save(tmp)
         if is_macro_workbook(target):

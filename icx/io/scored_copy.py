@@ -220,4 +220,4 @@ def write_scored_copy(
     fill_scores(wb[result.table.sheet], result, methodology, lang)
     write_ranking(wb, result, methodology, lang)
     write_problems(wb, result.problems, lang)
-    return save_workbook(wb, target)
+    return save_workbook(wb, target, output="scored")

@@ -173,6 +173,14 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         Column("owner", _h(book, "owner"), 10, group=g_resp),
         Column("evidence", _h(book, "evidence"), 20, wrap=True, group=g_resp),
     ]
+    # Last period's grading, filled in by `icx templates prefill`; plain values, never scored.
+    g_prev = book.label("tpl_group_previous")
+    cols += [
+        Column("prev_likelihood", _h(book, "prev_likelihood"), 9, group=g_prev, number_format="0.00"),
+        Column("prev_impact", _h(book, "prev_impact"), 9, group=g_prev, number_format="0.00"),
+        Column("prev_score", _h(book, "prev_score"), 9, group=g_prev, number_format="0.00"),
+        Column("prev_level", _h(book, "prev_level"), 8, group=g_prev),
+    ]
     helpers = [(f"c_likelihood_{n}", book.label("tpl_helper_likelihood", n=n)) for n in L]
     helpers += [(f"c_impact_{n}", book.label("tpl_helper_impact", n=n)) for n in L]
     helpers += [

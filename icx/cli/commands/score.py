@@ -18,10 +18,12 @@ from icx.cli.common import (
 )
 from icx.core.errors import IcxError
 from icx.io.grid import load_grid
-from icx.io.register import find_register_sheet, read_register
+from icx.io.register import find_register_sheet, read_register, register_not_found
 from icx.io.scored_copy import write_scored_copy
 from icx.io.settings_sheet import read_settings_from
-from icx.io.specs import sheet_names
+
+# Problems that leave no row of the register scorable: the command stops (exit 2), writing nothing.
+UNSCORABLE = ("header_not_found", "column_missing", "register_empty")
 
 
 def default_output(source: Path) -> Path:
@@ -46,7 +48,8 @@ def score(
     参数设置 sheet (its matrix and bounds) unless --methodology is given; its formulas and
     formatting are kept in the copy.
 
-    Exit status: 0 all rows scored, 1 some rows had problems, 2 the file could not be read.
+    Exit status: 0 all rows scored, 1 some rows had problems, 2 the file could not be read or
+    its register cannot be scored at all (no register, a required column missing, no risk rows).
 
     Example:  icx score 风险清单.xlsx -o 风险清单-已评分.xlsx
     """
@@ -59,10 +62,7 @@ def score(
         return
     grid = find_register_sheet(book)
     if grid is None:
-        from icx.core.errors import Problem
-
-        zh, en = sheet_names("register")
-        fail([Problem.of("sheet_missing", params={"sheet": zh, "accepted": en}, file=str(register))], lang)
+        fail([register_not_found(book, str(register))], lang)
         return
     # A unit workbook grades with its own 参数设置 sheet, unless a methodology file is given.
     settings = None if methodology else read_settings_from(book, m, file=str(register))
@@ -71,6 +71,8 @@ def score(
     result = read_register(grid, m, file=str(register))
     if settings is not None:
         result.problems[:0] = settings.problems
+    if any(p.code in UNSCORABLE for p in result.problems):
+        fail(result.problems, lang)  # nothing could be scored: no copy is written
     target = output or default_output(register)
     try:
         write_scored_copy(register, target, result, m, lang)  # type: ignore[arg-type]

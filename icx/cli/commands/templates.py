@@ -43,5 +43,51 @@ def build(
     console.print(f"已生成 {len(written)} 个模板 / {len(written)} templates written to {output}")
 
 
+@app.command("prefill")
+def prefill(
+    period: str = typer.Option(..., "--period", "-p", help="The new period the workbooks are for, e.g. 2027."),
+    from_period: str | None = typer.Option(
+        None, "--from", help="The recorded period to start from. Default: the latest in the store."
+    ),
+    output: Path = typer.Option(Path("prefilled"), "--output", "-o", file_okay=False, help="Folder to write into."),
+    db: str | None = typer.Option(
+        None, "--db", envvar="ICX_DB", help="History store: a SQLite file or postgresql://…  Default: $ICX_DB."
+    ),
+    lang: str = typer.Option("zh", "--lang", "-l", help="zh (中文) or en."),
+    methodology: Path | None = MethodologyOption,
+) -> None:
+    """Next period's unit workbooks, prefilled from the last one (预填下一期单位工作簿).
+
+    One standard unit workbook per unit recorded in the store (icx consolidate --db): unit
+    information, last period's risks with their responses, controls and owners (last scores in
+    the 上期 columns, this period's assessor columns blank), control matrices, posts, duties and
+    assignments, and open deficiencies carried onto the self-evaluation with their deadlines.
+
+    Example:  icx templates prefill --db history.db --period 2027 -o 2027年工作簿/
+    """
+    from icx.io.history_store import open_store
+    from icx.io.prefill import prefill_folder
+
+    lang = check_lang(lang)
+    m = methodology_from(methodology)
+    try:
+        with open_store(db) as store:
+            periods = store.periods()
+            source = from_period or (periods[-1].period if periods else None)
+            if source is None:
+                from icx.core.errors import Problem
+                from icx.io.history_store import shown_url
+
+                fail([Problem.of("history_empty", params={"url": shown_url(store.url)})], lang)
+            record = store.load(source)  # type: ignore[arg-type]
+        written = prefill_folder(record, output, period=period, lang=lang, methodology=m)  # type: ignore[arg-type]
+    except IcxError as exc:
+        fail(exc.problems, lang)
+        return
+    for path in written:
+        console.print(f"  {path}")
+    console.print(f"已预填 {len(written)} 个单位工作簿（{source} → {period}）/ {len(written)} workbooks prefilled")
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="templates")
