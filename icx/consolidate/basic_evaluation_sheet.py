@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from icx import i18n
-from icx.consolidate.xlsx import Styles, print_setup, put, sheet_title
+from icx.consolidate.xlsx import Styles, print_setup, sheet_title
+from icx.consolidate.xlsx_rows import write_value as put
 from icx.core.basic_evaluation.aggregate import UnitSummary, department
 from icx.core.basic_evaluation.system import IndicatorSystem, default_system
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 COMMON_DEDUCTIONS = 15  # the most common deductions listed (every one is in each unit's scorecard)
 LINE_CHARS = 2  # display width of a CJK character

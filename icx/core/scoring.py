@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from icx.core.errors import InvalidValue, Problem
+from icx.core.memo import Memo
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import (
     as_amount,
@@ -29,7 +30,7 @@ BAND_DIGITS = 9
 SCORE_DIGITS = 6
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
@@ -41,7 +42,7 @@ def _fail(message: str, given: Any, field: str) -> InvalidValue:
 # --- likelihood ---------------------------------------------------------------------------------
 def likelihood_from_probability(p: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a probability: a fraction 0–1 or a text like "35%" (lower-inclusive edges)."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     value = as_percent(p)
     if value is None:
         value = as_number(p)
@@ -52,7 +53,7 @@ def likelihood_from_probability(p: Any, methodology: Methodology | None = None) 
 
 def likelihood_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不太可能/可能/很可能, or English (e.g. "likely")."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     score = m.likelihood_words.get(normalize_word(str(word))) if isinstance(word, str) else None
     if score is None:
         raise _fail("likelihood_invalid", word, "likelihood")
@@ -91,7 +92,7 @@ def likelihood(value: Any, methodology: Methodology | None = None) -> float:
 # --- impact -------------------------------------------------------------------------------------
 def impact_from_amount(amount: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a loss amount in yuan: 12000, "¥12,000", "1.2万", "3万元"."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     value = as_amount(amount)
     if value is None or value < 0 or math.isinf(value):
         raise _fail("amount_invalid", amount, "impact")
@@ -100,7 +101,7 @@ def impact_from_amount(amount: Any, methodology: Methodology | None = None) -> i
 
 def impact_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不重要/次重要/重大, reputation or operations wordings."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     score = m.impact_words.get(normalize_word(str(word))) if isinstance(word, str) else None
     if score is None:
         raise _fail("impact_invalid", word, "impact")
@@ -175,7 +176,7 @@ def risk_level(likelihood_value: Any, impact_value: Any, methodology: Methodolog
     """Risk level 1–3 (1 = 一级, most severe) from the matrix cell of the two bands."""
     lk = check_score(likelihood_value, "likelihood")
     im = check_score(impact_value, "impact")
-    return _m(methodology).matrix.level(band(lk), band(im))
+    return _or_default(methodology).matrix.level(band(lk), band(im))
 
 
 def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = None) -> str:
@@ -183,7 +184,7 @@ def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = 
     number = as_number(level)
     if number is None or number not in (1.0, 2.0, 3.0):
         raise _fail("level_invalid", level, "level")
-    return _m(methodology).level_name(int(number), lang)
+    return _or_default(methodology).level_name(int(number), lang)
 
 
 def id_sort_key(risk_id: Any) -> str:
@@ -213,7 +214,6 @@ CELL_PARSERS: dict[str, tuple[Any, str]] = {
     "impact": (impact, "impact_invalid"),
     "amount": (impact_from_amount, "amount_invalid"),
 }
-_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, tuple[float, str | None]]]] = {}
 PARSED_LIMIT = 200_000  # distinct values kept per parser before its table starts again
 _BLANK_CELL = (math.nan, None)
 
@@ -224,27 +224,18 @@ def parse_cells(
     """(score, problem code) per cell for ``kind`` 'likelihood', 'impact' or 'amount' (a loss
     amount): NaN and None for a blank cell, NaN and the code for a bad one. Cells are keyed by
     type and value, so ``True``, ``1`` and ``1.0`` are parsed apart."""
-    m = _m(methodology)
-    parse, code = CELL_PARSERS[kind]
-    entry = _PARSED.get((kind, id(m)))
-    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
-        entry = _PARSED[(kind, id(m))] = (m, {})
-    table = entry[1]
-    out = []
-    for value in values:
-        if value is None:
-            out.append(_BLANK_CELL)
-            continue
-        key = (value.__class__, value)
-        found = table.get(key)
-        if found is None:
-            if is_blank(value):
-                found = _BLANK_CELL
-            else:
-                try:
-                    found = (float(parse(value, m)), None)
-                except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
-                    found = (math.nan, code)
-            table[key] = found
-        out.append(found)
-    return out
+    m = _or_default(methodology)
+    memo = m.memos.get(("parse_cells", kind))
+    if memo is None:  # kept on the methodology: it lives and goes with it
+        parse, code = CELL_PARSERS[kind]
+        memo = m.memos[("parse_cells", kind)] = Memo(lambda key: _parse_cell(key[1], parse, code, m), PARSED_LIMIT)
+    return [_BLANK_CELL if value is None else memo[(value.__class__, value)] for value in values]
+
+
+def _parse_cell(value: Any, parse: Any, code: str, m: Methodology) -> tuple[float, str | None]:
+    if is_blank(value):
+        return _BLANK_CELL
+    try:
+        return (float(parse(value, m)), None)
+    except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
+        return (math.nan, code)

@@ -48,7 +48,7 @@ class Checked:
         return self.values
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
@@ -199,19 +199,19 @@ def likelihood_from_probability(
     cells = _Cells.of(values)
     prob = np.where(np.isnan(cells.number), _percent(cells.text), cells.number)
     bad = ~cells.blank & ~((prob >= 0.0) & (prob <= 1.0))
-    scores = _from_edges(_m(methodology).likelihood.probability_edges, np.nan_to_num(prob))
+    scores = _from_edges(_or_default(methodology).likelihood.probability_edges, np.nan_to_num(prob))
     return _result(cells, scores, bad, "probability_invalid", "likelihood", blank)
 
 
 @_on_uniques
 def likelihood_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
-    return _from_words(values, _m(methodology).likelihood_words, "likelihood", blank)
+    return _from_words(values, _or_default(methodology).likelihood_words, "likelihood", blank)
 
 
 @_on_uniques
 def likelihood(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, probabilities ([0,1) or "x%") and wordings, row by row."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     cells = _Cells.of(values)
     num = cells.number
     as_score = (num >= 1.0) & (num <= 5.0)
@@ -243,19 +243,19 @@ def impact_from_amount(values: Any, methodology: Methodology | None = None, *, b
     cells = _Cells.of(values)
     amount = _amounts(cells) if len(cells.text) else cells.number
     bad = ~cells.blank & ~((amount >= 0.0) & np.isfinite(amount))
-    scores = _from_edges(_m(methodology).impact.money_edges, np.nan_to_num(amount))
+    scores = _from_edges(_or_default(methodology).impact.money_edges, np.nan_to_num(amount))
     return _result(cells, scores, bad, "amount_invalid", "impact", blank)
 
 
 @_on_uniques
 def impact_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
-    return _from_words(values, _m(methodology).impact_words, "impact", blank)
+    return _from_words(values, _or_default(methodology).impact_words, "impact", blank)
 
 
 @_on_uniques
 def impact(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, money texts ("¥12,000", "3万元") and wordings, row by row."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     cells = _Cells.of(values)
     num = cells.number
     as_score = (num >= 1.0) & (num <= 5.0)
@@ -380,7 +380,7 @@ def risk_score(likelihood_values: Any, impact_values: Any) -> pd.Series:
 
 def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodology | None = None) -> pd.Series:
     """Levels 1–3 from the matrix; <NA> where a score is missing."""
-    matrix = np.asarray(_m(methodology).matrix.levels, dtype=float)
+    matrix = np.asarray(_or_default(methodology).matrix.levels, dtype=float)
     lb = band(likelihood_values).to_numpy(dtype=float, na_value=np.nan)
     ib = band(impact_values).to_numpy(dtype=float, na_value=np.nan)
     ok = ~np.isnan(lb) & ~np.isnan(ib)
@@ -391,7 +391,7 @@ def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodol
 
 
 def level_label(levels: Any, lang: str = "zh", methodology: Methodology | None = None) -> pd.Series:
-    m = _m(methodology)
+    m = _or_default(methodology)
     names = {r.level: (r.name_zh if lang == "zh" else r.name_en) for r in m.risk_levels}
     return as_series(levels).map(names)
 

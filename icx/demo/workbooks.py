@@ -18,7 +18,7 @@ from icx.demo.data import ASSESSORS, DemoUnit
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import write_rows
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 SPARE_ROWS = 20  # blank prepared rows under the demo data, as a unit would receive the template
 # Columns whose values are dropdown choices, translated for an English workbook.

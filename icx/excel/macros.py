@@ -97,7 +97,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
     if not problems:
         return ""
     errors, warnings = _counts(problems)
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     return "\n" + _say(
         "excel_problems_listed",
@@ -111,7 +111,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
 def _put_problems(port: WorkbookPort, problems: list[Problem], lang: i18n.Lang) -> None:
     """The 问题清单 sheet exactly as the CLI writes it (removed when there is nothing to list)."""
     from icx.io.scored_copy import write_problems
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     port.put_sheet(sheet_names("problems")[0 if lang == "zh" else 1], lambda wb: write_problems(wb, problems, lang))
 
@@ -138,7 +138,7 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
     def work(port: WorkbookPort) -> Any:
         from icx.io.register import find_register_sheet, read_register
         from icx.io.scored_copy import score_cell, score_columns, write_ranking
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         book = read_book(port)
         grid = find_register_sheet(book)
@@ -206,7 +206,7 @@ SEVERITY_FILLS = {"错误": ERROR_FILL, "error": ERROR_FILL, "提示": WARNING_F
 def _previous_highlights(port: WorkbookPort) -> dict[tuple[str, str], list[str]]:
     """Cells listed in the 问题清单 (or Problems) sheet of an earlier run, by sheet and the fill
     their severity gave them, so exactly those highlights can go."""
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     names = set(port.sheet_names())
     cells: dict[tuple[str, str], list[str]] = {}
@@ -266,7 +266,7 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
     def work(port: WorkbookPort) -> Any:
         from icx.io.duties import check_conflicts as run_conflicts
         from icx.io.findings_sheets import write_conflicts_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         check = run_conflicts(read_book(port), file=file_label(port), methodology=m)
@@ -297,7 +297,7 @@ def evaluate_checklist(
     def work(port: WorkbookPort) -> Any:
         from icx.io.evaluation_sheet import read_evaluation
         from icx.io.findings_sheets import write_evaluation_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         sheet = read_evaluation(read_book(port), as_of=as_of or dt.date.today(), file=file_label(port), methodology=m)
@@ -407,7 +407,7 @@ def email_summary(
     lg = _lang(lang)
 
     def work(port: WorkbookPort) -> Any:
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
         from icx.mail.jobs import send_summary
 
         chosen = Path(summary) if summary else None
@@ -468,7 +468,7 @@ def basic_evaluation(
     def work(port: WorkbookPort) -> Any:
         from icx.io.basic_evaluation_results import write_results_sheet
         from icx.io.basic_evaluation_sheet import derived_columns, evaluate_book
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
         from icx.io.unit_workbook import read_unit_info
 
         book = read_book(port)

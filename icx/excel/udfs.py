@@ -31,6 +31,7 @@ from icx.core import vectorized as vec
 from icx.core.errors import IcxError, InvalidMethodology, Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number, is_blank
+from icx.core.rows import Rows
 
 CATEGORY = "icx 内部控制"
 BLANK = ""
@@ -472,7 +473,7 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
                 errors.setdefault(r, _error_text(i18n.text("excel_mark_invalid", lg, given=value), lg))
             elif mark and not is_blank(names[c]):
                 records.append({"post": f"#{r}", "duty": names[c]})
-    posts, _ = read_post_duties(pd.DataFrame(records, columns=["post", "duty"]))
+    posts, _ = read_post_duties(Rows.of(records, ["post", "duty"]))
     found: dict[int, list[str]] = {}
     for conflict in sorted(post_conflicts(ConflictInputs(default_library(), posts, Roster())), key=lambda k: k.rule_id):
         row = int(conflict.posts[0][1:])

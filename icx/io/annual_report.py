@@ -24,7 +24,7 @@ from icx.io.duties import ConflictCheck, check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid, cell_ref, load_grid
 from icx.io.outputs import output_kind
-from icx.io.table import match_header, sheet_names
+from icx.io.specs import match_header, sheet_names
 from icx.io.unit_workbook import read_unit_workbook
 
 

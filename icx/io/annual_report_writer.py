@@ -29,7 +29,7 @@ from icx.core.errors import Problem
 from icx.io.annual_report import UnitReport
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 FILL_TO_FILL = PatternFill("solid", fgColor="FFF2CC")
 FILL_NA = PatternFill("solid", fgColor="E7E6E6")

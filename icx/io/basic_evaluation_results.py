@@ -27,7 +27,7 @@ from icx.io.basic_evaluation_sheet import BasicEvaluation, write_derived
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, replace_sheet, write_problems
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)

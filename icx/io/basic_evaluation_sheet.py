@@ -36,7 +36,8 @@ from icx.io.duties import ConflictCheck, check_conflicts
 from icx.io.evaluation_sheet import EvaluationSheet, read_evaluation
 from icx.io.grid import Grid, WorkbookGrid
 from icx.io.register import RegisterResult
-from icx.io.table import Table, read_table, sheet_names, text_of
+from icx.io.specs import sheet_names
+from icx.io.table import Table, read_table, text_of
 from icx.io.unit_workbook import UnitWorkbook, control_matrix_sheets, read_unit_workbook
 
 CRITERION_ID = re.compile(r"^\d+\.\d+\.\d+$")
@@ -75,7 +76,7 @@ def read_answers(grid: Grid, system: IndicatorSystem, file: str | None = None) -
     column = {key: rows.column(key) for key in ("id", "points", "derived", *READ_KEYS)}  # one pass per column
     has = table.columns.keys()
     previous = None
-    for i, r in enumerate(rows.index):
+    for i, r in enumerate(rows.sheet_rows):
         if previous is not None and r != previous + 1:
             break  # the per-indicator table and the rules sit under the criteria after a blank row
         previous = r
@@ -158,7 +159,7 @@ def facts_from(
         for cells in register.scored_rows():
             code = cells.get("area_code") or ""
             areas[code] = areas.get(code, 0) + 1
-        rows = register.table.rows.index
+        rows = register.table.rows.sheet_rows
         ref = register.table.sheet
         if rows and "area" in register.table.columns:
             ref = f"{ref}!{register.table.cell(rows[0], 'area')}:{register.table.cell(rows[-1], 'area')}"
@@ -228,7 +229,7 @@ def _duties(check: ConflictCheck) -> tuple[DutyFacts | None, dict[str, ConflictF
         ref = check.duty_tables.sheet
         posts_table = tables.get("post_duties")
         if posts_table is not None and len(posts_table.rows) and "post" in posts_table.columns:
-            index = posts_table.rows.index
+            index = posts_table.rows.sheet_rows
             ref = f"{ref}!{posts_table.cell(index[0], 'post')}:{posts_table.cell(index[-1], 'post')}"
         duties = DutyFacts(check.duty_tables.sheet, len(inputs.post_duties.duties), ref, len(inputs.library.active))
     checked = {
@@ -407,7 +408,7 @@ def _fit(ws: Any, row: int, letter: str, text: str) -> None:
 def _header(ws: Any) -> tuple[int | None, dict[str, str]]:
     from openpyxl.utils import get_column_letter
 
-    from icx.io.table import match_header
+    from icx.io.specs import match_header
 
     for row in ws.iter_rows(min_row=1, max_row=12):
         letters = {}

@@ -22,7 +22,7 @@ from icx.core.methodology import Methodology
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)

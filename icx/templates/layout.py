@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from icx import i18n
 from icx.core.methodology import Methodology
 from icx.io.safety import put_value
-from icx.io.table import ColumnSpec, columns
+from icx.io.specs import ColumnSpec, columns
 
 # Fonts a Chinese Windows/WPS installation always has; LibreOffice maps them to the installed CJK font.
 FONT = {"zh": "宋体", "en": "Calibri"}

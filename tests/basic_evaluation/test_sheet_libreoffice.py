@@ -93,7 +93,7 @@ def _layout(lang: str):
 
 
 def build_sheet_name(lang: str) -> str:
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     return sheet_names("basic_evaluation")[0 if lang == "zh" else 1]
 

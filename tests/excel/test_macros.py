@@ -18,8 +18,8 @@ from icx.cli.app import app
 from icx.excel import macros
 from icx.excel.port import WorkbookPort
 from icx.excel.port_openpyxl import OpenpyxlPort
-from icx.io.safety import sha256_of
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
+from icx.io.untrusted import sha256_of
 
 from .unitbooks import demo_unit_workbook, plain_register_workbook, register_table
 

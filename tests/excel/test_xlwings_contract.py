@@ -17,7 +17,7 @@ import pytest
 from icx.excel import macros
 from icx.excel.port_openpyxl import OpenpyxlPort
 from icx.excel.port_xlwings import XlwingsPort
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 from .contract import differences, dump, run_both
 from .unitbooks import demo_unit_workbook, register_table

@@ -13,7 +13,8 @@ from icx import i18n
 from icx.core.evaluation import default_checklist
 from icx.core.methodology import default_methodology
 from icx.io.grid import load_grid
-from icx.io.table import columns, read_table, sheet_names
+from icx.io.specs import columns, sheet_names
+from icx.io.table import read_table
 from icx.io.unit_workbook import area_of_sheet
 from icx.templates import build, save_template
 from icx.templates.duties import WINDOWS

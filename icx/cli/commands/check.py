@@ -32,7 +32,7 @@ from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.findings_sheets import write_checked_copy
 from icx.io.grid import load_grid
-from icx.io.table import columns
+from icx.io.specs import columns
 
 check_app = typer.Typer(
     help=(
