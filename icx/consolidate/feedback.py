@@ -26,12 +26,11 @@ from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
 from icx.core.conflicts import ConflictReport
-from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.safety import page_header_title, put_value, writable_text
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, wrap_rows, write_problems, write_rows
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
 MAX_NAME_BYTES = 90  # per part (code, name): the whole file name stays far below 255 bytes
@@ -94,11 +93,11 @@ def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh",
     plan = feedback_paths(c, folder)
     if jobs <= 1 or len(plan) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return [write_unit_feedback(c, unit, path, lang) for unit, path in plan]
-    index = {id(u): i for i, u in enumerate(c.units)}
+    position = {unit.file: i for i, unit in enumerate(c.units)}  # one result per input file
     _SHARED = (c, lang)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = pool.map(_write_index, [index[id(u)] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
+            done = pool.map(_write_index, [position[u.file] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
             return [Path(p) for p in done]
     finally:
         _SHARED = None
@@ -111,17 +110,8 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     _position_sheet(wb.active, c, unit, lang)
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
     write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts), unknown_duties=unit.unknown_duties), lang, m)
-    if unit.evaluated:
-        result = EvaluationResult(
-            item_rows=[],
-            areas=list(unit.evaluation_areas),
-            overall=unit.evaluation_overall,
-            deficiencies=list(unit.deficiencies),
-            problems=[],
-            as_of=c.as_of,
-            partial_factor=unit.partial_factor or 0.0,
-        )  # type: ignore[arg-type]
-        write_evaluation_sheet(wb, result, lang, m)
+    if unit.evaluation is not None:
+        write_evaluation_sheet(wb, unit.evaluation, lang, m)
     _findings_sheet(wb, unit, lang)
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()

@@ -137,11 +137,11 @@ def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
     """All risks of all units ranked like the 风险识别排序表: score high→low, level 1→3, then
     unit code and risk id; equal keys share a rank."""
     pairs = [(u, r) for u in units for r in u.risks]
+    unit_keys = [key for u in units for key in [u.sort_key] * len(u.risks)]  # one per pair
     ranks = scoring.rank(
         [f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs], [r.level for _, r in pairs]
     )
-    unit_keys = {id(u): u.sort_key for u in units}
-    keys = [(k, unit_keys[id(u)], scoring.id_sort_key(r.id)) for k, (u, r) in zip(ranks, pairs)]
+    keys = [(k, unit_key, scoring.id_sort_key(r.id)) for k, unit_key, (_, r) in zip(ranks, unit_keys, pairs)]
     return [RankedRisk(ranks[i], *pairs[i]) for i in sorted(range(len(pairs)), key=keys.__getitem__)]
 
 

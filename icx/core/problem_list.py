@@ -14,6 +14,7 @@ from icx import i18n
 from icx.core.errors import Problem
 
 CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+MAX_ROW = 1_048_576  # a sheet's last row
 
 
 def column_number(letters: str) -> int:
@@ -97,3 +98,23 @@ def place(p: Problem, lang: i18n.Lang = "zh") -> str:
         where = where.replace(p.cell, cells)  # type: ignore[arg-type]
         where += f"，共{p.count}处" if lang == "zh" else f" ({p.count} cells)"
     return where
+
+
+_RANGE = r"[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?"
+_PLACE = re.compile(rf"^({_RANGE}(?:(?:、|, ){_RANGE})*)(?:，共\d+处| \(\d+ cells\))?$")
+
+
+def cells_at(text: str) -> list[str]:
+    """The cells a 问题清单 row names in its cell column, as ``place`` wrote them without the sheet
+    ('G5:G7、G9，共4处' → G5, G6, G7, G9); [] for any other text ('row 5', a whole-sheet problem)."""
+    found = _PLACE.match(text.strip())
+    if found is None:
+        return []
+    cells = []
+    for part in re.split(r"、|, ", found.group(1)):
+        first, _, last = part.partition(":")
+        top, bottom = CELL.match(first), CELL.match(last or first)
+        if top is None or bottom is None or top.group(1) != bottom.group(1) or int(bottom.group(2)) > MAX_ROW:
+            return []  # ``place`` writes ranges down one column of a sheet only
+        cells += [f"{top.group(1)}{r}" for r in range(int(top.group(2)), int(bottom.group(2)) + 1)]
+    return cells

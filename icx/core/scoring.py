@@ -14,6 +14,7 @@ from typing import Any
 
 from icx.core import acceptance
 from icx.core.errors import InvalidValue, Problem, field_meaning
+from icx.core.memo import Memo
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number, is_blank, round_half_up
 
@@ -23,7 +24,7 @@ BAND_DIGITS = 9
 SCORE_DIGITS = 6
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
@@ -61,7 +62,7 @@ def _score(kind: acceptance.Kind, value: Any, m: Methodology, field: str) -> flo
 
 def likelihood_from_probability(p: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a probability: a fraction 0–1 or a text like "35%" (lower-inclusive edges)."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     value = acceptance.cell_number(p)
     if value is None and isinstance(p, str):
         w = acceptance.written(p)
@@ -74,7 +75,7 @@ def likelihood_from_probability(p: Any, methodology: Methodology | None = None) 
 
 def likelihood_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不太可能/可能/很可能, or English (e.g. "likely")."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     score = m.likelihood_words.get(acceptance.word_key(word)) if isinstance(word, str) else None
     if score is None:
         raise _fail("likelihood_invalid", word, "likelihood")
@@ -95,18 +96,18 @@ def likelihood(value: Any, methodology: Methodology | None = None) -> float:
     A number 1–5 is a score; a number in [0, 1) or a text ending in % is a probability;
     any other text is a wording. Returns a float because scores may be fractional.
     """
-    return _score("likelihood", value, _m(methodology), "likelihood")
+    return _score("likelihood", value, _or_default(methodology), "likelihood")
 
 
 # --- impact -------------------------------------------------------------------------------------
 def impact_from_amount(amount: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a loss amount in yuan: 12000, "¥12,000", "1.2万", "3万元"."""
-    return int(_score("amount", amount, _m(methodology), "loss_amount"))
+    return int(_score("amount", amount, _or_default(methodology), "loss_amount"))
 
 
 def impact_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不重要/次重要/重大, reputation or operations wordings."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     score = m.impact_words.get(acceptance.word_key(word)) if isinstance(word, str) else None
     if score is None:
         raise _fail("impact_invalid", word, "impact")
@@ -120,7 +121,7 @@ def impact(value: Any, methodology: Methodology | None = None) -> float:
     text is a wording. A bare number outside 1–5 is refused, because "4" could be a score or
     4 yuan: write amounts with ¥ or 元, or use ``impact_from_amount``.
     """
-    return _score("impact", value, _m(methodology), "impact")
+    return _score("impact", value, _or_default(methodology), "impact")
 
 
 def impact_worst(
@@ -171,7 +172,7 @@ def risk_level(likelihood_value: Any, impact_value: Any, methodology: Methodolog
     """Risk level 1–3 (1 = 一级, most severe) from the matrix cell of the two bands."""
     lk = check_score(likelihood_value, "likelihood")
     im = check_score(impact_value, "impact")
-    return _m(methodology).matrix.level(band(lk), band(im))
+    return _or_default(methodology).matrix.level(band(lk), band(im))
 
 
 def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = None) -> str:
@@ -179,7 +180,7 @@ def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = 
     number = as_number(level)
     if number is None or number not in (1.0, 2.0, 3.0):
         raise _fail("level_invalid", level, "level")
-    return _m(methodology).level_name(int(number), lang)
+    return _or_default(methodology).level_name(int(number), lang)
 
 
 def id_sort_key(risk_id: Any) -> str:
@@ -204,7 +205,6 @@ def rank(ids: Sequence[Any], scores: Sequence[float], levels: Sequence[int]) -> 
 # every file, so ``parse_cells`` parses each distinct value once per process and answers later
 # cells from a table. Each parser's code is the one its column twin in ``icx.core.vectorized``
 # gives every bad cell; a property test holds the two equal on any cell.
-_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, acceptance.Reading]]] = {}
 PARSED_LIMIT = 200_000  # distinct values kept per parser before its table starts again
 CELL_KINDS = ("likelihood", "impact", "amount")
 
@@ -216,23 +216,15 @@ def parse_cells(kind: str, values: Iterable[Any], methodology: Methodology | Non
     are read apart."""
     if kind not in CELL_KINDS:
         raise KeyError(kind)
-    m = _m(methodology)
-    entry = _PARSED.get((kind, id(m)))
-    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
-        entry = _PARSED[(kind, id(m))] = (m, {})
-    table = entry[1]
-    out = []
-    for value in values:
-        if value is None:
-            out.append(acceptance.BLANK)
-            continue
-        key = (value.__class__, value)
-        found = table.get(key)
-        if found is None:
-            try:
-                found = _read(kind, value, m)  # type: ignore[arg-type]
-            except (ValueError, OverflowError, TypeError):  # a number no float holds
-                found = acceptance.Reading(None, f"{kind}_invalid", f"{kind}_invalid")
-            table[key] = found
-        out.append(found)
-    return out
+    m = _or_default(methodology)
+    memo = m.memos.get(("parse_cells", kind))
+    if memo is None:  # kept on the methodology: it lives and goes with it
+        memo = m.memos[("parse_cells", kind)] = Memo(lambda key: _parse_cell(kind, key[1], m), PARSED_LIMIT)
+    return [acceptance.BLANK if value is None else memo[(value.__class__, value)] for value in values]
+
+
+def _parse_cell(kind: str, value: Any, m: Methodology) -> acceptance.Reading:
+    try:
+        return _read(kind, value, m)  # type: ignore[arg-type]
+    except (ValueError, OverflowError, TypeError):  # a number no float holds
+        return acceptance.Reading(None, f"{kind}_invalid", f"{kind}_invalid")

@@ -45,7 +45,7 @@ class Checked:
         return self.values
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
@@ -270,14 +270,16 @@ def likelihood_from_probability(
     )
     prob = w.view(prob)
     ok = (prob >= 0.0) & (prob <= 1.0)
-    scores = np.where(ok, _from_edges(_m(methodology).likelihood.probability_edges, np.nan_to_num(prob)), np.nan)
+    scores = np.where(
+        ok, _from_edges(_or_default(methodology).likelihood.probability_edges, np.nan_to_num(prob)), np.nan
+    )
     return _checked(w, scores, "probability_invalid", "likelihood", blank)
 
 
 @_on_uniques
 def likelihood_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     w = _Written.of(values)
-    return _checked(w, w.words(_m(methodology).likelihood_words), "likelihood_invalid", "likelihood", blank)
+    return _checked(w, w.words(_or_default(methodology).likelihood_words), "likelihood_invalid", "likelihood", blank)
 
 
 def _score_or_probability(m: Methodology, v: np.ndarray) -> np.ndarray:
@@ -289,7 +291,7 @@ def _score_or_probability(m: Methodology, v: np.ndarray) -> np.ndarray:
 @_on_uniques
 def likelihood(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, probabilities ([0,1) or "x%") and wordings, row by row."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     w = _Written.of(values)
     number = w.view(w.number)
     pct = w.view(w.value / 100.0)
@@ -316,7 +318,7 @@ def impact_from_amount(values: Any, methodology: Methodology | None = None, *, b
         ~np.isnan(w.value) & ~w.text.str.endswith("%").to_numpy(dtype=bool), w.value * w.multiplier, np.nan
     )
     amount = w.view(np.where(np.isnan(w.number), text_amount, w.number))
-    m = _m(methodology)
+    m = _or_default(methodology)
     scores = np.where(amount >= 0, _from_edges(m.impact.money_edges, np.nan_to_num(amount)), np.nan)
     return _checked(w, scores, "amount_invalid", "loss_amount", blank, _explain("amount", m))
 
@@ -324,13 +326,13 @@ def impact_from_amount(values: Any, methodology: Methodology | None = None, *, b
 @_on_uniques
 def impact_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     w = _Written.of(values)
-    return _checked(w, w.words(_m(methodology).impact_words), "impact_invalid", "impact", blank)
+    return _checked(w, w.words(_or_default(methodology).impact_words), "impact_invalid", "impact", blank)
 
 
 @_on_uniques
 def impact(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, money texts ("¥12,000", "3万元") and wordings, row by row."""
-    m = _m(methodology)
+    m = _or_default(methodology)
     w = _Written.of(values)
     number = w.view(w.number)
     in_range = lambda v: np.where((v >= 1.0) & (v <= 5.0), v, np.nan)  # noqa: E731
@@ -447,7 +449,7 @@ def risk_score(likelihood_values: Any, impact_values: Any) -> pd.Series:
 
 def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodology | None = None) -> pd.Series:
     """Levels 1–3 from the matrix; <NA> where a score is missing."""
-    matrix = np.asarray(_m(methodology).matrix.levels, dtype=float)
+    matrix = np.asarray(_or_default(methodology).matrix.levels, dtype=float)
     lb = band(likelihood_values).to_numpy(dtype=float, na_value=np.nan)
     ib = band(impact_values).to_numpy(dtype=float, na_value=np.nan)
     ok = ~np.isnan(lb) & ~np.isnan(ib)
@@ -458,7 +460,7 @@ def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodol
 
 
 def level_label(levels: Any, lang: str = "zh", methodology: Methodology | None = None) -> pd.Series:
-    m = _m(methodology)
+    m = _or_default(methodology)
     names = {r.level: (r.name_zh if lang == "zh" else r.name_en) for r in m.risk_levels}
     return as_series(levels).map(names)
 

@@ -30,7 +30,7 @@ from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, replace_sheet, write_problems
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 SEVERITY_FILLS = {"high": "F8CBAD", "medium": "FFE699", "low": "E2EFDA"}
 OVERDUE_FILL = "F8CBAD"

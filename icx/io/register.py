@@ -20,7 +20,8 @@ from icx.core.methodology import Methodology, default_methodology, normalize_wor
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
 from icx.io.grid import Grid, WorkbookGrid
-from icx.io.table import Table, assessor_numbers, read_table, sheet_names, text_of
+from icx.io.specs import sheet_names
+from icx.io.table import Table, assessor_numbers, read_table, text_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -115,7 +116,8 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
     grid = book.sheet(zh, en, "register", "risks")
     if grid is not None or not book.sheets:
         return grid
-    from icx.io.table import columns, find_header
+    from icx.io.specs import columns
+    from icx.io.table import find_header
 
     required = {s.key for s in columns("register") if s.required}
     derived = {normalize_word(n) for n in sheet_names("ranking")}
@@ -136,7 +138,7 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
 
 def register_not_found(book: WorkbookGrid, file: str | None) -> Problem:
     """The problem for a workbook holding no register: what was looked for, and where."""
-    from icx.io.table import columns
+    from icx.io.specs import columns
 
     zh, en = sheet_names("register")
     return Problem.of(
@@ -164,7 +166,7 @@ def _assessor_columns(
     parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
     written: set[int] = set()
-    index = table.rows.index
+    index = table.rows.sheet_rows
     for n in assessor_numbers(table, prefix):
         key = f"{prefix}{n}"
         cells = table.rows.column(key)
@@ -193,7 +195,7 @@ def read_register(
     if table.header_row < 0:
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
     rows = table.rows
-    if not len(rows.index):
+    if not len(rows.sheet_rows):
         problems.append(Problem.of("register_empty", file=file, sheet=grid.name))
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
 
@@ -207,7 +209,7 @@ def read_register(
     im = _combine(table, impacts, im_written, "impact", m, file, problems, bad)
     if "loss_amount" in rows:
         cells = rows.column("loss_amount")
-        for i, (r, value, reading) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
+        for i, (r, value, reading) in enumerate(zip(rows.sheet_rows, cells, scoring.parse_cells("amount", cells, m))):
             score = reading.score
             if reading.code is not None:
                 problems.append(table.locate(_cell_problem(reading, value, r, "loss_amount"), file))
@@ -218,11 +220,11 @@ def read_register(
     areas = _areas(table, m, file, problems, bad)
     _required(table, file, problems, bad)
     if any(p.code == "column_missing" for p in table.problems):
-        bad.update(rows.index)  # a risk without its id, area or description cannot be counted
+        bad.update(rows.sheet_rows)  # a risk without its id, area or description cannot be counted
     ids = [text_of(v) for v in rows.column("id")]
     _duplicates(table, ids, file, problems, bad)
 
-    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.index)]
+    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.sheet_rows)]
     scored: dict[str, list[Any]] = {
         "likelihood": [lk[i] if good else None for i, good in enumerate(ok)],
         "impact": [im[i] if good else None for i, good in enumerate(ok)],
@@ -279,12 +281,12 @@ def _combine(
         for i, value, reading in zip(use_single, values, scoring.parse_cells(key, values, m)):
             mean[i] = NAN if reading.score is None else reading.score
             if reading.code is not None:
-                r = rows.index[i]
+                r = rows.sheet_rows[i]
                 problems.append(table.locate(_cell_problem(reading, value, r, key), file))
                 bad.add(r)
     numbers = assessor_numbers(table, key + "_")
     where = f"{key}_{numbers[0]}" if numbers else key
-    for i, r in enumerate(rows.index):
+    for i, r in enumerate(rows.sheet_rows):
         if mean[i] != mean[i] and r not in bad:
             problems.append(
                 table.locate(
@@ -307,7 +309,7 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
         return [""] * len(rows)
     accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
     codes = []
-    for r, value in zip(rows.index, rows.column("area")):
+    for r, value in zip(rows.sheet_rows, rows.column("area")):
         area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
         if area is None and value is not None:
             problems.append(
@@ -321,12 +323,12 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
 
 
 def _required(table: Table, file: str | None, problems: list[Problem], bad: set[int]) -> None:
-    from icx.io.table import columns
+    from icx.io.specs import columns
 
     rows = table.rows
     for spec in columns("register"):
         if spec.required and spec.key in rows:
-            for r, value in zip(rows.index, rows.column(spec.key)):
+            for r, value in zip(rows.sheet_rows, rows.column(spec.key)):
                 if value is None:
                     problems.append(
                         table.locate(
@@ -338,7 +340,7 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
 
 def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[Problem], bad: set[int]) -> None:
     first: dict[str, int] = {}
-    for r, risk_id in zip(table.rows.index, ids):
+    for r, risk_id in zip(table.rows.sheet_rows, ids):
         if not risk_id:
             continue
         if risk_id in first:
@@ -360,7 +362,7 @@ def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodolo
     for key, what in (("score", "风险评分/score"), ("level", "风险等级/level")):
         if key not in rows:
             continue
-        for r, stored, computed in zip(rows.index, rows.column(key), scored[key]):
+        for r, stored, computed in zip(rows.sheet_rows, rows.column(key), scored[key]):
             if stored is None or computed is None:
                 continue
             value = _stored_level(stored, m) if key == "level" else as_number(stored)

@@ -23,7 +23,7 @@ from icx.core.problem_list import grouped, place, text_width
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
@@ -105,10 +105,15 @@ def fill_scores(ws: Worksheet, result: RegisterResult, methodology: Methodology,
                 cell.number_format = number_format
 
 
+def remove_sheet(wb: openpyxl.Workbook, title: str) -> None:
+    """Remove the sheet called ``title``, compared as Excel compares sheet names (ignoring case)."""
+    for name in [n for n in wb.sheetnames if n.lower() == title.lower()]:
+        del wb[name]
+
+
 def replace_sheet(wb: openpyxl.Workbook, title: str) -> Worksheet:
-    """A fresh sheet called ``title`` (an old one of that name is removed), at the end."""
-    if title in wb.sheetnames:
-        del wb[title]
+    """A fresh sheet called ``title`` (an old one of that name, in any case, is removed), at the end."""
+    remove_sheet(wb, title)
     return wb.create_sheet(title)
 
 
@@ -214,8 +219,7 @@ def problem_rows(problems: Sequence[Problem], lang: i18n.Lang = "zh") -> tuple[s
 
 def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18n.Lang = "zh") -> Worksheet | None:
     title, header, rows = problem_rows(problems, lang)
-    if title in wb.sheetnames:
-        del wb[title]
+    remove_sheet(wb, title)
     if not problems:
         return None
     ws = wb.create_sheet(title)

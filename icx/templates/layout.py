@@ -26,7 +26,7 @@ from icx.core.acceptance import EXCEL_EPOCH, date_range
 from icx.core.methodology import Methodology
 from icx.io.safety import put_value
 from icx.io.shared_formulas import share
-from icx.io.table import ColumnSpec, columns
+from icx.io.specs import ColumnSpec, columns
 
 DATE_RANGE = date_range()  # the serial numbers of the first and last day a date cell may hold
 

@@ -12,7 +12,7 @@ import pytest
 
 from icx import i18n
 from icx.core.errors import Problem, field_meaning, show_value
-from icx.core.problem_list import grouped, ordered, place
+from icx.core.problem_list import cells_at, grouped, ordered, place
 
 SOURCE = Path(__file__).resolve().parents[2] / "icx"
 # Every way the code names the catalogue message of a problem.
@@ -71,6 +71,17 @@ def test_gaps_make_several_ranges_and_different_messages_stay_apart() -> None:
     lines = grouped(problems)
     assert [p.cell for p in lines] == ["G5:G7 G12 G20:G21", "G8"]
     assert place(lines[0], "zh") == "自我评价!G5:G7、G12、G20:G21，共6处"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cells_of_a_grouped_line_are_read_back(lang: str) -> None:
+    """The ribbon's 数据校验 clears the colours of the cells an earlier 问题清单 named, grouped ones too."""
+    problems = [_blank_result(r) for r in (5, 6, 7, 12, 20, 21)]
+    (line,) = grouped(problems)
+    shown = place(line.model_copy(update={"location": line.location.model_copy(update={"sheet": None})}), lang)
+    assert cells_at(shown) == [f"G{r}" for r in (5, 6, 7, 12, 20, 21)]
+    assert cells_at("G5") == ["G5"]
+    assert cells_at("row 5") == cells_at("G5:H7") == cells_at("自我评价!G5") == []
 
 
 def test_problems_are_listed_by_sheet_then_row_then_column() -> None:

@@ -42,7 +42,7 @@ def test_total_and_note_rows_are_skipped_with_a_note(tmp_path: Path) -> None:
     assert [(p.cell, p.severity) for p in notes] == [("A44", "info"), ("A45", "info")]
     assert notes[0].message_zh == "第44行以“合计”开头，是合计或说明行，不是一条记录，已跳过"
     assert notes[1].message_en.startswith("row 45 starts with '备注：本表由财务科填写'")
-    assert 44 not in result.table.rows.index and 45 not in result.table.rows.index
+    assert 44 not in result.table.rows.sheet_rows and 45 not in result.table.rows.sheet_rows
     assert not [p for p in result.errors if p.row in (44, 45)]
 
 

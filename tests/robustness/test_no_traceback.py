@@ -49,6 +49,8 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
         "score": ["score", str(path), "-o", str(out / "scored.xlsx")],
         "check conflicts": ["check", "conflicts", str(path), "-o", str(out / "conflicts.xlsx")],
         "check evaluation": ["check", "evaluation", str(path), "-o", str(out / "evaluation.xlsx")],
+        "check basic-evaluation": ["check", "basic-evaluation", str(path), "-o", str(out / "basic.xlsx")],
+        "report annual": ["report", "annual", str(path), "-o", str(out / "annual.xlsx")],
         "consolidate": ["consolidate", str(path), "-o", str(out / "summary.xlsx"), "-f", str(out / "fb"), "-j", "1"],
         "email": ["email", "-s", str(path), "-r", str(path), "--dry-run", str(out / "drafts")],
         "remind": ["remind", "-s", str(path), "-r", str(path), "--dry-run", str(out / "reminders")],

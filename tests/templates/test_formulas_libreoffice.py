@@ -99,7 +99,7 @@ def _icx_cells(case: Case) -> dict[str, tuple[str, str, float | None]]:
         kind = input_kind(key)
         if kind is None:
             continue
-        for r, reading in zip(table.rows.index, scoring.parse_cells(kind, table.rows.column(key), m)):
+        for r, reading in zip(table.rows.sheet_rows, scoring.parse_cells(kind, table.rows.column(key), m)):
             where = table.cell(r, key)
             if reading.score is not None:
                 out[where] = (kind, "score", reading.score)

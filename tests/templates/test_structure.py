@@ -13,7 +13,8 @@ from icx import i18n
 from icx.core.evaluation import default_checklist
 from icx.core.methodology import default_methodology
 from icx.io.grid import load_grid
-from icx.io.table import columns, read_table, sheet_names
+from icx.io.specs import columns, sheet_names
+from icx.io.table import read_table
 from icx.io.unit_workbook import area_of_sheet
 from icx.templates import build, save_template
 from icx.templates.duties import WINDOWS
@@ -51,6 +52,9 @@ CLASSIC = {
     "LEN",
     "FIND",
     "COUNT",
+    "SUM",  # the 基础性评价 sheet's totals
+    "SUMIF",
+    "ABS",
 }
 FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 
@@ -75,7 +79,7 @@ def test_sheets_in_order_with_catalogue_names(unit) -> None:
     expected = (
         [_names(k, lang) for k in ("readme", "unit_info", "register")]
         + matrices
-        + [_names(k, lang) for k in ("duties", "evaluation", "transaction_log", "settings")]
+        + [_names(k, lang) for k in ("duties", "evaluation", "basic_evaluation", "transaction_log", "settings")]
     )
     assert wb.sheetnames == expected
     assert all(len(name) <= 31 for name in wb.sheetnames)
