@@ -23,7 +23,9 @@ def sheet_name(lang: i18n.Lang) -> str:
 
 
 def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang, m: Methodology, title: str) -> Any:
-    """Add the committee's 同比 sheet to ``wb`` (XlsxWriter) and return it."""
+    """Add the committee's 同比 sheet (figures: totals with a chart, by unit, by area) and its
+    同比明细 sheet (each changed risk, repeated findings, last period's rectification) to ``wb``
+    (XlsxWriter). Two sheets, so each keeps column widths that suit its own tables."""
     s = styles
     name = sheet_name(lang)
     ws = wb.add_worksheet(name)
@@ -36,11 +38,12 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
     row = 4
     widths: dict[int, float] = {}
     tables = yoy_tables(yoy, lang, m)
-    for i, table in enumerate(tables):
+    figures, details = tables[:3], tables[3:]
+    for i, table in enumerate(figures):
         row = _table(ws, s, row, table, widths)
         if i == 0:  # the totals: a chart of risks by level, last period beside this one
             chart = wb.add_chart({"type": "column"})
-            top = row - len(table.rows) - 1
+            top = row - len(table.rows) - 2  # the header row; 上期 and 本期 are the two rows under it
             for r, color in ((top + 1, "#BFBFBF"), (top + 2, "#5B9BD5")):
                 chart.add_series(
                     {
@@ -48,7 +51,6 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
                         "categories": [name, top, 1, top, 3],
                         "values": [name, r, 1, r, 3],
                         "fill": {"color": color},
-                        "data_labels": {"value": True},
                     }
                 )
             chart.set_title({"name": i18n.label("history_yoy_totals", lang), "name_font": {"size": 11}})
@@ -60,6 +62,15 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
             row = _units_lists(ws, s, row, yoy, lang)
     for c, width in widths.items():
         ws.set_column(c, c, width)
+    key = "summary_yoy_details"
+    detail = wb.add_worksheet(sheet_title(sheet_names(key)[0 if lang == "zh" else 1]))
+    print_setup(detail, f"{title} — {sheet_names(key)[0 if lang == 'zh' else 1]}")
+    detail.write_string(0, 0, i18n.label("history_yoy_title", lang).format(now=yoy.now, before=yoy.before), s.title)
+    row, widths = 2, {}
+    for table in details:
+        row = _table(detail, s, row, table, widths)
+    for c, width in widths.items():
+        detail.set_column(c, c, width)
     return ws
 
 

@@ -33,7 +33,7 @@ def previous_unit(unit: DemoUnit, period: str, seed: int = 2025) -> DemoUnit:
     for area in rng.sample(areas, min(2, len(areas))):
         risks.remove(by_area[area][-1])
     # Closed since last year: two risks of the library this unit no longer lists.
-    described = {r.description for r in risks}
+    described = {r.description for r in unit.risks}  # this year's too: a closed risk is not one of them
     unused = [e for e in risk_library() if e["description"] not in described]
     for n, entry in enumerate(rng.sample(unused, min(2, len(unused))), start=1):
         risks.append(
