@@ -265,8 +265,7 @@ class HistoryStore:
                 records = getattr(period, table_name)
                 if not records:
                     continue
-                rows = [_row(period.period, record) for record in records]
-                conn.execute(TABLES.tables[table_name].insert(), rows)
+                conn.execute(TABLES.tables[table_name].insert(), _rows(period.period, records))
 
     def delete(self, period: str) -> bool:
         """Remove one period; False when the store did not hold it."""
@@ -466,12 +465,23 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
-def _row(period: str, record: Any) -> dict[str, Any]:
-    values = dataclasses.asdict(record)
-    unit = values.get("unit_code", values.get("code", ""))
-    values["period"] = period
-    values["unit_key"] = code_key(unit)
-    return values
+def _rows(period: str, records: list[Any]) -> list[dict[str, Any]]:
+    """The insert parameters of ``records`` (all of one kind): their fields, the period and the
+    unit's key. Fields are read by name (``dataclasses.asdict`` copies deeply: ten times slower)."""
+    names = [f.name for f in dataclasses.fields(records[0])]
+    unit_field = "unit_code" if "unit_code" in names else "code"
+    keys: dict[str, str] = {}  # one unit's records share its code: its key is worked out once
+    rows = []
+    for record in records:
+        values = {name: getattr(record, name) for name in names}
+        values["period"] = period
+        code = values[unit_field]
+        key = keys.get(code)
+        if key is None:
+            key = keys[code] = code_key(code)
+        values["unit_key"] = key
+        rows.append(values)
+    return rows
 
 
 def _values(kind: type, mapping: Any) -> dict[str, Any]:
