@@ -25,6 +25,7 @@ from icx import i18n
 from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
+from icx.core.codes import code_key
 from icx.core.conflicts import ConflictReport
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.safety import page_header_title, put_value, writable_text
@@ -113,6 +114,11 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     if unit.evaluation is not None:
         write_evaluation_sheet(wb, unit.evaluation, lang, m)
     _findings_sheet(wb, unit, lang)
+    yoy = c.year_over_year
+    if yoy is not None and any(code_key(u) == code_key(unit.unit_code) for u in yoy.units_compared):
+        from icx.consolidate.yoy_sheet import write_unit_yoy_sheet
+
+        write_unit_yoy_sheet(wb, yoy, unit.unit_code, lang, m)
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
     for ws in wb.worksheets:

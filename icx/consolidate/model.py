@@ -19,6 +19,7 @@ from icx.consolidate.records import RiskRow, UnitResult
 from icx.consolidate.roster import Roster, RosterEntry
 from icx.core import scoring
 from icx.core.errors import Problem
+from icx.core.history import YearOverYear
 from icx.core.methodology import Methodology, default_methodology
 
 FIGURE_KEYS: tuple[str, ...] = tuple(i18n.section("figures"))
@@ -49,6 +50,8 @@ class Consolidation:
     missing: list[RosterEntry] = field(default_factory=list)
     ranked: list[RankedRisk] = field(default_factory=list)
     figures: dict[str, int | float | None] = field(default_factory=dict)
+    # This period against the last recorded one (``icx consolidate --db``), when the store has one.
+    year_over_year: YearOverYear | None = None
 
     def problems(self) -> list[Problem]:
         """Every problem: the batch's own first, then each unit's in unit order."""

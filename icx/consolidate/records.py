@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from icx.consolidate.history_records import UnitHistory
 from icx.core.basic_evaluation.aggregate import UnitSummary
 from icx.core.conflicts import Conflict, unknown_names
 from icx.core.errors import Problem
@@ -60,6 +61,7 @@ class UnitResult:
     conflicts_checked: bool = False  # the workbook held duties, control posts or a payment log
     evaluation: EvaluationResult | None = None  # None without a 自我评价 sheet
     basic_evaluation: UnitSummary | None = None  # the 基础性评价 scorecard in a few numbers
+    history: UnitHistory | None = None  # only when the batch is recorded (--db)
     problems: list[Problem] = field(default_factory=list)
 
     @property

@@ -159,12 +159,14 @@ def consolidate(
     on_result: Callable[[UnitResult], None] | None = None,
     generated: dt.datetime | None = None,
     exclude: Iterable[str | Path] = (),
+    record_history: bool = False,
 ) -> Consolidation:
     """Expand ``inputs``, read every workbook (in ``jobs`` processes) and consolidate.
 
     ``on_start(n)`` is told how many files will be read; ``on_result`` sees each result as it
     arrives (the CLI's progress bar). ``exclude`` names outputs (the summary file, the feedback
-    folder) that must not be read back as units when they sit among the inputs. Raises only for
+    folder) that must not be read back as units when they sit among the inputs. ``record_history``
+    keeps what the history store needs (``history_records``). Raises only for
     a broken ``methodology_file``.
     """
     as_of = as_of or dt.date.today()
@@ -175,7 +177,10 @@ def consolidate(
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     options = WorkerOptions(
-        as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None
+        as_of=as_of,
+        period=period,
+        methodology_file=str(methodology_file) if methodology_file else None,
+        record_history=record_history,
     )
     if on_start is not None:
         on_start(len(paths))

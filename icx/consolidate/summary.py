@@ -107,6 +107,8 @@ class _Summary:
         self.conflicts()
         self.evaluation()
         self.basic_evaluation()
+        if self.c.year_over_year is not None:
+            self.year_over_year()
         self.deficiencies()
         self.findings()
         self.problems()
@@ -124,6 +126,11 @@ class _Summary:
         write_value(ws, 1, 1, c.period or "", s.text)
         ws.write_string(2, 0, self.label("as_of"), s.label)
         write_value(ws, 2, 1, c.as_of, s.date)
+        if c.year_over_year is not None:  # the trend in one line; the 同比 sheet has the detail
+            from icx.consolidate.yoy_tables import trend_line
+
+            ws.merge_range(3, 0, 3, 4, trend_line(c.year_over_year, self.lang), s.wrap)
+            ws.set_row(3, 30)
         ws.write_string(4, 0, self.label("figure"), s.header)
         ws.write_string(4, 1, self.label("value"), s.header)
         row = 5
@@ -516,6 +523,12 @@ class _Summary:
 
         entries = [BasicEntry(u.unit_code, u.unit_name, u.basic_evaluation) for u in self.unit_rows()]
         write_basic_evaluation_sheet(self.wb, self.s, entries, self.lang, title=self.title)
+
+    # --- 同比 ------------------------------------------------------------------------------------
+    def year_over_year(self) -> None:
+        from icx.consolidate.yoy_sheet import write_yoy_sheet
+
+        write_yoy_sheet(self.wb, self.s, self.c.year_over_year, self.lang, self.m, self.title)
 
     # --- 缺陷整改 --------------------------------------------------------------------------------
     def deficiencies(self) -> None:

@@ -45,6 +45,7 @@ class WorkerOptions:
     as_of: dt.date
     period: str | None = None
     methodology_file: str | None = None  # fallback for files without their own 参数设置
+    record_history: bool = False  # keep what the history store needs besides the summary (--db)
 
 
 @cache
@@ -151,6 +152,10 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     if found.scorecard is not None:
         result.basic_evaluation = UnitSummary.of(found.scorecard)
     result.problems += found.problems
+    if options.record_history:
+        from icx.consolidate.history_records import unit_history
+
+        result.history = unit_history(result.unit_code, workbook, check, sheet, m)
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:

@@ -31,7 +31,9 @@ def demo(
     answered completely, partly or with 不适用 items) into DIR/units/, scores every one into
     DIR/scored/, consolidates them into the committee summary DIR/committee.xlsx with one
     feedback workbook per unit in DIR/feedback/, writes the annual report's data to
-    DIR/内部控制报告数据.xlsx, and prints where everything is.
+    DIR/内部控制报告数据.xlsx, and prints where everything is. The same units as they stood a year
+    earlier (DIR/previous/) are recorded first in the history store DIR/history.db, so the
+    summary shows this year against last (同比: new, closed, escalated risks, repeated findings).
 
     Example:  icx demo ./icx-demo --units 6
     """
@@ -73,13 +75,15 @@ def demo(
             )
             progress.advance(task)
     console.print(table)
-    committee, feedback = _consolidate(directory, unit_dir, lang)
+    store = _record_previous_year(directory, sample, seed)
+    committee, feedback = _consolidate(directory, unit_dir, lang, store)
     report = _annual_report(directory, unit_dir, lang)
     console.print(f"单位工作簿 / unit workbooks: {unit_dir}")
     console.print(f"评分结果 / scored copies:   {scored_dir}")
     console.print(f"委员会汇总 / committee summary: {committee}")
     console.print(f"单位反馈 / unit feedback:   {feedback}")
     console.print(f"内部控制报告数据 / annual report data: {report}")
+    console.print(f"风险数据库 / history store:   {store}")
 
 
 def _basic_evaluation(book, source: Path) -> str:
@@ -119,11 +123,40 @@ def _annual_report(directory: Path, unit_dir: Path, lang: str) -> Path:
     return target
 
 
-def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path]:
-    """The main job: consolidate the demo units into DIR/committee.xlsx and DIR/feedback/."""
+def _record_previous_year(directory: Path, units: list, seed: int) -> Path:
+    """Last year's units (``icx.demo.previous``) written to DIR/previous/ and recorded as their
+    period in DIR/history.db, so this year's summary has a year to compare with."""
+    import datetime as dt
+
+    from icx.consolidate import consolidate
+    from icx.consolidate.history_records import record_and_compare
+    from icx.consolidate.run import default_jobs
+    from icx.demo.previous import previous_unit
+    from icx.io.history_store import open_store
+
+    period = units[0].period
+    last = str(int(period) - 1) if period.isdigit() else f"{period}-1"
+    folder = directory / "previous" / last
+    for unit in units:
+        before = previous_unit(unit, last, seed)
+        write_unit_workbook(before, folder / f"{unit.code}-{unit.name}.xlsx")
+    as_of = dt.date(int(last), 12, 31) if last.isdigit() else dt.date.today() - dt.timedelta(days=365)
+    result = consolidate([folder], as_of=as_of, period=last, jobs=default_jobs(), record_history=True)
+    target = directory / "history.db"
+    with open_store(target) as store:
+        record_and_compare(result, store, last)
+    return target
+
+
+def _consolidate(directory: Path, unit_dir: Path, lang: str, store_path: Path) -> tuple[Path, Path]:
+    """The main job: consolidate the demo units into DIR/committee.xlsx and DIR/feedback/,
+    recorded in the history store against last year."""
     from icx.consolidate import consolidate, write_summary
     from icx.consolidate.feedback import write_feedback
+    from icx.consolidate.history_records import record_and_compare
     from icx.consolidate.run import default_jobs
+    from icx.consolidate.yoy_tables import trend_line
+    from icx.io.history_store import open_store
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("汇总 / consolidating", total=None)
@@ -132,7 +165,12 @@ def _consolidate(directory: Path, unit_dir: Path, lang: str) -> tuple[Path, Path
             jobs=default_jobs(),
             on_start=lambda n: progress.update(task, total=n),
             on_result=lambda _: progress.advance(task),
+            record_history=True,
         )
+    with open_store(store_path) as store:
+        record_and_compare(result, store, None)
+    if result.year_over_year is not None:
+        console.print(trend_line(result.year_over_year, lang), soft_wrap=True)  # type: ignore[arg-type]
     committee = write_summary(result, directory / "committee.xlsx", lang)  # type: ignore[arg-type]
     feedback = directory / "feedback"
     write_feedback(result, feedback, lang, jobs=default_jobs())  # type: ignore[arg-type]
