@@ -6,6 +6,7 @@ Identifiers stay English; what a user reads comes from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -46,15 +47,43 @@ def _entry(section: str, key: str) -> dict[str, str]:
     return node
 
 
+@dataclass(frozen=True)
+class Both:
+    """A value that reads differently in each language (a column's meaning: 影响程度 · 评估人3 /
+    impact · assessor 3), for a message parameter."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.zh
+
+    def of(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _in(lang: Lang, values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.of(lang) if isinstance(v, Both) else v for k, v in values.items()}
+
+
 def text(key: str, lang: Lang = "zh", /, **values: Any) -> str:
     """A message in one language, e.g. ``text("likelihood_invalid", "en", given="x")``."""
-    return _entry("messages", key)[lang].format(**values)
+    return _entry("messages", key)[lang].format(**_in(lang, values))
 
 
 def both(key: str, /, **values: Any) -> tuple[str, str]:
     """The (zh, en) pair of a message."""
     entry = _entry("messages", key)
-    return entry["zh"].format(**values), entry["en"].format(**values)
+    return entry["zh"].format(**_in("zh", values)), entry["en"].format(**_in("en", values))
+
+
+def fix(key: str, /, **values: Any) -> tuple[str, str]:
+    """The (zh, en) "how to fix" of a problem message (``fix_zh`` / ``fix_en`` beside its text),
+    or two empty strings when the message has none."""
+    entry = _entry("messages", key)
+    if "fix_zh" not in entry:
+        return "", ""
+    return entry["fix_zh"].format(**_in("zh", values)), entry["fix_en"].format(**_in("en", values))
 
 
 def label(key: str, lang: Lang = "zh") -> str:

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import atexit
 import importlib
-import os
 import pkgutil
 import sys
 
@@ -98,41 +96,8 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """The ``icx`` console script: runs the command, then ends the process at once."""
-    try:
-        build_app(only=_command(sys.argv[1:]))()
-        code = 0
-    except SystemExit as exc:  # typer always ends this way
-        code = _exit_status(exc.code)
-    exit_now(code)
-
-
-def _exit_status(code: object) -> int:
-    """What ``sys.exit(code)`` would make of ``code``: None → 0, a number as it is, anything
-    else printed to stderr, status 1."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
-
-
-def exit_now(code: int) -> None:
-    """End the process with ``code`` without tearing the interpreter down.
-
-    Every output is written and closed by now. Freeing the objects of a large batch one by one
-    (hundreds of thousands of records) takes a noticeable part of a second and helps nobody.
-    The exit handlers still run (multiprocessing's clean-up, ``weakref.finalize``, logging),
-    and the standard streams are flushed.
-    """
-    atexit._run_exitfuncs()  # what a normal exit runs first (private, but in every CPython 3)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
-            code = code or 1
-    os._exit(code)
+    """The ``icx`` console script."""
+    build_app(only=_command(sys.argv[1:]))()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, load_methodology
+from icx.core.problem_list import grouped, place
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -46,14 +47,18 @@ def methodology_from(path: Path | None) -> Methodology:
 def print_problems(
     problems: Iterable[Problem], lang: str = "zh", *, limit: int = 200, to: Console | None = None
 ) -> None:
-    """One line per problem: where it is, then the message (never truncated, easy to grep)."""
+    """One line per problem, in sheet, row, column order, a problem repeated down a column said once:
+    where it is, the message and how to fix it (never truncated, easy to grep)."""
     out = to or console
-    problems = list(problems)
+    problems = grouped(problems)
+    tags = {
+        "error": ("[red]错误[/]", "[red]error[/]"),
+        "warning": ("[yellow]提示[/]", "[yellow]warning[/]"),
+        "info": ("[cyan]说明[/]", "[cyan]note[/]"),
+    }
     for p in problems[:limit]:
-        tag = {"error": ("[red]错误[/]", "[red]error[/]"), "warning": ("[yellow]提示[/]", "[yellow]warning[/]")}[
-            p.severity
-        ]
-        out.print(f"{tag[0 if lang == 'zh' else 1]} {p.where}: {p.message(lang)}", soft_wrap=True)  # type: ignore[arg-type]
+        tag = tags[p.severity][0 if lang == "zh" else 1]
+        out.print(f"{tag} {place(p, lang)}: {p.explained(lang)}", soft_wrap=True)  # type: ignore[arg-type]
     if len(problems) > limit:
         out.print(f"… +{len(problems) - limit}", soft_wrap=True)
 

@@ -26,14 +26,14 @@ from icx.consolidate import oversight
 from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
 from icx.consolidate.summary import figure_label, header, label
+from icx.core.codes import code_key
 from icx.core.conflicts import ConflictReport
-from icx.core.evaluation import EvaluationResult
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.oversight_sheets import write_findings_table
 from icx.io.safety import page_header_title, put_value, writable_text
 from icx.io.save import save_workbook
-from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, write_problems, write_rows
-from icx.io.table import sheet_names
+from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, wrap_rows, write_problems, write_rows
+from icx.io.specs import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
 MAX_NAME_BYTES = 90  # per part (code, name): the whole file name stays far below 255 bytes
@@ -96,11 +96,11 @@ def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh",
     plan = feedback_paths(c, folder)
     if jobs <= 1 or len(plan) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return [write_unit_feedback(c, unit, path, lang) for unit, path in plan]
-    index = {id(u): i for i, u in enumerate(c.units)}
+    position = {unit.file: i for i, unit in enumerate(c.units)}  # one result per input file
     _SHARED = (c, lang)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = pool.map(_write_index, [index[id(u)] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
+            done = pool.map(_write_index, [position[u.file] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
             return [Path(p) for p in done]
     finally:
         _SHARED = None
@@ -112,20 +112,16 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     wb = openpyxl.Workbook()
     _position_sheet(wb.active, c, unit, lang)
     _risks_sheet(wb, [x for x in c.ranked if x.unit is unit], c, lang)
-    write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts)), lang, m)
-    if unit.evaluated:
-        result = EvaluationResult(
-            item_rows=[],
-            areas=list(unit.evaluation_areas),
-            overall=unit.evaluation_overall,
-            deficiencies=list(unit.deficiencies),
-            problems=[],
-            as_of=c.as_of,
-            partial_factor=unit.partial_factor or 0.0,
-        )  # type: ignore[arg-type]
-        write_evaluation_sheet(wb, result, lang, m)
+    write_conflicts_sheet(wb, ConflictReport(list(unit.conflicts), unknown_duties=unit.unknown_duties), lang, m)
+    if unit.evaluation is not None:
+        write_evaluation_sheet(wb, unit.evaluation, lang, m)
     _findings_sheet(wb, unit, lang)
     _oversight_sheet(wb, unit, lang)
+    yoy = c.year_over_year
+    if yoy is not None and any(code_key(u) == code_key(unit.unit_code) for u in yoy.units_compared):
+        from icx.consolidate.yoy_sheet import write_unit_yoy_sheet
+
+        write_unit_yoy_sheet(wb, yoy, unit.unit_code, lang, m)
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
     for ws in wb.worksheets:
@@ -239,6 +235,7 @@ def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) ->
     ]
     write_rows(ws, heads, rows, widths=[12, 8, 12, 50, 50])
     ws.insert_rows(1)
+    wrap_rows(ws, 3, len(rows) + 2)  # no message cut (after the insert: row heights do not move with it)
     ws["A1"] = label("findings_note", lang)
     ws["A1"].font = Font(italic=True, color="595959")
     ws.freeze_panes = "A3"

@@ -67,3 +67,18 @@ def expand_inputs(items: Iterable[str | Path]) -> tuple[list[Path], list[Problem
             seen.add(key)
             unique.append(path)
     return unique, problems
+
+
+def paths_outside(paths: list[Path], excluded: Iterable[str | Path]) -> list[Path]:
+    """``paths`` less those that are, or lie in, one of ``excluded`` (the outputs of this run and
+    the roster, when they sit among the inputs), compared resolved."""
+    skip = [os.path.realpath(e) for e in excluded]
+    if not skip:
+        return list(paths)
+    inside = tuple(s.rstrip(os.sep) + os.sep for s in skip)
+    kept = []
+    for path in paths:
+        real = os.path.realpath(path)  # plain strings: a folder of thousands is resolved quickly
+        if real not in skip and not real.startswith(inside):
+            kept.append(path)
+    return kept

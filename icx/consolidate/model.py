@@ -20,6 +20,7 @@ from icx.consolidate.records import RiskRow, UnitResult
 from icx.consolidate.roster import Roster, RosterEntry
 from icx.core import scoring
 from icx.core.errors import Problem
+from icx.core.history import YearOverYear
 from icx.core.methodology import Methodology, default_methodology
 
 FIGURE_KEYS: tuple[str, ...] = tuple(i18n.section("figures"))
@@ -51,6 +52,8 @@ class Consolidation:
     ranked: list[RankedRisk] = field(default_factory=list)
     figures: dict[str, int | float | None] = field(default_factory=dict)
     oversight_figures: dict[str, int] = field(default_factory=dict)  # rotation, authority, treatment counts
+    # This period against the last recorded one (``icx consolidate --db``), when the store has one.
+    year_over_year: YearOverYear | None = None
 
     def problems(self) -> list[Problem]:
         """Every problem: the batch's own first, then each unit's in unit order."""
@@ -141,11 +144,11 @@ def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
     """All risks of all units ranked like the 风险识别排序表: score high→low, level 1→3, then
     unit code and risk id; equal keys share a rank."""
     pairs = [(u, r) for u in units for r in u.risks]
+    unit_keys = [key for u in units for key in [u.sort_key] * len(u.risks)]  # one per pair
     ranks = scoring.rank(
         [f"{u.unit_code}/{r.id}" for u, r in pairs], [r.score for _, r in pairs], [r.level for _, r in pairs]
     )
-    unit_keys = {id(u): u.sort_key for u in units}
-    keys = [(k, unit_keys[id(u)], scoring.id_sort_key(r.id)) for k, (u, r) in zip(ranks, pairs)]
+    keys = [(k, unit_key, scoring.id_sort_key(r.id)) for k, unit_key, (_, r) in zip(ranks, unit_keys, pairs)]
     return [RankedRisk(ranks[i], *pairs[i]) for i in sorted(range(len(pairs)), key=keys.__getitem__)]
 
 

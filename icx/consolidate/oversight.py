@@ -28,7 +28,7 @@ from icx.io.grid import WorkbookGrid
 from icx.io.oversight import context, run_checks, unique_problems
 from icx.io.register import RegisterResult
 from icx.io.settings_sheet import SettingsResult
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 POSTS_KINDS = ("rotation_overdue", "rotation_unaudited", "approval_over_limit", "possible_split")
 TREATMENT_KINDS = ("plan_incomplete", "treatment_overdue")
@@ -96,7 +96,7 @@ def write_overview_block(summary: Any, ws: Any, row: int) -> int:
     """The counts on 概览 under the key figures, with a header row; returns the next free row."""
     s, lang = summary.s, summary.lang
     ws.write_string(row, 0, i18n.label("oversight_overview", lang), s.header)
-    ws.write_string(row, 1, summary.L("value"), s.header)
+    ws.write_string(row, 1, summary.label("value"), s.header)
     for key, value in summary.c.oversight_figures.items():
         row += 1
         ws.write_string(row, 0, i18n.section("oversight_figures")[key][lang], s.text)
@@ -120,15 +120,6 @@ def _finding_values(f: Finding, lang: i18n.Lang) -> list[Any]:
         "source": "；".join(f.sources),
     }
     return [values[s.key] for s in columns("findings")]
-
-
-LINE_HEIGHT = 13.5  # points per line of 10-point text
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (a Chinese character is two)."""
-    used = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-    return max(1, -(-used // max(int(width) - 1, 1)))
 
 
 WIDTHS = {"severity": 6, "kind": 12, "subject": 10, "employee_id": 8, "post": 12, "message": 48, "fix": 34}
@@ -161,15 +152,7 @@ def _findings_sheet(summary: Any, key: str, kinds: tuple[str, ...], note: str) -
     ]
     ws.merge_range(0, 0, 0, 8, i18n.label(note, lang), s.note)
     ws.set_row(0, 30)
-    # row heights before the rows (they may be streamed): a spreadsheet does not grow them itself
-    for r, row in enumerate(rows, start=3):
-        lines = max(
-            (_lines(value, col.width) for value, col in zip(row, cols) if col.fmt == "wrap" and isinstance(value, str)),
-            default=1,
-        )
-        if lines > 1:
-            ws.set_row(r, LINE_HEIGHT * lines)
-    first, last = table(ws, s, 2, cols, rows)
+    first, last = table(ws, s, 2, cols, rows, fit=True)  # rows as tall as their wrapped texts
     severity = 2  # after the unit's code and name
     ws.conditional_format(
         first,

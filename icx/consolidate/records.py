@@ -1,19 +1,20 @@
 """What a worker process sends back for one unit workbook: small, plain, picklable records.
 
 No grids, no DataFrames, no openpyxl objects — only the rows the summary prints and the figures
-it counts, so thousands of units fit in memory and cross the process boundary cheaply. Conflicts,
-deficiencies and area scores are the checkers' own frozen records (``icx.core.conflicts``,
-``icx.core.evaluation``), which are already small.
+it counts, so thousands of units fit in memory and cross the process boundary cheaply. Conflicts
+and the self-evaluation are the checkers' own records (``icx.core.conflicts``,
+``icx.core.evaluation``; the evaluation without its checklist rows), which are already small.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from icx.core.conflicts import Conflict
+from icx.consolidate.history_records import UnitHistory
+from icx.core.basic_evaluation.aggregate import UnitSummary
+from icx.core.conflicts import Conflict, unknown_names
 from icx.core.errors import Problem
-from icx.core.evaluation import AreaScore, Deficiency
+from icx.core.evaluation import Deficiency, EvaluationResult
 from icx.core.findings import Finding
 from icx.core.treatment import Plan
 
@@ -47,7 +48,7 @@ class RiskRow:
 
 @dataclass(slots=True)
 class UnitResult:
-    """Everything the summary needs from one input file."""
+    """Everything the summary needs from one input file (``worker.read_unit`` fills it)."""
 
     file: str
     sha256: str = ""
@@ -56,39 +57,37 @@ class UnitResult:
     unit_code: str = ""
     unit_name: str = ""
     period: str = ""
-    preparer: str = ""
-    contact: str = ""
-    email: str = ""
     methodology_name: str = ""
-    methodology_custom: bool = False
+    methodology_custom: bool = False  # scored with its own 参数设置, which differs from the base
     risks: list[RiskRow] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     conflicts_checked: bool = False  # the workbook held duties, control posts or a payment log
-    evaluation_areas: list[AreaScore] = field(default_factory=list)
-    evaluation_overall: AreaScore | None = None
-    partial_factor: float | None = None
-    deficiencies: list[Deficiency] = field(default_factory=list)
+    evaluation: EvaluationResult | None = None  # None without a 自我评价 sheet
+    basic_evaluation: UnitSummary | None = None  # the 基础性评价 scorecard in a few numbers
+    history: UnitHistory | None = None  # only when the batch is recorded (--db)
     # rotation, approval limits, treatment and sign-off (icx.consolidate.oversight)
     oversight_findings: list[Finding] = field(default_factory=list)
     overdue_plans: list[Plan] = field(default_factory=list)
     oversight_checked: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    as_of: dt.date | None = None
 
     @property
     def evaluated(self) -> bool:
-        return self.evaluation_overall is not None
+        return self.evaluation is not None
 
     @property
     def evaluation_score(self) -> float | None:
         """Overall self-evaluation score, % of the applicable weight."""
-        return self.evaluation_overall.percent if self.evaluation_overall is not None else None
+        return self.evaluation.overall.percent if self.evaluation is not None else None
 
     @property
     def evaluation_by_area(self) -> dict[str, float | None]:
         """Area code → score (%), in the methodology's area order."""
-        return {a.area: a.percent for a in self.evaluation_areas}
+        return {a.area: a.percent for a in self.evaluation.areas} if self.evaluation is not None else {}
+
+    @property
+    def deficiencies(self) -> list[Deficiency]:
+        return self.evaluation.deficiencies if self.evaluation is not None else []
 
     @property
     def open_deficiencies(self) -> list[Deficiency]:
@@ -97,6 +96,11 @@ class UnitResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def unknown_duties(self) -> list[str]:
+        """Duties the unit wrote that no rule knows (the conflict check may be incomplete)."""
+        return unknown_names(self.problems)
 
     @property
     def findings(self) -> list[Problem]:

@@ -14,8 +14,8 @@ from typing import Any
 from icx.core.errors import IcxError, Problem
 from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
-from icx.io.safety import sha256_of
 from icx.io.table import find_header, read_table, text_of
+from icx.io.untrusted import sha256_of
 
 
 @dataclass(frozen=True, slots=True)

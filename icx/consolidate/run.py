@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from icx.consolidate.inputs import expand_inputs
+from icx.consolidate.inputs import expand_inputs, paths_outside
 from icx.consolidate.model import Consolidation, build
 from icx.consolidate.records import UnitResult
 from icx.consolidate.roster import Roster, read_roster
@@ -75,7 +75,7 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
                 window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
                 broken = False
                 while queue and len(pending) < window and not (pending and queue[0] in suspects):
-                    batch = _take(queue, min(chunk, max(1, len(queue) // (2 * workers))), suspects)
+                    batch = _next_batch(queue, min(chunk, max(1, len(queue) // (2 * workers))), suspects)
                     try:
                         future = pool.submit(_read_chunk, [str(paths[i]) for i in batch], options)
                     except BrokenProcessPool:
@@ -112,7 +112,7 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
         next_out += 1
 
 
-def _take(queue: deque[int], size: int, suspects: set[int]) -> list[int]:
+def _next_batch(queue: deque[int], size: int, suspects: set[int]) -> list[int]:
     """Up to ``size`` files from the front of ``queue``; a suspect goes alone."""
     if queue[0] in suspects:
         return [queue.popleft()]
@@ -147,20 +147,6 @@ def _crashed(path: str) -> UnitResult:
     return UnitResult(file=path, problems=[Problem.of("consolidate_worker_crashed", file=path)])
 
 
-def _without(paths: list[Path], exclude: Iterable[str | Path]) -> list[Path]:
-    """``paths`` less those that are, or lie in, one of ``exclude`` (compared resolved)."""
-    skip = [os.path.realpath(e) for e in exclude]
-    if not skip:
-        return list(paths)
-    inside = tuple(s.rstrip(os.sep) + os.sep for s in skip)
-    kept = []
-    for path in paths:
-        real = os.path.realpath(path)  # plain strings: a folder of thousands is resolved quickly
-        if real not in skip and not real.startswith(inside):
-            kept.append(path)
-    return kept
-
-
 def consolidate(
     inputs: Iterable[str | Path],
     *,
@@ -173,23 +159,28 @@ def consolidate(
     on_result: Callable[[UnitResult], None] | None = None,
     generated: dt.datetime | None = None,
     exclude: Iterable[str | Path] = (),
+    record_history: bool = False,
 ) -> Consolidation:
     """Expand ``inputs``, read every workbook (in ``jobs`` processes) and consolidate.
 
     ``on_start(n)`` is told how many files will be read; ``on_result`` sees each result as it
     arrives (the CLI's progress bar). ``exclude`` names outputs (the summary file, the feedback
-    folder) that must not be read back as units when they sit among the inputs. Raises only for
+    folder) that must not be read back as units when they sit among the inputs. ``record_history``
+    keeps what the history store needs (``history_records``). Raises only for
     a broken ``methodology_file``.
     """
     as_of = as_of or dt.date.today()
     paths, problems = expand_inputs(inputs)
     # The roster often sits in the folder of unit workbooks; it is not one of them.
     roster_file = [roster] if isinstance(roster, (str, Path)) else []
-    paths = _without(paths, [*exclude, *roster_file])
+    paths = paths_outside(paths, [*exclude, *roster_file])
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     options = WorkerOptions(
-        as_of=as_of, period=period, methodology_file=str(methodology_file) if methodology_file else None
+        as_of=as_of,
+        period=period,
+        methodology_file=str(methodology_file) if methodology_file else None,
+        record_history=record_history,
     )
     if on_start is not None:
         on_start(len(paths))

@@ -24,28 +24,25 @@ from icx import __version__, i18n
 from icx.consolidate import oversight
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
-from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, put, sheet_title, table
-from icx.consolidate.xlsx_rows import RowsWorkbook
+from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, sheet_title, table
+from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
+from icx.core.errors import Problem
 from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
+from icx.core.problem_list import grouped, place
 from icx.io.outputs import mark_xlsxwriter
 from icx.io.safety import atomic_output, writable_text
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 CHART_UNITS = 40  # more bars than this make an unreadable chart; the table still lists every unit
-BIG_BATCH_RISKS = 20_000  # above this many risks rows are streamed to disk while writing
 
 
 def write_summary(c: Consolidation, target: str | Path, lang: i18n.Lang = "zh") -> Path:
     """Write the committee summary of ``c`` to ``target`` atomically and return ``target``."""
     target = Path(target)
     with atomic_output(target) as tmp:
-        wb = new_workbook(tmp, big=len(c.ranked) > BIG_BATCH_RISKS)
-        try:
-            _Summary(wb, c, lang).write_all()
-        except BaseException:
-            wb.discard_apart()  # no child left rendering for a workbook that will not be written
-            raise
+        wb = new_workbook(tmp)
+        _Summary(wb, c, lang).write_all()
         wb.close()
     return target
 
@@ -87,7 +84,8 @@ class _Summary:
         )
         mark_xlsxwriter(wb, "summary")
 
-    def L(self, key: str) -> str:  # noqa: N802 — short name for the many labels below
+    def label(self, key: str) -> str:
+        """The catalogue label ``consolidate_<key>`` in the summary's language."""
         return label(key, self.lang)
 
     def unit_headers(self) -> list[Column]:
@@ -106,12 +104,12 @@ class _Summary:
         self.unit_risks()
         self.heatmap()
         self.level1()
-        ranking = self.ranking()
-        # The biggest table is rendered by a forked child while the parent writes the rest
-        # (一级风险, about a third of its size, is rendered by the parent at close).
-        self.wb.render_apart(ranking)
+        self.ranking()
         self.conflicts()
         self.evaluation()
+        self.basic_evaluation()
+        if self.c.year_over_year is not None:
+            self.year_over_year()
         self.deficiencies()
         oversight.write_sheets(self)  # 岗位与授权, 风险应对, 待审定事项
         self.findings()
@@ -127,19 +125,24 @@ class _Summary:
         ws.set_column(2, 4, 24)
         ws.write_string(0, 0, self.title, s.title)
         ws.write_string(1, 0, header("unit_info", "period", self.lang), s.label)  # email reads the period by it
-        put(ws, 1, 1, c.period or "", s.text)
-        ws.write_string(2, 0, self.L("as_of"), s.label)
-        put(ws, 2, 1, c.as_of, s.date)
-        ws.write_string(4, 0, self.L("figure"), s.header)
-        ws.write_string(4, 1, self.L("value"), s.header)
+        write_value(ws, 1, 1, c.period or "", s.text)
+        ws.write_string(2, 0, self.label("as_of"), s.label)
+        write_value(ws, 2, 1, c.as_of, s.date)
+        if c.year_over_year is not None:  # the trend in one line; the 同比 sheet has the detail
+            from icx.consolidate.yoy_tables import trend_line
+
+            ws.merge_range(3, 0, 3, 4, trend_line(c.year_over_year, self.lang), s.wrap)
+            ws.set_row(3, 30)
+        ws.write_string(4, 0, self.label("figure"), s.header)
+        ws.write_string(4, 1, self.label("value"), s.header)
         row = 5
         for key, value in c.figures.items():
             ws.write_string(row, 0, figure_label(key, self.lang), s.text)
-            put(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
+            write_value(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
             row += 1
         row = oversight.write_overview_block(self, ws, row + 1)
         if c.missing:
-            ws.write_string(row, 0, self.L("missing_units"), s.label)
+            ws.write_string(row, 0, self.label("missing_units"), s.label)
             row += 1
             cols = [
                 *self.unit_headers(),
@@ -151,16 +154,16 @@ class _Summary:
             for e in c.missing:
                 row += 1
                 for col_index, value in enumerate((e.unit_code, e.unit_name, e.contact, e.email)):
-                    put(ws, row, col_index, value, s.text)
+                    write_value(ws, row, col_index, value, s.text)
             row += 2
         if c.duplicates:
-            ws.write_string(row, 0, self.L("duplicate_units"), s.label)
+            ws.write_string(row, 0, self.label("duplicate_units"), s.label)
             row += 1
             for col_index, text in enumerate(
                 (
                     header("unit_info", "unit_code", self.lang),
                     header("unit_info", "unit_name", self.lang),
-                    self.L("file"),
+                    self.label("file"),
                 )
             ):
                 ws.write_string(row, col_index, text, s.header)
@@ -168,7 +171,24 @@ class _Summary:
                 for unit in c.duplicates[code]:
                     row += 1
                     for col_index, value in enumerate((code, unit.unit_name, unit.file)):
-                        put(ws, row, col_index, value, s.text)
+                        write_value(ws, row, col_index, value, s.text)
+            row += 2
+        unknown = [u for u in c.units if u.unknown_duties]
+        if unknown:  # duties no rule knows: those units' conflict checks may be incomplete
+            ws.write_string(row, 0, self.label("unknown_duties"), s.label)
+            row += 1
+            heads = [
+                *(col.header for col in self.unit_headers()),
+                self.label("unknown_count"),
+                self.label("unknown_names"),
+            ]
+            for col_index, text in enumerate(heads):
+                ws.write_string(row, col_index, text, s.header)
+            for unit in unknown:
+                row += 1
+                names = "、".join(unit.unknown_duties)
+                for col_index, value in enumerate((unit.unit_code, unit.unit_name, len(unit.unknown_duties), names)):
+                    write_value(ws, row, col_index, value, s.integer if col_index == 2 else s.text)
         ws.freeze_panes(5, 0)
         ws.repeat_rows(4)
         ws.activate()
@@ -184,9 +204,9 @@ class _Summary:
         cols = [
             *self.unit_headers(),
             *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
-            Column(self.L("total"), 8, "integer"),
-            Column(self.L("errors_count"), 8, "integer"),
-            Column(self.L("file"), 30),
+            Column(self.label("total"), 8, "integer"),
+            Column(self.label("errors_count"), 8, "integer"),
+            Column(self.label("file"), 30),
         ]
         rows = []
         for u in units:
@@ -197,7 +217,7 @@ class _Summary:
         first, last = table(ws, s, 0, cols, rows)
         if rows:
             total_row = last + 1
-            ws.write_string(total_row, 1, self.L("total"), s.label)
+            ws.write_string(total_row, 1, self.label("total"), s.label)
             for col in range(2, 7):
                 ws.write_number(total_row, col, sum(r[col] for r in rows), s.integer)
             ws.conditional_format(
@@ -210,7 +230,7 @@ class _Summary:
         if not rows:
             return
         name = sheet("summary_unit_risks", self.lang)
-        title = self.L("chart_units")
+        title = self.label("chart_units")
         cat_col, val_col = 1, 2
         if len(rows) > CHART_UNITS:
             # A chart needs a contiguous range: the top units go in a small block under the table
@@ -221,8 +241,8 @@ class _Summary:
                 start, 1, title + i18n.label("consolidate_chart_top", self.lang).format(n=CHART_UNITS), self.s.label
             )
             for r, row in enumerate(top, start=start + 1):
-                put(ws, r, 0, row[0], self.s.text)
-                put(ws, r, 1, row[1], self.s.text)
+                write_value(ws, r, 0, row[0], self.s.text)
+                write_value(ws, r, 1, row[1], self.s.text)
                 for i in range(3):
                     ws.write_number(r, 2 + i, row[2 + i], self.s.integer)
             first, last = start + 1, start + len(top)
@@ -259,20 +279,20 @@ class _Summary:
             ws.set_row(r, 36)
         ws.set_row(8, 30)
         ws.write_string(0, 0, sheet_names("summary_heatmap")[0 if lang == "zh" else 1], s.title)
-        ws.write_string(1, 0, self.L("likelihood_axis"), s.header)
+        ws.write_string(1, 0, self.label("likelihood_axis"), s.header)
         for i in range(5):
             ws.write_string(1, 1 + i, f"{m.band_name(i + 1, lang)} ({i}–{i + 1}]", s.header)
-        ws.write_string(1, 6, self.L("total"), s.header)
+        ws.write_string(1, 6, self.label("total"), s.header)
         for r, lb in enumerate(range(5, 0, -1), start=2):  # 极高 on top, like 表3
             ws.write_string(r, 0, f"{m.band_name(lb, lang)} ({lb - 1}–{lb}]", s.header)
             for ib in range(1, 6):
                 ws.write_number(r, ib, counts[lb - 1][ib - 1], s.levels[m.matrix.level(lb, ib)])
             ws.write_number(r, 6, sum(counts[lb - 1]), s.integer)
-        ws.write_string(7, 0, self.L("total"), s.label)
+        ws.write_string(7, 0, self.label("total"), s.label)
         for ib in range(1, 6):
             ws.write_number(7, ib, sum(counts[lb][ib - 1] for lb in range(5)), s.integer)
         ws.write_number(7, 6, sum(map(sum, counts)), s.integer)
-        ws.merge_range(8, 0, 8, 6, self.L("heatmap_note"), s.note)
+        ws.merge_range(8, 0, 8, 6, self.label("heatmap_note"), s.note)
         row = 10
         for lv in m.risk_levels:
             ws.write_string(row, 0, lv.name_zh if lang == "zh" else lv.name_en, s.levels[lv.level])
@@ -281,12 +301,12 @@ class _Summary:
         custom = [u for u in self.c.units if u.methodology_custom]
         if custom:
             row += 1
-            ws.merge_range(row, 0, row, 6, self.L("heatmap_custom"), s.note)
+            ws.merge_range(row, 0, row, 6, self.label("heatmap_custom"), s.note)
             for u in custom:
                 row += 1
-                put(ws, row, 0, u.unit_code, s.text)
-                put(ws, row, 1, u.unit_name, s.text)
-                put(ws, row, 3, u.methodology_name, s.text)
+                write_value(ws, row, 0, u.unit_code, s.text)
+                write_value(ws, row, 1, u.unit_name, s.text)
+                write_value(ws, row, 3, u.methodology_name, s.text)
         ws.print_area(0, 0, max(row, 13), 6)
 
     # --- 一级风险 / 风险排序 ---------------------------------------------------------------------
@@ -294,7 +314,7 @@ class _Summary:
         lang = self.lang
         h = lambda k: header("register", k, lang)  # noqa: E731
         cols = [
-            Column(self.L("overall_rank"), 7, "integer"),
+            Column(self.label("overall_rank"), 7, "integer"),
             *self.unit_headers(),
             Column(h("id"), 10),
             Column(h("area"), 11),
@@ -312,7 +332,7 @@ class _Summary:
             Column(h("controls"), 18, "wrap"),
             Column(h("owner_department"), 12),
             Column(h("owner"), 9),
-            Column(self.L("unit_rank"), 8, "integer"),
+            Column(self.label("unit_rank"), 8, "integer"),
         ]
         return cols
 
@@ -339,8 +359,8 @@ class _Summary:
     def level1(self) -> None:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
-        rows = (self.risk_row(x, False) for x in level1)  # produced while written (at close)
-        first, last = table(ws, self.s, 0, self.risk_columns(False), rows, count=len(level1))
+        rows = (self.risk_row(x, False) for x in level1)  # produced as they are written
+        first, last = table(ws, self.s, 0, self.risk_columns(False), rows)
         residual_col = 10
         for lv in self.m.risk_levels:
             ws.conditional_format(
@@ -360,7 +380,7 @@ class _Summary:
         ws = self.add(key)
         cols = self.risk_columns(True)
         rows = (self.risk_row(x, True) for x in self.c.ranked)
-        first, last = table(ws, self.s, 0, cols, rows, count=len(self.c.ranked))
+        first, last = table(ws, self.s, 0, cols, rows)
         level_col = 11  # the residual level beside it (12) is coloured the same way
         for lv, col in ((lv, col) for lv in self.m.risk_levels for col in (level_col, level_col + 1)):
             ws.conditional_format(
@@ -427,7 +447,7 @@ class _Summary:
                     "source": "；".join(k.sources),
                 }
                 rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
-        first, last = table(ws, self.s, 0, cols, rows)
+        first, last = table(ws, self.s, 0, cols, rows, fit=True)
         severity_col = 2 + [spec.key for spec in specs].index("severity")
         ws.conditional_format(
             first,
@@ -464,7 +484,7 @@ class _Summary:
         cols = [
             *self.unit_headers(),
             *(Column(self.area_name(a), 10, "percent1") for a in areas),
-            Column(self.L("total_score"), 10, "percent1"),
+            Column(self.label("total_score"), 10, "percent1"),
         ]
         rows = [
             [u.unit_code, u.unit_name, *(u.evaluation_by_area.get(a) for a in areas), u.evaluation_score] for u in units
@@ -474,10 +494,10 @@ class _Summary:
             return
         total_col = len(cols) - 1
         avg_row = last + 1
-        ws.write_string(avg_row, 1, self.L("area_average"), s.label)
+        ws.write_string(avg_row, 1, self.label("area_average"), s.label)
         for i in range(len(areas) + 1):
             values = [r[2 + i] for r in rows if r[2 + i] is not None]
-            put(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
+            write_value(ws, avg_row, 2 + i, round(sum(values) / len(values), 2) if values else None, s.percent1)
         ws.conditional_format(
             first,
             2,
@@ -486,7 +506,7 @@ class _Summary:
             {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"},
         )
         name = sheet("summary_evaluation", self.lang)
-        title = self.L("chart_evaluation")
+        title = self.label("chart_evaluation")
         cat, val = 1, total_col
         if len(rows) > CHART_UNITS:
             low = sorted(rows, key=lambda r: (r[total_col] if r[total_col] is not None else 101, r[0]))[:CHART_UNITS]
@@ -494,14 +514,14 @@ class _Summary:
             start = avg_row + 3
             ws.write_string(start, 1, title, s.label)
             for r, row in enumerate(low, start=start + 1):
-                put(ws, r, 0, row[0], s.text)
-                put(ws, r, 1, row[1], s.text)
-                put(ws, r, 2, row[total_col], s.percent1)
+                write_value(ws, r, 0, row[0], s.text)
+                write_value(ws, r, 1, row[1], s.text)
+                write_value(ws, r, 2, row[total_col], s.percent1)
             val, first, last = 2, start + 1, start + len(low)
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series(
             {
-                "name": self.L("total_score"),
+                "name": self.label("total_score"),
                 "categories": [name, first, cat, last, cat],
                 "values": [name, first, val, last, val],
                 "fill": {"color": "#5B9BD5"},
@@ -514,6 +534,19 @@ class _Summary:
         chart.set_legend({"none": True})
         chart.set_size({"width": 620, "height": max(300, 60 + 22 * (last - first + 1))})
         ws.insert_chart(0, total_col + 2, chart)
+
+    # --- 基础性评价 (its own module) -----------------------------------------------------------------
+    def basic_evaluation(self) -> None:
+        from icx.consolidate.basic_evaluation_sheet import BasicEntry, write_basic_evaluation_sheet
+
+        entries = [BasicEntry(u.unit_code, u.unit_name, u.basic_evaluation) for u in self.unit_rows()]
+        write_basic_evaluation_sheet(self.wb, self.s, entries, self.lang, title=self.title)
+
+    # --- 同比 ------------------------------------------------------------------------------------
+    def year_over_year(self) -> None:
+        from icx.consolidate.yoy_sheet import write_yoy_sheet
+
+        write_yoy_sheet(self.wb, self.s, self.c.year_over_year, self.lang, self.m, self.title)
 
     # --- 缺陷整改 --------------------------------------------------------------------------------
     def deficiencies(self) -> None:
@@ -543,8 +576,8 @@ class _Summary:
             )
             for spec in specs
         ]
-        cols += [Column(self.L("overdue"), 8), Column(self.L("days_overdue"), 8, "integer")]
-        yes, no = self.L("yes"), self.L("no")
+        cols += [Column(self.label("overdue"), 8), Column(self.label("days_overdue"), 8, "integer")]
+        yes, no = self.label("yes"), self.label("no")
         cfg = default_config()
         label_of = lambda kind, code: cfg.wording(kind, code).label(lang) if code else ""  # noqa: E731
         rows = []
@@ -584,22 +617,22 @@ class _Summary:
     def findings(self) -> None:
         s = self.s
         ws = self.add("summary_findings")
-        ws.merge_range(0, 0, 0, 8, self.L("findings_note"), s.note)
+        ws.merge_range(0, 0, 0, 8, self.label("findings_note"), s.note)
         ws.set_row(0, 45)
         cols = [
             *self.unit_headers(),
-            Column(self.L("file"), 26),
-            Column(self.L("sheet"), 10),
-            Column(self.L("cell"), 7),
-            Column(self.L("stored"), 10),
-            Column(self.L("message_zh"), 40, "wrap"),
-            Column(self.L("message_en"), 40, "wrap"),
+            Column(self.label("file"), 26),
+            Column(self.label("sheet"), 10),
+            Column(self.label("cell"), 7),
+            Column(self.label("stored"), 10),
+            Column(self.label("message_zh"), 40, "wrap"),
+            Column(self.label("message_en"), 40, "wrap"),
         ]
         rows = [
             [u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh, p.message_en]
             for u, p in self.c.findings()
         ]
-        table(ws, s, 2, cols, rows)
+        table(ws, s, 2, cols, rows, fit=True)
 
     # --- 问题清单 --------------------------------------------------------------------------------
     def problems(self) -> None:
@@ -607,35 +640,36 @@ class _Summary:
         ws = self.add("problems")
         cols = [
             *self.unit_headers(),
-            Column(self.L("file"), 28),
-            Column(self.L("sheet"), 10),
-            Column(self.L("cell"), 7),
-            Column(self.L("severity"), 6),
-            Column(self.L("code"), 14),
-            Column(self.L("message_zh"), 44, "wrap"),
-            Column(self.L("message_en"), 44, "wrap"),
+            Column(self.label("file"), 28),
+            Column(self.label("sheet"), 10),
+            Column(self.label("cell"), 12, "wrap"),
+            Column(self.label("severity"), 6),
+            Column(self.label("code"), 16, "wrap"),
+            Column(self.label("message_zh"), 44, "wrap"),
+            Column(self.label("fix_zh"), 30, "wrap"),
+            Column(self.label("message_en"), 44, "wrap"),
+            Column(self.label("fix_en"), 30, "wrap"),
         ]
-        sev = {"error": self.L("error"), "warning": self.L("warning")}
+        sev = {"error": self.label("error"), "warning": self.label("warning"), "info": self.label("info")}
         rows: list[list[Any]] = [
-            ["", "", p.file or "", p.sheet or "", _cell(p), sev[p.severity], p.code, p.message_zh, p.message_en]
-            for p in self.c.input_problems
+            ["", "", p.file or "", p.sheet or "", _cell(p, self.lang), sev[p.severity], p.code, *_texts(p)]
+            for p in grouped(self.c.input_problems)
         ]
-        for u in self.c.units:
+        for u in self.c.units:  # each unit's problems in sheet, row, column order, repeats said once
             rows += [
                 [
                     u.unit_code,
                     u.unit_name,
                     p.file or u.file,
                     p.sheet or "",
-                    _cell(p),
+                    _cell(p, self.lang),
                     sev[p.severity],
                     p.code,
-                    p.message_zh,
-                    p.message_en,
+                    *_texts(p),
                 ]
-                for p in u.problems
+                for p in grouped(u.problems)
             ]
-        first, last = table(ws, s, 0, cols, rows)
+        first, last = table(ws, s, 0, cols, rows, fit=True)
         ws.conditional_format(
             first,
             5,
@@ -653,28 +687,28 @@ class _Summary:
         ws.set_column(2, 6, 14)
         ws.write_string(0, 0, label("title", lang), s.title)
         facts: list[tuple[str, Any, Any]] = [
-            (self.L("period"), c.period or "", s.text),
-            (self.L("as_of"), c.as_of, s.date),
-            (self.L("generated"), c.generated.strftime("%Y-%m-%d %H:%M:%S"), s.text),
-            (self.L("icx_version"), __version__, s.text),
-            (self.L("methodology"), f"{m.name} {m.version}".strip(), s.text),
+            (self.label("period"), c.period or "", s.text),
+            (self.label("as_of"), c.as_of, s.date),
+            (self.label("generated"), c.generated.strftime("%Y-%m-%d %H:%M:%S"), s.text),
+            (self.label("icx_version"), __version__, s.text),
+            (self.label("methodology"), f"{m.name} {m.version}".strip(), s.text),
         ]
         if c.roster is not None:
-            facts.append((self.L("roster"), c.roster.file, s.text))
-            facts.append((f"{self.L('roster')} {self.L('sha256')}", c.roster.sha256, s.text))
+            facts.append((self.label("roster"), c.roster.file, s.text))
+            facts.append((f"{self.label('roster')} {self.label('sha256')}", c.roster.sha256, s.text))
         row = 2
         for name, value, fmt in facts:
             ws.write_string(row, 0, name, s.label)
-            put(ws, row, 1, value, fmt)
+            write_value(ws, row, 1, value, fmt)
             row += 1
         row += 1
         for key in ("notes_recompute", "notes_duplicates", "notes_expected"):
-            ws.merge_range(row, 0, row, 6, self.L(key), s.note)
+            ws.merge_range(row, 0, row, 6, self.label(key), s.note)
             ws.set_row(row, 30)
             row += 1
         row += 1
-        ws.write_string(row, 0, self.L("band_edges"), s.label)
-        ws.write_string(row, 1, self.L("band_rule"), s.text)
+        ws.write_string(row, 0, self.label("band_edges"), s.label)
+        ws.write_string(row, 1, self.label("band_rule"), s.text)
         row += 1
         ws.write_string(row, 0, header("register", "likelihood", lang), s.label)
         ws.write_string(row, 1, " / ".join(f"{e:.0%}" for e in m.likelihood.probability_edges), s.text)
@@ -682,9 +716,9 @@ class _Summary:
         ws.write_string(row, 0, header("register", "loss_amount", lang), s.label)
         ws.write_string(row, 1, " / ".join(f"{e:,.0f}" for e in m.impact.money_edges), s.text)
         row += 2
-        ws.write_string(row, 0, self.L("level_matrix"), s.label)
+        ws.write_string(row, 0, self.label("level_matrix"), s.label)
         row += 1
-        ws.write_string(row, 0, self.L("likelihood_axis"), s.header)
+        ws.write_string(row, 0, self.label("likelihood_axis"), s.header)
         for i in range(5):
             ws.write_string(row, 1 + i, m.band_name(i + 1, lang), s.header)
         for lb in range(5, 0, -1):
@@ -694,14 +728,14 @@ class _Summary:
                 level = m.matrix.level(lb, ib)
                 ws.write_string(row, ib, level_name(m, level, lang), s.levels[level])
         row += 2
-        ws.write_string(row, 0, self.L("inputs"), s.label)
+        ws.write_string(row, 0, self.label("inputs"), s.label)
         cols = [
-            Column(self.L("file"), 26),
+            Column(self.label("file"), 26),
             *self.unit_headers(),
-            Column(self.L("size"), 11, "integer"),
-            Column(self.L("sha256"), 66),
-            Column(self.L("methodology"), 14),
-            Column(self.L("read_ok"), 10),
+            Column(self.label("size"), 11, "integer"),
+            Column(self.label("sha256"), 66),
+            Column(self.label("methodology"), 14),
+            Column(self.label("read_ok"), 10),
         ]
         # This block sits below the notes, so it gets its own header and filter but no frozen pane.
         rows = [
@@ -711,10 +745,10 @@ class _Summary:
                 u.unit_name,
                 u.size,
                 u.sha256,
-                f"{self.L('methodology_own')}: {u.methodology_name}"
+                f"{self.label('methodology_own')}: {u.methodology_name}"
                 if u.methodology_custom
-                else self.L("methodology_default"),
-                "OK" if u.readable else self.L("read_failed"),
+                else self.label("methodology_default"),
+                "OK" if u.readable else self.label("read_failed"),
             ]
             for u in sorted(c.units, key=lambda u: u.file)
         ]
@@ -726,10 +760,19 @@ class _Summary:
 _FAR = dt.date.max
 
 
-def _cell(p: Any) -> str:
+def _cell(p: Any, lang: i18n.Lang = "zh") -> str:
     if p.cell:
+        if p.count > 1:  # "G5:G77，共73处"
+            return place(
+                p.model_copy(update={"location": p.location.model_copy(update={"file": None, "sheet": None})}), lang
+            )
         return p.cell
     return f"row {p.row}" if p.row is not None else ""
+
+
+def _texts(p: Problem) -> tuple[str, str, str, str]:
+    """Message and how to fix it, in Chinese and English."""
+    return p.message_zh, p.fix_zh, p.message_en, p.fix_en
 
 
 def _given(value: Any) -> Any:

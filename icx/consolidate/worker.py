@@ -2,33 +2,41 @@
 
 ``read_unit`` never raises: an unreadable file, a missing sheet, a bad cell or even a bug in a
 reader becomes a ``Problem`` naming the file (and sheet and cell when known), so the batch goes
-on past it. The file is opened read-only, parsed once (python-calamine) and hashed (SHA-256)
-for the 说明 sheet.
+on past it. The file is read once (hashed with SHA-256 for the 说明 sheet, then parsed by
+``icx.io.grid``), and ``_read_book`` hands it to the readers and checkers that own its sheets
+(``unit_workbook``, ``duties``, ``evaluation_sheet``): consolidation adds no rules of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import math
 import os
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from icx.consolidate import sources
+from icx.consolidate.oversight import read_unit_oversight
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.core import scoring
+from icx.core.basic_evaluation.aggregate import UnitSummary
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
+from icx.io.basic_evaluation_sheet import evaluate as evaluate_basic
+from icx.io.basic_evaluation_sheet import facts_from
+from icx.io.duties import check_conflicts
+from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid, load_grid
 from icx.io.register import RegisterResult
-from icx.io.safety import read_within_limit, sha256_of
 from icx.io.table import text_of
+from icx.io.unit_workbook import read_unit_workbook
+from icx.io.untrusted import read_within_limit, sha256_of
 
 MAX_PROBLEMS_PER_FILE = 1000
+UNIT_FIELDS = ("unit_code", "unit_name", "period")  # keys of the 单位信息 sheet a result keeps
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class WorkerOptions:
     as_of: dt.date
     period: str | None = None
     methodology_file: str | None = None  # fallback for files without their own 参数设置
+    record_history: bool = False  # keep what the history store needs besides the summary (--db)
 
 
 @cache
@@ -48,9 +57,8 @@ def fallback_methodology(path: str | None) -> Methodology:
 
 def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
     """Read, validate and score one unit workbook. Never raises."""
-    started = time.perf_counter()
     name = str(path)
-    result = UnitResult(file=name, as_of=options.as_of)
+    result = UnitResult(file=name)
     try:
         result.size = os.stat(name).st_size
         # Read once: hashed (说明 lists the hash even of a file that cannot be parsed), then
@@ -74,7 +82,6 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
         del book  # grids are large; only the compact result leaves this function
     _check_period(result, options)
     _cap_problems(result)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -107,22 +114,58 @@ def _check_period(result: UnitResult, options: WorkerOptions) -> None:
 
 
 def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> None:
-    unit = sources.read(book, file, fallback_methodology(options.methodology_file), options.as_of)
-    result.unit_code, result.unit_name = unit.code, unit.name
-    result.period, result.preparer, result.contact, result.email = unit.period, unit.preparer, unit.contact, unit.email
-    result.methodology_name = unit.methodology.name
-    result.methodology_custom = unit.methodology_custom
-    result.problems.extend(unit.problems)
-    if unit.register is not None:
-        result.risks = risk_rows(unit.register, unit.methodology)
-    result.conflicts, result.conflicts_checked = unit.conflicts, unit.conflicts_checked
-    result.evaluation_areas, result.evaluation_overall = unit.evaluation_areas, unit.evaluation_overall
-    result.partial_factor = unit.partial_factor
-    result.deficiencies = unit.deficiencies
-    result.oversight_findings, result.overdue_plans = unit.oversight.findings, unit.oversight.overdue
-    result.oversight_checked = unit.oversight.checked
+    """Unit info, the register scored with the workbook's own methodology, the conflicts and
+    the self-evaluation, each from the reader that owns its sheets; problems in that order."""
+    workbook = read_unit_workbook(book, fallback_methodology(options.methodology_file))
+    m = workbook.methodology
+    result.unit_code, result.unit_name, result.period = (workbook.unit.get(k, "") for k in UNIT_FIELDS)
+    result.methodology_name = m.name
+    # Scored with its own 参数设置 where that sheet changes the fallback (the settings reader
+    # compares the two once per distinct sheet, not once per file).
+    result.methodology_custom = workbook.settings is not None and workbook.settings.differs
+    result.problems += workbook.problems
+    if not result.unit_code and not any(p.field == "unit_code" for p in workbook.problems):
+        result.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
+    if workbook.register is not None:
+        result.risks = risk_rows(workbook.register, m)
+    # 不相容岗位, the control matrices' posts and the payment log.
+    check = check_conflicts(book, file=file, methodology=m)
+    result.conflicts, result.conflicts_checked = list(check.conflicts), check.ran
+    result.problems += check.problems
+    # 自我评价, deadlines checked against as_of, with the shares of the workbook's own 参数设置
+    # (already read: no second read, no repeated problems).
+    sheet = read_evaluation(book, as_of=options.as_of, file=file, methodology=m, settings=workbook.settings)
+    result.problems += sheet.problems
+    if sheet.result is not None:  # kept small: the checklist rows and problems are not needed
+        result.evaluation = dataclasses.replace(sheet.result, item_rows=[], problems=[])
+    # rotation, approval limits, treatment and sign-off: the checks share what was read above
+    oversight = read_unit_oversight(
+        book, file, m, options.as_of, settings=workbook.settings, register=workbook.register, conflicts=check
+    )
+    result.problems += oversight.problems
+    result.oversight_findings, result.overdue_plans = oversight.findings, oversight.overdue
+    result.oversight_checked = oversight.checked
     for risk in result.risks:
-        risk.residual_level = unit.oversight.residual.get(risk.id)
+        risk.residual_level = oversight.residual.get(risk.id)
+    # 基础性评价, its derived answers from what was read above (no sheet is read twice); a workbook
+    # without the sheet (an older template) has none, and a warning says so.
+    facts = facts_from(
+        methodology=m,
+        register=workbook.register,
+        workbook=workbook,
+        book=book,
+        conflicts=check,
+        evaluation=sheet,
+        file=file,
+    )
+    found = evaluate_basic(book, facts, file=file)
+    if found.scorecard is not None:
+        result.basic_evaluation = UnitSummary.of(found.scorecard)
+    result.problems += found.problems
+    if options.record_history:
+        from icx.consolidate.history_records import unit_history
+
+        result.history = unit_history(result.unit_code, workbook, check, sheet, m)
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:

@@ -1,47 +1,39 @@
-"""XlsxWriter plumbing shared by the committee summary and the feedback workbooks.
+"""XlsxWriter plumbing of the committee summary: the workbook, its formats, tables, print setup.
 
-Text is always written with ``write_string`` (a unit's "=HYPERLINK(...)" stays text), numbers
-with ``write_number``, dates as dates. Each table gets a bold header, frozen panes, a filter and
-an A4-landscape, fit-to-width print setup with the header row repeated on every page.
+Text is always written as text (a unit's "=HYPERLINK(...)" stays text), numbers as numbers,
+dates as dates (``write_value``; a table's data rows are spooled by ``RowsWorkbook.write_rows``).
+Each table gets a bold header, frozen panes, a filter and an A4-landscape, fit-to-width print
+setup with the header row repeated on every page.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from numbers import Real
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.core.methodology import Methodology
-from icx.io.safety import page_header_title, writable_text
+from icx.core.problem_list import text_width
+from icx.io.safety import page_header_title
 
 A4 = 9
 MAX_SHEET_NAME = 31
 
 
-def new_workbook(path: str | Path, *, big: bool = False) -> RowsWorkbook:
+def new_workbook(path: str | Path) -> RowsWorkbook:
     """A workbook that never turns text into formulas, links or numbers; ``table`` spools its
-    data rows straight to the sheet XML (``icx.consolidate.xlsx_rows``).
-
-    ``big`` streams XlsxWriter's own rows to disk as they are written (constant memory);
-    otherwise XlsxWriter assembles its parts in memory, sparing a temp file per part.
-    """
+    data rows straight to the sheet XML (``icx.consolidate.xlsx_rows``)."""
     return RowsWorkbook(
-        str(path),
+        path,
         {
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "constant_memory": big,
-            "in_memory": not big,
             "default_date_format": "yyyy-mm-dd",
         },
     )
@@ -65,10 +57,10 @@ class Styles:
     level_text: dict[int, Format]  # same fill, for cells holding the level's name
     bad: Format
     muted: Format
-    book: xlsxwriter.Workbook | None = None  # the workbook they belong to (``table`` spools into it)
+    book: RowsWorkbook  # the workbook they belong to (``table`` spools into it)
 
     @classmethod
-    def of(cls, wb: xlsxwriter.Workbook, m: Methodology) -> Styles:
+    def of(cls, wb: RowsWorkbook, m: Methodology) -> Styles:
         base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
 
         def fmt(**kw: Any) -> Format:
@@ -96,41 +88,6 @@ class Styles:
         )
 
 
-# The cell writers behind XlsxWriter's public ``write_string``/``write_number``/``write_blank``,
-# which only add A1-notation argument parsing: a summary of thousands of units writes millions
-# of cells, and that parsing was a quarter of the time. Same signatures; public ones as fallback.
-_STRING = getattr(Worksheet, "_write_string", Worksheet.write_string)
-_NUMBER = getattr(Worksheet, "_write_number", Worksheet.write_number)
-_BLANK = getattr(Worksheet, "_write_blank", Worksheet.write_blank)
-
-
-def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
-    """Write one value by its type; strings never become formulas."""
-    kind = value.__class__
-    if kind is str:
-        _STRING(ws, row, col, writable_text(value), fmt)
-    elif kind is int or kind is float:
-        if value != value:  # NaN
-            _BLANK(ws, row, col, None, fmt)
-        else:
-            _NUMBER(ws, row, col, value, fmt)
-    elif value is None:
-        _BLANK(ws, row, col, None, fmt)
-    elif isinstance(value, bool):
-        _STRING(ws, row, col, "TRUE" if value else "FALSE", fmt)
-    elif isinstance(value, Real):  # numpy numbers and the like
-        if math.isnan(value):
-            _BLANK(ws, row, col, None, fmt)
-        else:
-            _NUMBER(ws, row, col, value, fmt)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(
-            row, col, value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()), fmt
-        )
-    else:
-        _STRING(ws, row, col, str(value), fmt)
-
-
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -146,33 +103,40 @@ def table(
     rows: Iterable[Sequence[Any]],
     *,
     freeze: bool = True,
-    count: int | None = None,
+    fit: bool = False,
 ) -> tuple[int, int]:
     """Header at ``top`` and the rows under it; returns (first data row, last data row).
 
-    ``count``, the number of rows when it is known in advance, lets a large table be rendered
-    by a forked process while the caller writes the next sheets (``RowsWorkbook.write_rows_apart``).
     With no rows the filter still covers the header, so the sheet reads the same in every run.
+    ``fit`` makes each row as tall as its wrapped text needs (messages are never cut).
     """
     for c, col in enumerate(columns):
         ws.write_string(top, c, col.header, styles.header)
         ws.set_column(c, c, col.width)
     formats = [getattr(styles, col.fmt) for col in columns]
-    if isinstance(styles.book, RowsWorkbook) and count is not None:
-        last = max(styles.book.write_rows_apart(ws, top + 1, rows, count, formats), top)
-    elif isinstance(styles.book, RowsWorkbook):
-        last = max(styles.book.write_rows(ws, top + 1, rows, formats), top)
-    else:
-        r = top
-        for r, row in enumerate(rows, start=top + 1):
-            for c, value in enumerate(row):
-                put(ws, r, c, value, formats[c])
-        last = max(r, top)
+    heights = None
+    if fit:
+        rows = [list(row) for row in rows]
+        heights = [row_height(columns, row) for row in rows]
+    last = max(styles.book.write_rows(ws, top + 1, rows, formats, heights), top)
     ws.autofilter(top, 0, last, len(columns) - 1)
     if freeze:
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
     return top + 1, last
+
+
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+
+def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
+    """Points a row needs to show its wrapped texts whole (a Chinese character is two units wide)."""
+    lines = 1
+    for col, value in zip(columns, row):
+        if col.fmt == "wrap" and isinstance(value, str):
+            per_line = max(int(col.width) - 1, 1)
+            lines = max(lines, sum(-(-text_width(part) // per_line) or 1 for part in value.split("\n")))
+    return float(LINE_HEIGHT * lines)
 
 
 def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:

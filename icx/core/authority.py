@@ -39,12 +39,10 @@ from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.findings import Finding, ordered, show_amount
 from icx.core.methodology import AuthorityRules, Methodology, default_methodology
-from icx.core.parsing import as_amount, is_blank, row_records
+from icx.core.parsing import as_amount, is_blank
 from icx.core.persons import Assignment, Roster, cell_text, normalize_name, normalize_post, split_name_id, tidy_name
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from icx.core.rows import Rows
 
 UNLIMITED = math.inf
@@ -99,15 +97,13 @@ class AuthorityTable:
         return by_scope.get(scope) or by_scope.get("")
 
 
-def read_authorities(
-    frame: pd.DataFrame | Rows, methodology: Methodology | None = None
-) -> tuple[AuthorityTable, list[Problem]]:
+def read_authorities(frame: Rows, methodology: Methodology | None = None) -> tuple[AuthorityTable, list[Problem]]:
     """The approval-authority table (catalogue keys ``authority``: post, scope, limit)."""
     m = methodology or default_methodology()
     table = AuthorityTable()
     problems: list[Problem] = []
-    records = row_records(frame)
-    for r in frame.index:
+    records = frame.records()
+    for r in frame.sheet_rows:
         get = records[r].get
         name, limit_value = cell_text(get("post")), get("limit")
         if not name and is_blank(limit_value) and is_blank(get("scope")):
@@ -160,16 +156,14 @@ class Payment:
         return normalize_name(self.payee)
 
 
-def read_payments(
-    frame: pd.DataFrame | Rows, methodology: Methodology | None = None
-) -> tuple[list[Payment], list[Problem]]:
+def read_payments(frame: Rows, methodology: Methodology | None = None) -> tuple[list[Payment], list[Problem]]:
     """The log's rows that an approval check can use (an approver and an amount); the others are
     reported, except rows without either (no approval to check)."""
     m = methodology or default_methodology()
     out: list[Payment] = []
     problems: list[Problem] = []
-    records = row_records(frame)
-    for r in frame.index:
+    records = frame.records()
+    for r in frame.sheet_rows:
         get = records[r].get
         approver, amount_value = cell_text(get("approver")), get("amount")
         if not approver and is_blank(amount_value):

@@ -1,8 +1,7 @@
 """Incompatible duties (不相容岗位分离): find who — or which post — holds duties that must be apart.
 
-Pure: tables in (keyed by the catalogue's column keys, indexed by sheet row: pandas frames or
-``icx.core.rows.Rows``),
-conflict records and problems out. The default rules live in ``icx/data/duty_rules.toml``; a
+Pure: tables in (``icx.core.rows.Rows``, keyed by the catalogue's column keys, numbered by sheet
+row), conflict records and problems out. The default rules live in ``icx/data/duty_rules.toml``; a
 unit's own rules (its 不相容岗位 sheet) add to them or switch them off.
 
 Four kinds of conflict:
@@ -15,7 +14,7 @@ Four kinds of conflict:
 - ``transaction``: a transaction-log row where one person is applicant and approver, approver
   and payer, or payer and bookkeeper.
 
-Each problem found while reading the tables carries ``row`` (the frame's index) and ``field`` (a
+Each problem found while reading the tables carries ``row`` (a sheet row) and ``field`` (a
 column key), so the workbook layer can name the cell.
 """
 
@@ -25,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import cache, cached_property, lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ from icx.bundled import read_toml
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import is_blank, row_records
+from icx.core.parsing import is_blank
 from icx.core.persons import (
     Assignment,
     Roster,
@@ -44,7 +44,6 @@ from icx.core.persons import (
     normalize_name,
     normalize_post,
     overlap,
-    read_roster,
     show_period,
     split_cell,
     split_name_id,
@@ -77,8 +76,6 @@ def _normalized_duty(written: str) -> str:
 
 
 # --- rules ------------------------------------------------------------------------------------
-DUTY_INDEXES_KEPT = 256  # distinct rule sets whose duty index is kept (see RuleLibrary._rules_by_duty)
-_DUTY_INDEXES: dict[tuple[Any, int], tuple[Any, dict[str, list[tuple[int, str, bool, bool]]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -117,6 +114,7 @@ class RuleLibrary:
     matrix_rules: tuple[RoleRule, ...] = ()
     log_rules: tuple[RoleRule, ...] = ()
     terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # normalised term → canonical duties
+    vocabulary: tuple[str, ...] = ()  # every duty name and term as written in the rules file, in its order
 
     @property
     def active(self) -> tuple[DutyRule, ...]:
@@ -137,6 +135,24 @@ class RuleLibrary:
         if not key:
             return frozenset()
         return frozenset(self.terms.get(key, ())) | {key}
+
+    def knows(self, written: Any) -> bool:
+        """Whether a duty written by a unit is a duty the rules (built-in or the unit's own) name,
+        or a term of the vocabulary: a duty icx does not know takes part in no rule."""
+        key = normalize_duty(written)
+        return not key or key in self.terms or key in self.named
+
+    @cached_property
+    def named(self) -> frozenset[str]:
+        """Every duty a rule names (normalised), the unit's own rules included."""
+        return frozenset(normalize_duty(d) for r in self.rules for d in (r.duty_a, r.duty_b))
+
+    def closest(self, written: Any, n: int = 3) -> list[str]:
+        """The known duties (as the vocabulary writes them) most like ``written``."""
+        key = normalize_duty(written)
+        names = list(dict.fromkeys([*self.vocabulary, *(d for r in self.rules for d in (r.duty_a, r.duty_b))]))
+        scored = [(_likeness(key, normalize_duty(name)), i, name) for i, name in enumerate(names)]
+        return [name for score, _, name in sorted(scored, key=lambda t: (-t[0], t[1]))[:n] if score > 0]
 
     def hits(self, duties: frozenset[str]) -> dict[str, tuple[bool, bool]]:
         """For each active rule (in rule order) that ``duties`` touch: (touches side A, side B).
@@ -173,21 +189,12 @@ class RuleLibrary:
     def _rules_by_duty(self) -> dict[str, list[tuple[int, str, bool, bool]]]:
         # duty → the active rules one of whose sides it matches: a post carries a handful of
         # duties, the library a hundred rules, so each post looks up only its own duties.
-        # Units that add or restate the same rules get libraries equal to one another: the
-        # index is built once for them all.
-        key = (self.rules, id(self.terms))
-        cached = _DUTY_INDEXES.get(key)
-        if cached is not None and cached[0] is self.terms:
-            return cached[1]
         index: dict[str, list[tuple[int, str, bool, bool]]] = defaultdict(list)
         for position, rule in enumerate(self.active):
             side_a, side_b = self.side(rule.duty_a), self.side(rule.duty_b)
             for duty in side_a | side_b:
                 index[duty].append((position, rule.id, duty in side_a, duty in side_b))
-        if len(_DUTY_INDEXES) >= DUTY_INDEXES_KEPT:
-            _DUTY_INDEXES.clear()
-        _DUTY_INDEXES[key] = (self.terms, dict(index))  # the terms kept alive, so their id stays theirs
-        return _DUTY_INDEXES[key][1]
+        return dict(index)
 
     def side(self, duty: str) -> frozenset[str]:
         """What one side of a rule matches: a canonical duty matches only itself; a broader term
@@ -206,7 +213,13 @@ class RuleLibrary:
         rules = tuple(rules)
         if rules == self.rules:
             return self  # unchanged (most units add no rules): keeps the indexes already built
-        return RuleLibrary(rules=rules, matrix_rules=self.matrix_rules, log_rules=self.log_rules, terms=self.terms)
+        return RuleLibrary(
+            rules=rules,
+            matrix_rules=self.matrix_rules,
+            log_rules=self.log_rules,
+            terms=self.terms,
+            vocabulary=self.vocabulary,
+        )
 
 
 @cache
@@ -242,8 +255,16 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
         for r in data.get(key, ())
     )
     terms: dict[str, tuple[str, ...]] = {}
-    for term, duties in data.get("terms", {}).items():
-        terms[normalize_duty(term)] = tuple(normalize_duty(d) for d in duties)
+    groups = [(list(t.items()), "") for t in (data.get("terms", {}),)]  # a plain term → duties table
+    groups += [([(term, g["duties"]) for term in g["terms"]], ";".join(g["duties"])) for g in data.get("synonyms", ())]
+    for pairs, _ in groups:
+        for term, duties in pairs:
+            key = normalize_duty(term)
+            if key in terms:
+                raise ValueError(f"duty term {term!r} is listed twice")
+            terms[key] = tuple(normalize_duty(d) for d in duties)
+    named = [d for r in rules for d in (r.duty_a, r.duty_b)]
+    vocabulary = tuple(dict.fromkeys([*named, *(term for pairs, _ in groups for term, _ in pairs)]))
     ids = [r.id for r in rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
@@ -251,11 +272,22 @@ def library_from_mapping(data: Mapping[str, Any]) -> RuleLibrary:
     for r in rules:
         if r.severity not in SEVERITIES:
             raise ValueError(f"rule {r.id}: severity must be one of {SEVERITIES}, got {r.severity!r}")
-    return RuleLibrary(rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms)
+    return RuleLibrary(
+        rules=rules, matrix_rules=roles("matrix_rule"), log_rules=roles("log_rule"), terms=terms, vocabulary=vocabulary
+    )
+
+
+def _likeness(a: str, b: str) -> float:
+    """How alike two duty names are: shared characters, then the longest common run (Chinese duty
+    names share characters in any order: 现金付款 ~ 付款执行)."""
+    if not a or not b:
+        return 0.0
+    shared = len(set(a) & set(b)) / len(set(a) | set(b))
+    return shared + SequenceMatcher(None, a, b).ratio() / 10
 
 
 def apply_unit_rules(
-    library: RuleLibrary, frame: pd.DataFrame | Rows, methodology: Methodology | None = None
+    library: RuleLibrary, table: Rows, methodology: Methodology | None = None
 ) -> tuple[RuleLibrary, list[Problem]]:
     """Add a unit's rules (catalogue keys ``duty_rules``) to ``library``.
 
@@ -267,9 +299,9 @@ def apply_unit_rules(
     rules = {r.id.upper(): r for r in library.rules}
     order = [r.id.upper() for r in library.rules]
     seen: dict[str, Any] = {}
-    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
-    for r in frame.index:
+    for r in table.sheet_rows:
         rule_id = cell_text(get(r, "rule_id"))
         duty_a, duty_b = cell_text(get(r, "duty_a")), cell_text(get(r, "duty_b"))
         if not rule_id:
@@ -381,13 +413,13 @@ class PostDuties:
         return frozenset(out)
 
 
-def read_post_duties(frame: pd.DataFrame | Rows) -> tuple[PostDuties, list[Problem]]:
+def read_post_duties(table: Rows) -> tuple[PostDuties, list[Problem]]:
     """The post → duty table (catalogue keys ``post_duties``); a cell may list several duties."""
     out = PostDuties()
     problems: list[Problem] = []
-    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
-    for r in frame.index:
+    for r in table.sheet_rows:
         post_text, duty_value = cell_text(get(r, "post")), get(r, "duty")
         duties = split_cell(duty_value)
         if not post_text or not duties:
@@ -419,12 +451,12 @@ class Control:
     row: Any = None
 
 
-def read_controls(frame: pd.DataFrame | Rows) -> list[Control]:
+def read_controls(table: Rows) -> list[Control]:
     """Controls from control-matrix rows (keys ``control_matrix`` plus optional 'area', 'source')."""
     out = []
-    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
-    for r in frame.index:
+    for r in table.sheet_rows:
         roles = {k: tuple(split_cell(get(r, k))) for k in ("prepare_post", "review_post", "approve_post")}
         if sum(1 for posts in roles.values() if posts) < 2:
             continue  # fewer than two roles filled: nothing to compare
@@ -453,13 +485,13 @@ class Transaction:
 LOG_ROLES = ("applicant", "approver", "payer", "bookkeeper")
 
 
-def read_transactions(frame: pd.DataFrame | Rows) -> tuple[list[Transaction], list[Problem]]:
+def read_transactions(table: Rows) -> tuple[list[Transaction], list[Problem]]:
     """Transaction-log rows (keys ``transaction_log``). A person cell may carry an id: 张伟（0012）."""
     out: list[Transaction] = []
     problems: list[Problem] = []
-    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
-    for r in frame.index:
+    for r in table.sheet_rows:
         voucher = cell_text(get(r, "voucher"))
         if not voucher:
             problems.append(
@@ -488,6 +520,39 @@ def read_transactions(frame: pd.DataFrame | Rows) -> tuple[list[Transaction], li
             )
         )
     return out, problems
+
+
+def unknown_duties(table: Rows, library: RuleLibrary) -> list[Problem]:
+    """A warning at each duty cell (post → duty table) naming a duty no rule and no term of the
+    vocabulary knows, with the closest known duties: such a duty takes part in no rule, so the
+    check of that post may be incomplete."""
+    problems = []
+    for r, record in table.items():
+        for duty in split_cell(record.get("duty")):
+            if not library.knows(duty):
+                closest = "、".join(library.closest(duty)) or "—"
+                problems.append(
+                    Problem.of(
+                        "conflicts_duty_unknown",
+                        given=duty,
+                        params={"closest": closest},
+                        severity="warning",
+                        row=r,
+                        field="duty",
+                    )
+                )
+    return problems
+
+
+def unknown_names(problems: Iterable[Problem]) -> list[str]:
+    """The distinct unrecognised duties among ``problems``, in the order first met."""
+    return list(dict.fromkeys(str(p.given) for p in problems if p.code == "conflicts_duty_unknown"))
+
+
+def unknown_summary(duties: list[str]) -> tuple[str, str]:
+    """(zh, en): N duties not recognised, the check may be incomplete."""
+    shown = "、".join(duties[:5]) + ("…" if len(duties) > 5 else "")
+    return i18n.both("conflicts_unknown_summary", count=len(duties), duties=shown)
 
 
 def unknown_posts(roster: Roster, post_duties: PostDuties) -> list[Problem]:
@@ -548,6 +613,15 @@ class ConflictInputs:
 class ConflictReport:
     conflicts: list[Conflict]
     problems: list[Problem] = field(default_factory=list)
+    unknown_duties: list[str] = field(default_factory=list)  # duties written that no rule or term knows
+
+    @property
+    def incomplete(self) -> tuple[str, str] | None:
+        """(zh, en) saying how many duties were not recognised and that the check may be
+        incomplete; None when every duty was recognised."""
+        if not self.unknown_duties:
+            return None
+        return unknown_summary(self.unknown_duties)
 
     @property
     def errors(self) -> list[Problem]:
@@ -856,35 +930,6 @@ def find_conflicts(inputs: ConflictInputs) -> list[Conflict]:
             c.posts,
         ),
     )
-
-
-def check_frames(
-    post_duties: pd.DataFrame,
-    person_posts: pd.DataFrame,
-    *,
-    duty_rules: pd.DataFrame | None = None,
-    controls: pd.DataFrame | None = None,
-    transactions: pd.DataFrame | None = None,
-    library: RuleLibrary | None = None,
-    methodology: Methodology | None = None,
-) -> ConflictReport:
-    """All checks from plain frames (catalogue keys). Problems keep ``row``/``field`` only; the
-    workbook reader (``icx.io.duties``) calls the parts itself to name sheets and cells."""
-    lib = library or default_library()
-    problems: list[Problem] = []
-    if duty_rules is not None:
-        lib, found = apply_unit_rules(lib, duty_rules, methodology)
-        problems += found
-    posts, found = read_post_duties(post_duties)
-    problems += found
-    roster, found = read_roster(person_posts)
-    problems += found + unknown_posts(roster, posts)
-    txns: list[Transaction] = []
-    if transactions is not None:
-        txns, found = read_transactions(transactions)
-        problems += found
-    inputs = ConflictInputs(lib, posts, roster, read_controls(controls) if controls is not None else [], txns)
-    return ConflictReport(find_conflicts(inputs), problems)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -14,12 +14,18 @@ import unicodedata
 from numbers import Real
 from typing import Any
 
+from icx.core.acceptance import date_range, rules
+
 # Excel's day 0 (serial 1 = 1900-01-01, counting the 1900 leap-year bug Excel keeps).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Serial numbers a real date in a unit workbook can have (1950 … 2100); anything else is not a date.
-SERIAL_RANGE = (18264, 73051)
+# Serial numbers a real date in a unit workbook can have (1950 … 2100, icx/data/acceptance.toml
+# [date]); anything else is not a date. The templates' date columns validate the same range.
+SERIAL_RANGE = date_range()
 
-_SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_SEPS = re.escape("".join(rules()["date"]["separators"]))  # icx/data/acceptance.toml [date]
+_SEPARATED = re.compile(
+    rf"^(\d{{4}})[{_SEPS}年](\d{{1,2}})[{_SEPS}月](\d{{1,2}})日?(?:[t ]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?$"
+)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 

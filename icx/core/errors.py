@@ -6,6 +6,8 @@ must stop raises an ``IcxError`` carrying one or more problems.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -13,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 from icx import i18n
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]  # info: a row recognised and skipped (合计, 备注…)
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 class Location(BaseModel):
@@ -53,6 +56,9 @@ class Problem(BaseModel):
     location: Location = Location()
     given: Any = None
     params: dict[str, Any] = {}  # the values filled into the catalogue message
+    fix_zh: str = ""  # how to fix it (怎么改), from the message's fix_zh / fix_en
+    fix_en: str = ""
+    count: int = 1  # > 1: the same problem in several cells of one column (icx.core.problem_list.grouped)
 
     @classmethod
     def of(
@@ -71,10 +77,16 @@ class Problem(BaseModel):
         field: str | None = None,
     ) -> Problem:
         """A problem from the catalogue message ``message`` (default: ``code``); its placeholders
-        come from ``params``, and ``{given}`` from ``given`` unless ``params`` names it."""
+        come from ``params``, ``{given}`` from ``given`` (shown as typed: 6, not 6.0) and
+        ``{column}`` from ``field`` (its meaning, 影响程度 · 评估人3) unless ``params`` names them.
+        The message's how-to-fix text is filled from the same values."""
         values = dict(params or {})
-        values.setdefault("given", _show(given))  # a blank cell shows as an empty text
-        zh, en = i18n.both(message or code, **values)
+        values.setdefault("given", show_value(given))  # a blank cell shows as an empty text
+        if field is not None:
+            values.setdefault("column", field_meaning(field))
+        key = message or code
+        zh, en = i18n.both(key, **values)
+        fix_zh, fix_en = i18n.fix(key, **values)
         return cls(
             code=code,
             message_zh=zh,
@@ -83,6 +95,8 @@ class Problem(BaseModel):
             location=Location(file=file, sheet=sheet, cell=cell, row=row, field=field),
             given=given,
             params=dict(params or {}),
+            fix_zh=fix_zh,
+            fix_en=fix_en,
         )
 
     # The location's parts, read as often as the problem itself.
@@ -119,14 +133,57 @@ class Problem(BaseModel):
     def message(self, lang: i18n.Lang = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
 
+    def fix(self, lang: i18n.Lang = "zh") -> str:
+        """How to fix it (怎么改), '' when the message says it all."""
+        return self.fix_zh if lang == "zh" else self.fix_en
+
+    def explained(self, lang: i18n.Lang = "zh") -> str:
+        """The message and how to fix it: '…实际为“三”…（怎么改：写成3）'."""
+        fix = self.fix(lang)
+        if not fix:
+            return self.message(lang)
+        return f"{self.message(lang)}（怎么改：{fix}）" if lang == "zh" else f"{self.message(lang)} (to fix: {fix})"
+
     def render(self, lang: i18n.Lang | Literal["both"] = "both") -> str:
-        body = f"{self.message_zh} / {self.message_en}" if lang == "both" else self.message(lang)
+        body = f"{self.explained('zh')} / {self.explained('en')}" if lang == "both" else self.explained(lang)
         return f"{self.where}: {body}" if self.where else body
 
 
-def _show(value: Any) -> str:
-    text = "" if value is None else str(value)
+def show_value(value: Any) -> str:
+    """A cell's value as the person typed it: 6 (not 6.0), 0.35, 2026-03-31, TRUE; long texts
+    shortened to 60 characters."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+        text = text if math.isfinite(value) else str(value)
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def field_meaning(field: str) -> i18n.Both:
+    """What a column key means, in both languages: 'impact_3' → 影响程度 · 评估人3 / impact ·
+    assessor 3; 'loss_amount' → 预计损失金额 / expected loss. Keys with no label stay as they are."""
+    base, _, n = field.rpartition("_")
+    if base and n.isdigit():
+        kind = _label_pair(base)
+        who = i18n.Both(i18n.label("assessor", "zh").format(n=n), i18n.label("assessor", "en").format(n=n))
+        return i18n.Both(f"{kind.zh} · {who.zh}", f"{kind.en} · {who.en}")
+    return _label_pair(field)
+
+
+def _label_pair(key: str) -> i18n.Both:
+    try:
+        return i18n.Both(i18n.label(key, "zh"), i18n.label(key, "en"))
+    except KeyError:
+        return i18n.Both(key, key)
 
 
 class IcxError(Exception):

@@ -34,7 +34,7 @@ from icx.bundled import read_toml
 from icx.core.dates import as_date
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import as_number, is_blank, round_half_up, row_records
+from icx.core.parsing import as_number, is_blank, round_half_up
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -63,27 +63,6 @@ class Wording:
         return self.zh if lang == "zh" else self.en
 
 
-def _lookup(entries: tuple[Wording, ...], given: Any) -> Wording | None:
-    return _index(entries).get(normalize_word(str(given)))
-
-
-_INDEXES: dict[int, tuple[tuple[Wording, ...], dict[str, Wording]]] = {}
-
-
-def _index(entries: tuple[Wording, ...]) -> dict[str, Wording]:
-    """Normalised name → entry (the first entry naming it wins), built once per wording table."""
-    found = _INDEXES.get(id(entries))
-    if found is None or found[0] is not entries:
-        if len(_INDEXES) > 256:  # one per wording table in use; a long batch must not grow it
-            _INDEXES.clear()
-        index: dict[str, Wording] = {}
-        for entry in entries:
-            for name in entry.names():
-                index.setdefault(normalize_word(name), entry)
-        found = _INDEXES[id(entries)] = (entries, index)
-    return found[1]
-
-
 @dataclass(frozen=True)
 class EvaluationConfig:
     """Wordings and the scoring factor of the self-evaluation."""
@@ -99,19 +78,30 @@ class EvaluationConfig:
     none_factor: float = 0.0  # 不符合
 
     def result(self, given: Any) -> Wording | None:
-        return _lookup(self.results, given)
+        return self._by_name["results"].get(normalize_word(str(given)))
 
     def grade(self, given: Any) -> Wording | None:
-        return _lookup(self.grades, given)
+        return self._by_name["grades"].get(normalize_word(str(given)))
 
     def status(self, given: Any) -> Wording | None:
-        return _lookup(self.statuses, given)
+        return self._by_name["statuses"].get(normalize_word(str(given)))
 
     def method(self, given: Any) -> Wording | None:
-        return _lookup(self.methods, given)
+        return self._by_name["methods"].get(normalize_word(str(given)))
 
     def effectiveness_of(self, given: Any) -> Wording | None:
-        return _lookup(self.effectiveness, given)
+        return self._by_name["effectiveness"].get(normalize_word(str(given)))
+
+    @cached_property
+    def _by_name(self) -> dict[str, dict[str, Wording]]:
+        """Per wording table: normalised name → entry (the first entry naming it wins)."""
+        out: dict[str, dict[str, Wording]] = {}
+        for kind in ("results", "grades", "statuses", "methods", "effectiveness"):
+            index = out[kind] = {}
+            for entry in getattr(self, kind):
+                for name in entry.names():
+                    index.setdefault(normalize_word(name), entry)
+        return out
 
     def wording(self, kind: str, code: str) -> Wording:
         return next(w for w in getattr(self, kind) if w.code == code)
@@ -328,7 +318,7 @@ class EvaluationResult:
 
 
 def evaluate(
-    frame: pd.DataFrame | Rows,
+    table: Rows,
     as_of: dt.date,
     config: EvaluationConfig | None = None,
     methodology: Methodology | None = None,
@@ -337,7 +327,7 @@ def evaluate(
     cfg = config or default_config()
     m = methodology or default_methodology()
     problems: list[Problem] = []
-    records = row_records(frame)  # plain dicts: one lookup per cell, not a pandas .at
+    records = table.records()
     get = lambda r, k: records[r].get(k)  # noqa: E731
     rows: list[dict[str, Any]] = []
     deficiencies: list[Deficiency] = []
@@ -349,7 +339,7 @@ def evaluate(
     ) -> None:
         problems.append(Problem.of(code, row=r, field=key, severity=severity, given=given, params=params))
 
-    for r in frame.index:
+    for r in table.sheet_rows:
         bad = False
         item_id = _text(get(r, "item_id"))
         if not item_id:

@@ -298,6 +298,17 @@ class Methodology(_Model):
         """Levels in row-major order: index (L-1)*5 + (I-1)."""
         return tuple(level for row in self.matrix.levels for level in row)
 
+    @cached_property
+    def memos(self) -> dict[Any, Any]:
+        """Work kept for this methodology by the functions that do it (``scoring.parse_cells``,
+        the 参数设置 reader), each under its own key: kept on the methodology, it goes with it."""
+        return {}
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()  # a pickled methodology leaves the work kept for it behind
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "memos"}
+        return state
+
     def level_name(self, level: int, lang: str = "zh") -> str:
         entry = self.risk_levels[level - 1]
         return entry.name_zh if lang == "zh" else entry.name_en

@@ -139,15 +139,3 @@ def decimal_round_half_up(x: float, digits: int) -> float:
         return x
     shown = Decimal(f"{x:.{SPREADSHEET_DIGITS}g}")
     return float(shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
-def row_records(frame: Any) -> dict[Any, dict[str, Any]]:
-    """Row label → {column: cell} of a small table (``icx.core.rows.Rows`` or a DataFrame).
-
-    For a DataFrame: what ``frame.to_dict(orient="index")`` gives, read through one object array;
-    to_dict boxes column by column for every row, which dominates on small tables.
-    """
-    if hasattr(frame, "records"):
-        return frame.records()
-    keys = list(frame.columns)
-    return {r: dict(zip(keys, values)) for r, values in zip(frame.index, frame.to_numpy(dtype=object))}

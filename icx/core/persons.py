@@ -18,24 +18,29 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from icx.core.acceptance import rules
 from icx.core.dates import as_date, show
 from icx.core.errors import Problem
-from icx.core.parsing import is_blank, row_records
+from icx.core.parsing import is_blank
 
-if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
-    import pandas as pd
+if TYPE_CHECKING:
+    from icx.core.rows import Rows
 
 DOTS = re.compile(r"[·•・･‧∙⋅.]")
-SEPARATORS = re.compile(r"[、,，;；/\n]+")
+_PERSON = rules()["person"]  # icx/data/acceptance.toml: how a person (or post) cell is written
+_OPEN = re.escape("".join(pair[0] for pair in _PERSON["brackets"]))
+_CLOSE = re.escape("".join(pair[1] for pair in _PERSON["brackets"]))
+SEPARATORS = re.compile(f"[{re.escape(''.join(_PERSON['separators']))}]+")
 # "出纳（代理）", "出纳(代)", "出纳 (acting)": an acting assignment written in the post cell.
-ACTING_MARK = re.compile(r"\s*[(\[（【]\s*(?:代理|代|暂代|acting)\s*[)\]）】]\s*$", re.IGNORECASE)
+ACTING_MARK = re.compile(
+    rf"\s*[{_OPEN}]\s*(?:{'|'.join(map(re.escape, _PERSON['acting']))})\s*[{_CLOSE}]\s*$", re.IGNORECASE
+)
 # "张伟（0012）", "张伟 [0012]": a name with its employee id, as transaction logs often write it.
-NAME_WITH_ID = re.compile(r"^(?P<name>.+?)\s*[(\[（【]\s*(?P<id>[0-9A-Za-z\-_]+)\s*[)\]）】]$")
+NAME_WITH_ID = re.compile(rf"^(?P<name>.+?)\s*[{_OPEN}]\s*(?P<id>[0-9A-Za-z\-_]+)\s*[{_CLOSE}]$")
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "启用", "有效", "代理", "是的", "对", "t"}
 NO = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "停用", "不启用", "禁用", "无效", "不是", "f"}
@@ -181,7 +186,6 @@ class Roster:
 
     assignments: list[Assignment] = field(default_factory=list)
     ids_by_name: dict[str, set[str]] = field(default_factory=dict)  # normalised name → normalised ids
-    names_by_id: dict[str, str] = field(default_factory=dict)  # normalised id → name as written
     written_ids: dict[str, str] = field(default_factory=dict)  # normalised id → id as written
 
     def by_person(self) -> dict[str, list[Assignment]]:
@@ -216,29 +220,27 @@ class Roster:
         return f"name:{normalize_name(name)}"
 
 
-def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
+def read_roster(table: Rows) -> tuple[Roster, list[Problem]]:
     """The person → post table (catalogue keys ``person_posts``) → a Roster and its problems.
 
-    Problems carry ``row`` (the frame's index, a sheet row) and ``field`` (a column key). Bad dates
+    Problems carry ``row`` (a sheet row) and ``field`` (a column key). Bad dates
     are reported and treated as open, so a possible conflict is never hidden by a typo.
     """
     problems: list[Problem] = []
     roster = Roster()
-    get = _getter(frame)
+    records = table.records()
+    get = lambda r, k: records[r].get(k)  # noqa: E731
     # First pass: which ids each name has, and which names each id has.
     names_of_id: dict[str, set[str]] = defaultdict(set)
-    first_name_of_id: dict[str, str] = {}
-    for r in frame.index:
+    for r in table.sheet_rows:
         name, key_id = normalize_name(get(r, "person")), normalize_id(get(r, "employee_id"))
         if name and key_id:
             roster.ids_by_name.setdefault(name, set()).add(key_id)
             names_of_id[key_id].add(name)
-            first_name_of_id.setdefault(key_id, tidy_name(get(r, "person")))
             roster.written_ids.setdefault(key_id, cell_text(get(r, "employee_id")))
-    roster.names_by_id = first_name_of_id
     for key_id, names in names_of_id.items():
         if len(names) > 1:
-            rows = [r for r in frame.index if normalize_id(get(r, "employee_id")) == key_id]
+            rows = [r for r in table.sheet_rows if normalize_id(get(r, "employee_id")) == key_id]
             problems.append(
                 Problem.of(
                     "conflicts_id_names_differ",
@@ -249,7 +251,7 @@ def read_roster(frame: pd.DataFrame) -> tuple[Roster, list[Problem]]:
                     field="employee_id",
                 )
             )
-    for r in frame.index:
+    for r in table.sheet_rows:
         name_text, post_text = cell_text(get(r, "person")), cell_text(get(r, "post"))
         if not name_text or not post_text:
             for key, text in (("person", name_text), ("post", post_text)):
@@ -326,15 +328,6 @@ def _date(get: Any, r: Any, key: str, problems: list[Problem]) -> dt.date | None
     return day
 
 
-def _getter(frame: pd.DataFrame) -> Any:
-    records = row_records(frame)  # one dict lookup per cell, not a pandas .at
-
-    def get(r: Any, key: str) -> Any:
-        return records[r].get(key)
-
-    return get
-
-
 def _column_name(table: str, key: str) -> str:
     # The catalogue's Chinese header, for messages ("“姓名”不能为空").
     from icx import i18n
@@ -343,11 +336,3 @@ def _column_name(table: str, key: str) -> str:
         if spec["key"] == key:
             return spec["zh"]
     return key
-
-
-def person_label(assignments: Iterable[Assignment]) -> tuple[str, str]:
-    """(name, employee id) to show for one person's assignments."""
-    items = list(assignments)
-    name = next((a.name for a in items if a.name), "")
-    employee_id = next((a.employee_id for a in items if a.employee_id), "")
-    return name, employee_id

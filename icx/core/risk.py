@@ -84,9 +84,6 @@ class Risk(BaseModel):
         return scoring.risk_score(self.residual_likelihood, self.residual_impact)
 
 
-RANK_COLUMNS = ("rank", "id", "area", "description", "likelihood", "impact", "score", "level")
-
-
 class RiskRegister(BaseModel):
     """A unit's risks scored with one methodology."""
 

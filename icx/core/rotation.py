@@ -41,12 +41,10 @@ from icx.core.dates import add_months, as_date, show
 from icx.core.errors import Problem
 from icx.core.findings import Finding, ordered
 from icx.core.methodology import RotationRules
-from icx.core.parsing import as_number, is_blank, round_half_up, row_records
+from icx.core.parsing import as_number, is_blank, round_half_up
 from icx.core.persons import DAY_MAX, DAY_MIN, Assignment, Roster, as_flag, cell_text, normalize_post, show_period
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from icx.core.rows import Rows
 
 SUPERVISION = "supervision"  # the area of internal-supervision duties (内部监督)
@@ -83,12 +81,12 @@ class PostSetting:
     source: str = ""
 
 
-def read_post_settings(frame: pd.DataFrame | Rows) -> tuple[dict[str, PostSetting], list[Problem]]:
+def read_post_settings(frame: Rows) -> tuple[dict[str, PostSetting], list[Problem]]:
     """The key-post table (catalogue keys ``key_posts``: post, key_post, rotation_years)."""
     out: dict[str, PostSetting] = {}
     problems: list[Problem] = []
-    records = row_records(frame)
-    for r in frame.index:
+    records = frame.records()
+    for r in frame.sheet_rows:
         get = records[r].get
         name = cell_text(get("post"))
         mark, years = get("key_post"), get("rotation_years")
@@ -225,13 +223,13 @@ class SpecialAudit:
 AUDIT_DATES = ("period_from", "period_to", "audit_date")
 
 
-def read_audits(frame: pd.DataFrame | Rows, as_of: dt.date) -> tuple[list[SpecialAudit], list[Problem]]:
+def read_audits(frame: Rows, as_of: dt.date) -> tuple[list[SpecialAudit], list[Problem]]:
     """The special-audit table (catalogue keys ``special_audits``). A row is used when it names the
     post, the period and the audit date; an audit dated after ``as_of`` is not done yet."""
     out: list[SpecialAudit] = []
     problems: list[Problem] = []
-    records = row_records(frame)
-    for r in frame.index:
+    records = frame.records()
+    for r in frame.sheet_rows:
         get = records[r].get
         name = cell_text(get("post"))
         if not name and all(is_blank(get(k)) for k in (*AUDIT_DATES, "auditor", "reference")):

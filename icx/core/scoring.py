@@ -12,16 +12,11 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from icx.core.errors import InvalidValue, Problem
+from icx.core import acceptance
+from icx.core.errors import InvalidValue, Problem, field_meaning
+from icx.core.memo import Memo
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import (
-    as_amount,
-    as_number,
-    as_percent,
-    is_blank,
-    looks_like_money,
-    round_half_up,
-)
+from icx.core.parsing import as_number, is_blank, round_half_up
 
 # Values are rounded before banding so that float noise (2.0000000000000004) cannot push a value
 # into the next band. Templates use the same ROUND(…, 9) so Excel agrees.
@@ -29,31 +24,59 @@ BAND_DIGITS = 9
 SCORE_DIGITS = 6
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
 def _fail(message: str, given: Any, field: str) -> InvalidValue:
     code = "blank" if is_blank(given) else message
-    return InvalidValue(Problem.of(code, given=given, field=field))
+    return InvalidValue(Problem.of(code, params={"column": field_meaning(field)}, given=given, field=field))
 
 
 # --- likelihood ---------------------------------------------------------------------------------
+# What a cell may hold is the acceptance set (``icx/data/acceptance.toml``, read by
+# ``icx.core.acceptance``); the template's formulas read cells the same way.
+
+
+def _read(kind: acceptance.Kind, value: Any, m: Methodology) -> acceptance.Reading:
+    words = m.impact_words if kind == "impact" else m.likelihood_words
+    return acceptance.read(kind, value, m.likelihood.probability_edges, m.impact.money_edges, words)
+
+
+def _score(kind: acceptance.Kind, value: Any, m: Methodology, field: str) -> float:
+    reading = _read(kind, value, m)
+    if reading.score is not None:
+        return reading.score
+    if reading.code is None:
+        raise InvalidValue(Problem.of("blank", given=value, field=field))
+    raise InvalidValue(
+        Problem.of(
+            reading.code,
+            message=reading.message,
+            params={"column": field_meaning(field), **reading.params},
+            given=value,
+            field=field,
+        )
+    )
+
+
 def likelihood_from_probability(p: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a probability: a fraction 0–1 or a text like "35%" (lower-inclusive edges)."""
-    m = _m(methodology)
-    value = as_percent(p)
-    if value is None:
-        value = as_number(p)
-    if value is None or not 0.0 <= value <= 1.0:
+    m = _or_default(methodology)
+    value = acceptance.cell_number(p)
+    if value is None and isinstance(p, str):
+        w = acceptance.written(p)
+        if w.value is not None and w.form in ("plain", "percent"):
+            value = w.value / 100 if w.form == "percent" else w.value
+    if value is None or not 0.0 <= acceptance.spreadsheet_value(value) <= 1.0:
         raise _fail("probability_invalid", p, "likelihood")
-    return bisect.bisect_right(m.likelihood.probability_edges, value) + 1
+    return bisect.bisect_right(m.likelihood.probability_edges, acceptance.spreadsheet_value(value)) + 1
 
 
 def likelihood_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不太可能/可能/很可能, or English (e.g. "likely")."""
-    m = _m(methodology)
-    score = m.likelihood_words.get(normalize_word(str(word))) if isinstance(word, str) else None
+    m = _or_default(methodology)
+    score = m.likelihood_words.get(acceptance.word_key(word)) if isinstance(word, str) else None
     if score is None:
         raise _fail("likelihood_invalid", word, "likelihood")
     return score
@@ -68,63 +91,37 @@ def check_score(value: Any, field: str = "score") -> float:
 
 
 def likelihood(value: Any, methodology: Methodology | None = None) -> float:
-    """Likelihood from whatever an assessor wrote.
+    """Likelihood from whatever an assessor wrote (the acceptance set's likelihood cell).
 
     A number 1–5 is a score; a number in [0, 1) or a text ending in % is a probability;
     any other text is a wording. Returns a float because scores may be fractional.
     """
-    number = as_number(value)
-    if number is not None:
-        if 1.0 <= number <= 5.0:
-            return number
-        if 0.0 <= number < 1.0:
-            return float(likelihood_from_probability(number, methodology))
-        raise _fail("likelihood_invalid", value, "likelihood")
-    if as_percent(value) is not None:
-        return float(likelihood_from_probability(value, methodology))
-    try:
-        return float(likelihood_from_wording(value, methodology))
-    except InvalidValue:
-        raise _fail("likelihood_invalid", value, "likelihood") from None
+    return _score("likelihood", value, _or_default(methodology), "likelihood")
 
 
 # --- impact -------------------------------------------------------------------------------------
 def impact_from_amount(amount: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a loss amount in yuan: 12000, "¥12,000", "1.2万", "3万元"."""
-    m = _m(methodology)
-    value = as_amount(amount)
-    if value is None or value < 0 or math.isinf(value):
-        raise _fail("amount_invalid", amount, "impact")
-    return bisect.bisect_right(m.impact.money_edges, value) + 1
+    return int(_score("amount", amount, _or_default(methodology), "loss_amount"))
 
 
 def impact_from_wording(word: Any, methodology: Methodology | None = None) -> int:
     """Score 1–5 from a wording: 极低…极高, 不重要/次重要/重大, reputation or operations wordings."""
-    m = _m(methodology)
-    score = m.impact_words.get(normalize_word(str(word))) if isinstance(word, str) else None
+    m = _or_default(methodology)
+    score = m.impact_words.get(acceptance.word_key(word)) if isinstance(word, str) else None
     if score is None:
         raise _fail("impact_invalid", word, "impact")
     return score
 
 
 def impact(value: Any, methodology: Methodology | None = None) -> float:
-    """Impact from whatever an assessor wrote.
+    """Impact from whatever an assessor wrote (the acceptance set's impact cell).
 
     A bare number 1–5 is a score; a money text ("¥12,000", "3万元") is a loss amount; any other
     text is a wording. A bare number outside 1–5 is refused, because "4" could be a score or
     4 yuan: write amounts with ¥ or 元, or use ``impact_from_amount``.
     """
-    number = as_number(value)
-    if number is not None:
-        if 1.0 <= number <= 5.0:
-            return number
-        raise _fail("impact_invalid", value, "impact")
-    if looks_like_money(value):
-        return float(impact_from_amount(value, methodology))
-    try:
-        return float(impact_from_wording(value, methodology))
-    except InvalidValue:
-        raise _fail("impact_invalid", value, "impact") from None
+    return _score("impact", value, _or_default(methodology), "impact")
 
 
 def impact_worst(
@@ -175,7 +172,7 @@ def risk_level(likelihood_value: Any, impact_value: Any, methodology: Methodolog
     """Risk level 1–3 (1 = 一级, most severe) from the matrix cell of the two bands."""
     lk = check_score(likelihood_value, "likelihood")
     im = check_score(impact_value, "impact")
-    return _m(methodology).matrix.level(band(lk), band(im))
+    return _or_default(methodology).matrix.level(band(lk), band(im))
 
 
 def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = None) -> str:
@@ -183,7 +180,7 @@ def level_label(level: Any, lang: str = "zh", methodology: Methodology | None = 
     number = as_number(level)
     if number is None or number not in (1.0, 2.0, 3.0):
         raise _fail("level_invalid", level, "level")
-    return _m(methodology).level_name(int(number), lang)
+    return _or_default(methodology).level_name(int(number), lang)
 
 
 def id_sort_key(risk_id: Any) -> str:
@@ -208,43 +205,26 @@ def rank(ids: Sequence[Any], scores: Sequence[float], levels: Sequence[int]) -> 
 # every file, so ``parse_cells`` parses each distinct value once per process and answers later
 # cells from a table. Each parser's code is the one its column twin in ``icx.core.vectorized``
 # gives every bad cell; a property test holds the two equal on any cell.
-CELL_PARSERS: dict[str, tuple[Any, str]] = {
-    "likelihood": (likelihood, "likelihood_invalid"),
-    "impact": (impact, "impact_invalid"),
-    "amount": (impact_from_amount, "amount_invalid"),
-}
-_PARSED: dict[tuple[str, int], tuple[Methodology, dict[Any, tuple[float, str | None]]]] = {}
 PARSED_LIMIT = 200_000  # distinct values kept per parser before its table starts again
-_BLANK_CELL = (math.nan, None)
+CELL_KINDS = ("likelihood", "impact", "amount")
 
 
-def parse_cells(
-    kind: str, values: Iterable[Any], methodology: Methodology | None = None
-) -> list[tuple[float, str | None]]:
-    """(score, problem code) per cell for ``kind`` 'likelihood', 'impact' or 'amount' (a loss
-    amount): NaN and None for a blank cell, NaN and the code for a bad one. Cells are keyed by
-    type and value, so ``True``, ``1`` and ``1.0`` are parsed apart."""
-    m = _m(methodology)
-    parse, code = CELL_PARSERS[kind]
-    entry = _PARSED.get((kind, id(m)))
-    if entry is None or entry[0] is not m or len(entry[1]) > PARSED_LIMIT:
-        entry = _PARSED[(kind, id(m))] = (m, {})
-    table = entry[1]
-    out = []
-    for value in values:
-        if value is None:
-            out.append(_BLANK_CELL)
-            continue
-        key = (value.__class__, value)
-        found = table.get(key)
-        if found is None:
-            if is_blank(value):
-                found = _BLANK_CELL
-            else:
-                try:
-                    found = (float(parse(value, m)), None)
-                except (ValueError, OverflowError, TypeError):  # InvalidValue, or a number no float holds
-                    found = (math.nan, code)
-            table[key] = found
-        out.append(found)
-    return out
+def parse_cells(kind: str, values: Iterable[Any], methodology: Methodology | None = None) -> list[acceptance.Reading]:
+    """One ``acceptance.Reading`` per cell for ``kind`` 'likelihood', 'impact' or 'amount' (a loss
+    amount): its score, or for a bad cell the problem code and the message saying what to write
+    (a blank cell has neither). Cells are keyed by type and value, so ``True``, ``1`` and ``1.0``
+    are read apart."""
+    if kind not in CELL_KINDS:
+        raise KeyError(kind)
+    m = _or_default(methodology)
+    memo = m.memos.get(("parse_cells", kind))
+    if memo is None:  # kept on the methodology: it lives and goes with it
+        memo = m.memos[("parse_cells", kind)] = Memo(lambda key: _parse_cell(kind, key[1], m), PARSED_LIMIT)
+    return [acceptance.BLANK if value is None else memo[(value.__class__, value)] for value in values]
+
+
+def _parse_cell(kind: str, value: Any, m: Methodology) -> acceptance.Reading:
+    try:
+        return _read(kind, value, m)  # type: ignore[arg-type]
+    except (ValueError, OverflowError, TypeError):  # a number no float holds
+        return acceptance.Reading(None, f"{kind}_invalid", f"{kind}_invalid")

@@ -38,12 +38,10 @@ from icx.core.dates import as_date, show
 from icx.core.errors import Problem
 from icx.core.findings import Finding, ordered
 from icx.core.methodology import Methodology, default_methodology, normalize_word
-from icx.core.parsing import is_blank, row_records
+from icx.core.parsing import is_blank
 from icx.core.persons import cell_text
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from icx.core.rows import Rows
 
 PLAN_PARTS = ("response", "controls", "owner", "treatment_deadline", "treatment_status")
@@ -155,7 +153,7 @@ class TreatmentReport:
 
 
 def read_plans(
-    frame: pd.DataFrame | Rows,
+    frame: Rows,
     levels: Mapping[Any, tuple[int | None, float | None]],
     methodology: Methodology | None = None,
 ) -> tuple[list[Plan], list[Problem]]:
@@ -165,8 +163,8 @@ def read_plans(
     rules = m.treatment
     plans: list[Plan] = []
     problems: list[Problem] = []
-    records = row_records(frame)
-    for r in frame.index:
+    records = frame.records()
+    for r in frame.sheet_rows:
         get = records[r].get
         risk_id = cell_text(get("id"))
         if not risk_id:
@@ -276,12 +274,14 @@ def _residual(get: Any, r: Any, m: Methodology, problems: list[Problem]) -> tupl
         if _blank(value):
             out.append(None)
             continue
-        score, code = scoring.parse_cells(kind, [value], m)[0]
-        if code is not None:
-            problems.append(Problem.of(code, given=value, row=r, field=key))
+        reading = scoring.parse_cells(kind, [value], m)[0]
+        if reading.code is not None:  # refused as the register refuses an assessor's cell, same message
+            problems.append(
+                Problem.of(reading.code, message=reading.message, params=reading.params, given=value, row=r, field=key)
+            )
             out.append(None)
         else:
-            out.append(score)
+            out.append(reading.score)
     blank = [k for k, v in cells.items() if _blank(v)]
     if len(blank) == 1:
         problems.append(

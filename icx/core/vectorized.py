@@ -7,6 +7,7 @@ bad row, not only the first, and still use the good ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -15,16 +16,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from icx.core.acceptance import cell_number, compact, spreadsheet_value
+from icx.core.acceptance import read as acceptance_read
+from icx.core.acceptance import rules as acceptance_rules
 from icx.core.errors import InvalidValues, Problem
 from icx.core.methodology import Methodology, default_methodology
-from icx.core.parsing import (
-    AMOUNT_PATTERN,
-    MONEY_MARK,
-    MULTIPLIERS,
-    NUMBER_PATTERN,
-    PERCENT_PATTERN,
-    SPREADSHEET_DIGITS,
-)
+from icx.core.parsing import NUMBER_PATTERN, SPREADSHEET_DIGITS
 from icx.core.scoring import BAND_DIGITS, SCORE_DIGITS
 
 Blank = Literal["error", "skip"]
@@ -48,7 +45,7 @@ class Checked:
         return self.values
 
 
-def _m(methodology: Methodology | None) -> Methodology:
+def _or_default(methodology: Methodology | None) -> Methodology:
     return methodology or default_methodology()
 
 
@@ -174,21 +171,92 @@ def _from_edges(edges: Iterable[float], values: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.asarray(tuple(edges), dtype=float), values, side="right") + 1.0
 
 
-def _percent(text: pd.Series) -> np.ndarray:
-    found = text.str.extract(PERCENT_PATTERN.pattern)["num"]
-    return pd.to_numeric(found, errors="coerce").to_numpy(dtype=float) / 100.0
+# --- the acceptance set, column-wise ----------------------------------------------------------------
+# The same reading as ``icx.core.acceptance`` (data in ``icx/data/acceptance.toml``), written as
+# regular expressions over whole columns: compact text → number part → form.
+_DECIMAL = r"^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
 
 
-def _wording(text: pd.Series, table: dict[str, int]) -> np.ndarray:
-    return text.map(table).to_numpy(dtype=float)
+@dataclass(frozen=True)
+class _Written:
+    """A column read as the acceptance set reads cells: the number (NaN unless the cell is a
+    number, date or time), and for text cells the compact text, the number part's value (NaN
+    unless a plain decimal) and which form the text has."""
+
+    number: np.ndarray
+    blank: np.ndarray
+    value: np.ndarray
+    plain: np.ndarray
+    percent: np.ndarray
+    money: np.ndarray
+    multiplier: np.ndarray
+    text: pd.Series  # compact text, "" for non-text cells
+    raw: pd.Series
+
+    @classmethod
+    def of(cls, values: Any) -> _Written:
+        raw = as_series(values)
+        obj = raw.astype(object)
+        is_str = obj.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        number = obj.map(cell_number).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        number[is_str] = np.nan
+        rules = acceptance_rules()["money"]
+        text = pd.Series("", index=raw.index, dtype=object)
+        if is_str.any():
+            text.loc[is_str] = obj[is_str].map(compact).to_numpy()
+        mults = "".join(rules["multipliers"])
+        parts = text.str.extract(
+            f"^(?P<yen>{re.escape(rules['prefix'])})?(?P<body>.*?)(?P<mult>[{mults}])?"
+            f"(?P<end>[{re.escape(rules['suffix'])}%])?$"
+        )
+        body = parts["body"].fillna("").str.replace(rules["thousands"], "", regex=False)
+        decimal = body.str.match(_DECIMAL).fillna(False).to_numpy(dtype=bool)
+        value = pd.to_numeric(body.where(decimal), errors="coerce").map(spreadsheet_value, na_action="ignore")
+        no_commas = text.str.replace(rules["thousands"], "", regex=False)
+        plain = (text == body).to_numpy(dtype=bool)
+        percent = (text == body + "%").to_numpy(dtype=bool)
+        money = (~text.str.endswith("%") & (no_commas != body)).to_numpy(dtype=bool)
+        mark = text.str.extract(f"([{mults}]){re.escape(rules['suffix'])}?$")[0]
+        multiplier = mark.map({k: float(v) for k, v in rules["multipliers"].items()}).fillna(1.0)
+        blank = raw.isna().to_numpy(dtype=bool) & ~is_str | (is_str & (text == "").to_numpy(dtype=bool))
+        blank |= obj.map(lambda v: v is None).to_numpy(dtype=bool)
+        return cls(
+            number=number,
+            blank=blank,
+            value=value.to_numpy(dtype=float, na_value=np.nan),
+            plain=plain & decimal,
+            percent=percent & decimal,
+            money=money & decimal,
+            multiplier=multiplier.to_numpy(dtype=float),
+            text=text,
+            raw=raw,
+        )
+
+    def view(self, values: np.ndarray) -> np.ndarray:
+        """Values at the 15 significant digits a spreadsheet keeps."""
+        return pd.Series(values).map(spreadsheet_value, na_action="ignore").to_numpy(dtype=float, na_value=np.nan)
+
+    def words(self, table: dict[str, int]) -> np.ndarray:
+        return self.text.str.lower().map(table).to_numpy(dtype=float, na_value=np.nan)
 
 
-def _from_words(values: Any, table: dict[str, int], scale: str, blank: Blank) -> Checked:
-    """Scores from wordings only (the *_from_wording functions of both scales)."""
-    cells = _Cells.of(values)
-    scores = _wording(cells.text, table)
-    bad = ~cells.blank & np.isnan(scores)
-    return _result(cells, scores, bad, f"{scale}_invalid", scale, blank)
+def _checked(w: _Written, scores: np.ndarray, code: str, field_name: str, blank: Blank, explain: Any = None) -> Checked:
+    """Scores where readable; one problem per bad (and, unless skipped, blank) row. ``explain``
+    (a cell → ``acceptance.Reading``) picks the message saying what to write instead."""
+    bad = ~w.blank & np.isnan(scores)
+    values = np.where(bad | w.blank, np.nan, scores)
+    out: list[Problem] = []
+    rows = np.flatnonzero(bad | (w.blank if blank == "error" else np.zeros_like(w.blank)))
+    index, given = w.raw.index, w.raw.to_numpy(dtype=object)
+    for pos in rows:  # only bad rows are visited; a clean column costs nothing here
+        label = index[pos].item() if hasattr(index[pos], "item") else index[pos]
+        if w.blank[pos]:
+            out.append(Problem.of("blank", given=given[pos], row=label, field=field_name))
+            continue
+        reading = explain(given[pos]) if explain is not None else None
+        message, params = (reading.message, reading.params) if reading is not None and reading.code else (code, {})
+        out.append(Problem.of(code, message=message, params=params, given=given[pos], row=label, field=field_name))
+    return Checked(pd.Series(values, index=w.raw.index, dtype=float), tuple(out))
 
 
 # --- likelihood ---------------------------------------------------------------------------------
@@ -196,84 +264,85 @@ def _from_words(values: Any, table: dict[str, int], scale: str, blank: Blank) ->
 def likelihood_from_probability(
     values: Any, methodology: Methodology | None = None, *, blank: Blank = "error"
 ) -> Checked:
-    cells = _Cells.of(values)
-    prob = np.where(np.isnan(cells.number), _percent(cells.text), cells.number)
-    bad = ~cells.blank & ~((prob >= 0.0) & (prob <= 1.0))
-    scores = _from_edges(_m(methodology).likelihood.probability_edges, np.nan_to_num(prob))
-    return _result(cells, scores, bad, "probability_invalid", "likelihood", blank)
+    w = _Written.of(values)
+    prob = np.where(
+        np.isnan(w.number), np.where(w.percent, w.value / 100.0, np.where(w.plain, w.value, np.nan)), w.number
+    )
+    prob = w.view(prob)
+    ok = (prob >= 0.0) & (prob <= 1.0)
+    scores = np.where(
+        ok, _from_edges(_or_default(methodology).likelihood.probability_edges, np.nan_to_num(prob)), np.nan
+    )
+    return _checked(w, scores, "probability_invalid", "likelihood", blank)
 
 
 @_on_uniques
 def likelihood_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
-    return _from_words(values, _m(methodology).likelihood_words, "likelihood", blank)
+    w = _Written.of(values)
+    return _checked(w, w.words(_or_default(methodology).likelihood_words), "likelihood_invalid", "likelihood", blank)
+
+
+def _score_or_probability(m: Methodology, v: np.ndarray) -> np.ndarray:
+    """1–5 stays a score, [0, 1) is a probability scored with the 表1 edges, the rest is NaN."""
+    from_prob = _from_edges(m.likelihood.probability_edges, np.nan_to_num(v))
+    return np.select([(v >= 1.0) & (v <= 5.0), (v >= 0.0) & (v < 1.0)], [v, from_prob], default=np.nan)
 
 
 @_on_uniques
 def likelihood(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, probabilities ([0,1) or "x%") and wordings, row by row."""
-    m = _m(methodology)
-    cells = _Cells.of(values)
-    num = cells.number
-    as_score = (num >= 1.0) & (num <= 5.0)
-    as_prob = (num >= 0.0) & (num < 1.0)
-    pct = _percent(cells.text) if len(cells.text) else np.full(len(num), np.nan)
-    edges = m.likelihood.probability_edges
-    from_prob = _from_edges(edges, np.nan_to_num(num))
-    from_pct = np.where((pct >= 0) & (pct <= 1), _from_edges(edges, np.nan_to_num(pct)), np.nan)
-    from_word = _wording(cells.text, m.likelihood_words)
+    m = _or_default(methodology)
+    w = _Written.of(values)
+    number = w.view(w.number)
+    pct = w.view(w.value / 100.0)
+    from_pct = np.where(pct <= 1.0, _from_edges(m.likelihood.probability_edges, np.nan_to_num(pct)), np.nan)
     scores = np.select(
-        [as_score, as_prob, ~np.isnan(pct), np.isnan(num)],
-        [num, from_prob, from_pct, from_word],
-        default=np.nan,
+        [~np.isnan(number), w.plain, w.percent],
+        [_score_or_probability(m, number), _score_or_probability(m, w.value), from_pct],
+        default=w.words(m.likelihood_words),
     )
-    bad = ~cells.blank & np.isnan(scores)
-    return _result(cells, scores, bad, "likelihood_invalid", "likelihood", blank)
+    return _checked(w, scores, "likelihood_invalid", "likelihood", blank, _explain("likelihood", m))
+
+
+def _explain(kind: str, m: Methodology) -> Any:
+    """The scalar reading of one bad cell, for its message (the score is the column's own)."""
+    words = m.impact_words if kind == "impact" else m.likelihood_words
+    return lambda value: acceptance_read(kind, value, m.likelihood.probability_edges, m.impact.money_edges, words)
 
 
 # --- impact -------------------------------------------------------------------------------------
-def _amounts(cells: _Cells) -> np.ndarray:
-    found = cells.text.str.extract(AMOUNT_PATTERN.pattern)
-    mult = found["mult"].map(MULTIPLIERS).fillna(1.0)
-    parsed = pd.to_numeric(found["num"], errors="coerce").to_numpy(dtype=float) * mult.to_numpy(dtype=float)
-    return np.where(np.isnan(cells.number), parsed, cells.number)
-
-
 @_on_uniques
 def impact_from_amount(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
-    cells = _Cells.of(values)
-    amount = _amounts(cells) if len(cells.text) else cells.number
-    bad = ~cells.blank & ~((amount >= 0.0) & np.isfinite(amount))
-    scores = _from_edges(_m(methodology).impact.money_edges, np.nan_to_num(amount))
-    return _result(cells, scores, bad, "amount_invalid", "impact", blank)
+    w = _Written.of(values)
+    text_amount = np.where(
+        ~np.isnan(w.value) & ~w.text.str.endswith("%").to_numpy(dtype=bool), w.value * w.multiplier, np.nan
+    )
+    amount = w.view(np.where(np.isnan(w.number), text_amount, w.number))
+    m = _or_default(methodology)
+    scores = np.where(amount >= 0, _from_edges(m.impact.money_edges, np.nan_to_num(amount)), np.nan)
+    return _checked(w, scores, "amount_invalid", "loss_amount", blank, _explain("amount", m))
 
 
 @_on_uniques
 def impact_from_wording(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
-    return _from_words(values, _m(methodology).impact_words, "impact", blank)
+    w = _Written.of(values)
+    return _checked(w, w.words(_or_default(methodology).impact_words), "impact_invalid", "impact", blank)
 
 
 @_on_uniques
 def impact(values: Any, methodology: Methodology | None = None, *, blank: Blank = "error") -> Checked:
     """Scores 1–5 as given, money texts ("¥12,000", "3万元") and wordings, row by row."""
-    m = _m(methodology)
-    cells = _Cells.of(values)
-    num = cells.number
-    as_score = (num >= 1.0) & (num <= 5.0)
-    money = cells.text.str.contains(MONEY_MARK.pattern, regex=True).fillna(False).to_numpy(bool)
-    amount = _amounts(cells)
-    from_money = np.where(
-        (amount >= 0) & np.isfinite(amount),
-        _from_edges(m.impact.money_edges, np.nan_to_num(amount)),
-        np.nan,
-    )
-    from_word = _wording(cells.text, m.impact_words)
+    m = _or_default(methodology)
+    w = _Written.of(values)
+    number = w.view(w.number)
+    in_range = lambda v: np.where((v >= 1.0) & (v <= 5.0), v, np.nan)  # noqa: E731
+    amount = w.view(w.value * w.multiplier)
     scores = np.select(
-        [as_score, np.isnan(num) & money, np.isnan(num)],
-        [num, from_money, from_word],
-        default=np.nan,
+        [~np.isnan(number), w.plain, w.money],
+        [in_range(number), in_range(w.value), _from_edges(m.impact.money_edges, np.nan_to_num(amount))],
+        default=w.words(m.impact_words),
     )
-    bad = ~cells.blank & np.isnan(scores)
-    return _result(cells, scores, bad, "impact_invalid", "impact", blank)
+    return _checked(w, scores, "impact_invalid", "impact", blank, _explain("impact", m))
 
 
 def impact_worst(
@@ -380,7 +449,7 @@ def risk_score(likelihood_values: Any, impact_values: Any) -> pd.Series:
 
 def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodology | None = None) -> pd.Series:
     """Levels 1–3 from the matrix; <NA> where a score is missing."""
-    matrix = np.asarray(_m(methodology).matrix.levels, dtype=float)
+    matrix = np.asarray(_or_default(methodology).matrix.levels, dtype=float)
     lb = band(likelihood_values).to_numpy(dtype=float, na_value=np.nan)
     ib = band(impact_values).to_numpy(dtype=float, na_value=np.nan)
     ok = ~np.isnan(lb) & ~np.isnan(ib)
@@ -391,7 +460,7 @@ def risk_level(likelihood_values: Any, impact_values: Any, methodology: Methodol
 
 
 def level_label(levels: Any, lang: str = "zh", methodology: Methodology | None = None) -> pd.Series:
-    m = _m(methodology)
+    m = _or_default(methodology)
     names = {r.level: (r.name_zh if lang == "zh" else r.name_en) for r in m.risk_levels}
     return as_series(levels).map(names)
 

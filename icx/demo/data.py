@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from icx.bundled import read_toml
+from icx.demo.basic_evaluation import make_answers, mode_of
 from icx.demo.controls import make_controls
 from icx.demo.oversight import attach_oversight
 from icx.demo.people import attach_to_unit
@@ -81,6 +82,10 @@ class DemoUnit:
     key_posts: list[dict[str, Any]] = field(default_factory=list)  # key_posts keys (岗位与授权)
     authorities: list[dict[str, Any]] = field(default_factory=list)  # authority keys
     special_audits: list[dict[str, Any]] = field(default_factory=list)  # special_audits keys
+    # 基础性评价: the unit's own answers by criterion id (basic_evaluation keys) and what kind of
+    # answering unit it is (icx/demo/basic_evaluation.py: complete, partial, not_applicable)
+    basic_evaluation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    basic_evaluation_mode: str = "complete"
 
 
 @cache
@@ -150,6 +155,8 @@ def make_unit(index: int, seed: int = 2026, risks: int | None = None, period: st
     unit.controls = make_controls(out, f"{seed}-{code}")  # one control per risk (icx/demo/controls.py)
     attach_to_unit(unit, seed)  # posts, people, payment log, self-evaluation (own seeded rng)
     attach_oversight(unit, seed)  # key posts, approval limits, audits, treatment (icx/demo/oversight.py)
+    unit.basic_evaluation_mode = mode_of(index)
+    unit.basic_evaluation = make_answers(code, period, seed, unit.basic_evaluation_mode)  # own seeded rng
     return unit
 
 

@@ -150,7 +150,7 @@ def _authority(unit: Any, year: int, rng: random.Random) -> None:
 # --- treatment ---------------------------------------------------------------------------------
 def _level(risk: Any, m: Methodology) -> int | None:
     def mean(values: list[Any], kind: str) -> float | None:
-        scores = [scoring.parse_cells(kind, [v], m)[0][0] for v in values if v is not None]
+        scores = [scoring.parse_cells(kind, [v], m)[0].score for v in values if v is not None]
         scores = [s for s in scores if s == s]
         return sum(scores) / len(scores) if scores else None
 

@@ -18,7 +18,7 @@ from icx.demo.data import ASSESSORS, DemoUnit
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import write_rows
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 SPARE_ROWS = 20  # blank prepared rows under the demo data, as a unit would receive the template
 # Columns whose values are dropdown choices, translated for an English workbook.
@@ -135,7 +135,49 @@ def write_unit_workbook(
     fill("key_posts", unit.key_posts)
     fill("authority", unit.authorities)
     fill("special_audits", unit.special_audits)
+    if built.basic_evaluation is not None:
+        _basic_evaluation(unit, built, lang)
     return save_workbook(wb, path)
+
+
+def _basic_evaluation(unit: DemoUnit, built: Any, lang: i18n.Lang) -> None:
+    """The unit's answers on the 基础性评价 sheet, then icx's derived answers beside them (derived
+    from the workbook as written so far: the sheet is exactly what `icx check basic-evaluation`
+    would write), then what a complete unit answers once it sees them."""
+    import datetime as dt
+    import io
+
+    from icx.demo.basic_evaluation import complete_answers
+    from icx.io.basic_evaluation_sheet import evaluate_book, write_derived
+    from icx.io.grid import load_grid
+
+    layout = built.basic_evaluation
+    ws = built.wb[built.sheets["basic_evaluation"]]
+
+    def put(answers: dict[str, dict[str, Any]]) -> None:
+        for cid, row in answers.items():
+            for key, value in row.items():
+                if cid in layout.rows and value is not None:
+                    put_value(ws[f"{layout.table.letters[key]}{layout.rows[cid]}"], _answer(key, value, lang))
+
+    put(unit.basic_evaluation)
+    raw = io.BytesIO()
+    built.wb.save(raw)
+    year = int(unit.period) if str(unit.period).isdigit() else 2026
+    found = evaluate_book(load_grid(f"{unit.code}.xlsx", data=raw.getvalue()), as_of=dt.date(year, 12, 31))
+    write_derived(built.wb, found.derived, lang=lang)
+    more = complete_answers(unit.basic_evaluation, found.derived, unit.code, 0, unit.basic_evaluation_mode, unit.period)
+    put({cid: row for cid, row in more.items() if cid not in unit.basic_evaluation})
+
+
+def _answer(key: str, value: Any, lang: i18n.Lang) -> Any:
+    if key != "answer" or lang == "zh" or not isinstance(value, str):
+        return value
+    from icx.core.basic_evaluation.system import default_system
+
+    answers = default_system().answers
+    code = answers.code(value)
+    return answers.label(code, "en") if code else value
 
 
 def write_plain_register(unit: DemoUnit, path: str | Path) -> Path:

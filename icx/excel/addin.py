@@ -4,9 +4,18 @@ Both start from files the installed xlwings package ships, so their xlwings VBA 
 the xlwings version Python runs: ``quickstart_addin_ribbon.xlam`` for the add-in, and the
 xlwings and Dictionary modules of ``quickstart_standalone.xlsm`` for the workbook. The ribbon
 (``customUI14.xml``) and its callback module (``icx_ribbon.bas``) come from
-``icx/data/vba_shim/`` (``vba_shim/`` in the repository). VBA modules are written headlessly
-with pyopenvba; the ribbon part and its relationship with zipfile (``icx.io.macro_workbook``).
-Every built file is checked with pyopenvba's integrity check before it is moved into place.
+``icx/data/vba_shim/`` (``vba_shim/`` in the repository); the worksheet functions' module
+(``xlwings_udfs``) is generated from ``icx.excel.udfs`` (``icx.excel.udf_vba``). VBA modules are
+written headlessly with pyopenvba; the ribbon part and its relationship with zipfile
+(``icx.io.macro_workbook``). Every built file is checked with pyopenvba's integrity check before
+it is moved into place.
+
+The xlwings version: pyproject pins xlwings to one exact version, the one whose VBA icx builds
+into its files, so every computer that installs icx runs the Python half of the same xlwings as
+the VBA half in the buttons; each click checks it (``icx.excel.macros.click``), and a build with
+another xlwings installed says so. The template's traces of its build machine (the workbook's
+``absPath``, an unused MSForms reference naming a temp folder, the author) are removed, and the
+add-in's VBA project is named ``icx``.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import zipfile
@@ -22,7 +32,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from icx import i18n
 from icx.core.errors import IcxError, Problem
+from icx.excel.udf_vba import MODULE_NAME as UDF_MODULE
+from icx.excel.udf_vba import udf_module_source
 from icx.io.macro_workbook import keep_ribbon, put_ribbon
 
 ADDIN_NAME = "icx.xlam"
@@ -31,6 +44,9 @@ RIBBON_MODULE = "icx_ribbon"
 ADDIN_TEMPLATE = "quickstart_addin_ribbon.xlam"
 STANDALONE_TEMPLATE = "quickstart_standalone.xlsm"
 QUICKSTART_RIBBON_MODULE = "RibbonMyAddin"
+ADDIN_PROJECT = "icx"  # the add-in's VBA project name (the template's is "MyAddin")
+UNUSED_REFERENCE = "MSForms"  # the add-in template's; no module uses it, and it names a temp folder
+CATALOGUE_KEY = re.compile(r"\{\{(\w+)\}\}")  # a catalogue key in icx_ribbon.bas: its zh text as hex
 # The add-in reads xlwings' own settings (xlwings.conf sheet, xlwings.conf beside the workbook,
 # the user file the xlwings ribbon writes), so the Interpreter set there applies to icx too.
 PROJECT_NAME_LINE = re.compile(r'(Public Const PROJECT_NAME As String = )"[^"]*"')
@@ -55,10 +71,46 @@ def ribbon_xml() -> bytes:
     return (shim_dir() / "customUI14.xml").read_bytes()
 
 
+def vba_hex(text: str) -> str:
+    """Text as its UTF-16 code units in hex, which icx_ribbon.bas's Unhex turns back into text."""
+    data = text.encode("utf-16-le")
+    return "".join(f"{int.from_bytes(data[i : i + 2], 'little'):04X}" for i in range(0, len(data), 2))
+
+
+def catalogue_text(key: str) -> str:
+    """The Chinese text of a catalogue message or label."""
+    try:
+        return i18n.text(key, "zh")
+    except KeyError:
+        return i18n.label(key, "zh")
+
+
 def ribbon_module_source() -> str:
-    """icx_ribbon.bas with the CRLF line ends VBA stores."""
+    """icx_ribbon.bas with its catalogue texts filled in and the CRLF line ends VBA stores."""
     text = (shim_dir() / f"{RIBBON_MODULE}.bas").read_text(encoding="ascii")
+    text = CATALOGUE_KEY.sub(lambda m: vba_hex(catalogue_text(m.group(1))), text)
     return "\r\n".join(text.splitlines()) + "\r\n"
+
+
+def pinned_xlwings() -> str | None:
+    """The exact xlwings version icx's package metadata pins (pyproject), None when unpinned."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        wanted = requires("icx") or []
+    except PackageNotFoundError:
+        return None
+    for requirement in wanted:
+        match = re.match(r"^xlwings\s*==\s*([\w.]+)\s*$", requirement.split(";")[0].strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def installed_xlwings() -> str:
+    import xlwings
+
+    return str(xlwings.__version__)
 
 
 def xlwings_file(name: str) -> Path:
@@ -129,6 +181,64 @@ def _move_into_place(built: Path, target: Path) -> Path:
     return target
 
 
+def _conf_sheet_renamed(xml: str) -> str:
+    return re.sub(r'name="_[^"]*\.conf"', f'name="{CONFIG_SHEET}"', xml)
+
+
+def _without_abs_path(xml: str) -> str:
+    """workbook.xml without the folder the template was last saved in (x15ac:absPath)."""
+    return re.sub(
+        r"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?absPath.*?</mc:AlternateContent>", "", xml, flags=re.S
+    )
+
+
+def _authored_by_icx(xml: str) -> str:
+    """core.xml naming icx, not the person who saved the template, as author and last editor."""
+    xml = re.sub(r"<dc:creator>[^<]*</dc:creator>", "<dc:creator>icx</dc:creator>", xml)
+    return re.sub(r"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>", "<cp:lastModifiedBy>icx</cp:lastModifiedBy>", xml)
+
+
+def _dir_with_name(raw: bytes, name: str) -> bytes:
+    """The decompressed VBA dir stream with its PROJECTNAME record ([MS-OVBA] 2.3.4.2.1.6) set to
+    ``name``. The records before it (SYSKIND, COMPATVERSION, LCID, LCIDINVOKE, CODEPAGE) are plain
+    id/size/data records."""
+    pos = 0
+    while pos + 6 <= len(raw):
+        record_id, size = struct.unpack_from("<HI", raw, pos)
+        if record_id == 0x0004:
+            encoded = name.encode("ascii")
+            return raw[:pos] + struct.pack("<HI", 0x0004, len(encoded)) + encoded + raw[pos + 6 + size :]
+        pos += 6 + size
+    raise IcxError(Problem.of("excel_build_invalid", params={"detail": "no PROJECTNAME record in the VBA dir stream"}))
+
+
+def rename_vba_project(path: Path, name: str) -> None:
+    """Name the package's VBA project ``name`` (pyopenvba keeps the template's): the dir stream's
+    PROJECTNAME and the PROJECT stream's Name line; the p-code cache is invalidated so Excel
+    compiles the project afresh."""
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress, invalidate_vba_project_cache
+
+    part = "xl/vbaProject.bin"
+    with zipfile.ZipFile(path) as zf:
+        cfb = CFB.from_bytes(zf.read(part))
+    raw = decompress(cfb.get_stream_in_storage("VBA", "dir"), stream_name="VBA/dir")
+    cfb.write_stream_in_storage("VBA", "dir", compress(_dir_with_name(raw, name)))
+    text = cfb.get_stream("PROJECT").decode("latin-1")
+    cfb.write_stream("PROJECT", re.sub(r'(?m)^Name="[^"]*"', f'Name="{name}"', text, count=1).encode("latin-1"))
+    invalidate_vba_project_cache(cfb)
+    data = cfb.to_bytes()
+    _edit_part_bytes(path, part, data)
+
+
+def _edit_part_bytes(path: Path, part: str, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, data if info.filename == part else src.read(info.filename))
+    os.replace(tmp, path)
+
+
 # --- the add-in ---------------------------------------------------------------------------------
 def build_addin(target: str | Path) -> Path:
     """icx.xlam: the xlwings ribbon add-in template with the icx ribbon and callback module."""
@@ -144,11 +254,15 @@ def build_addin(target: str | Path) -> Path:
             if QUICKSTART_RIBBON_MODULE in project.module_names():
                 project.delete_module(QUICKSTART_RIBBON_MODULE)
             project.add_module(RIBBON_MODULE, ribbon_module_source())
+            project.add_module(UDF_MODULE, udf_module_source(addin=True))
             xlwings_source = wb.get_module("xlwings")
             wb.set_module("xlwings", PROJECT_NAME_LINE.sub(r'\1"xlwings"', xlwings_source, count=1))
+            wb.remove_reference(UNUSED_REFERENCE)
             wb.save()
+        rename_vba_project(built, ADDIN_PROJECT)
         # The template's settings sheet follows the project name (kept inactive: a leading "_").
-        _edit_part(built, "xl/workbook.xml", lambda xml: re.sub(r'name="_[^"]*\.conf"', f'name="{CONFIG_SHEET}"', xml))
+        _edit_part(built, "xl/workbook.xml", lambda xml: _without_abs_path(_conf_sheet_renamed(xml)))
+        _edit_part(built, "docProps/core.xml", _authored_by_icx)
         put_ribbon(built, ribbon_xml(), ".xlam")
         return _move_into_place(_checked(built), target)
 
@@ -176,6 +290,7 @@ def build_macro_workbook(template: str | Path, target: str | Path) -> Path:
                 ("xlwings", xlwings_source, VBAModuleKind.standard),
                 ("Dictionary", dictionary_source, VBAModuleKind.other),
                 (RIBBON_MODULE, ribbon_module_source(), VBAModuleKind.standard),
+                (UDF_MODULE, udf_module_source(addin=False), VBAModuleKind.standard),
             ):
                 if name in project.module_names():
                     wb.set_module(name, source_text)
@@ -204,7 +319,15 @@ def standard_template(folder: Path, lang: str = "zh") -> Path | None:
 class BuildResult:
     addin: Path
     workbook: Path | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # catalogue key, values
+
+
+def version_notes() -> list[tuple[str, dict[str, str]]]:
+    """A note when the installed xlwings is not the one icx pins (the files then fit only it)."""
+    pinned, installed = pinned_xlwings(), installed_xlwings()
+    if pinned and pinned != installed:
+        return [("excel_xlwings_not_pinned", {"pinned": pinned, "installed": installed})]
+    return []
 
 
 def build(out_dir: str | Path, template: str | Path | None = None) -> BuildResult:
@@ -212,11 +335,11 @@ def build(out_dir: str | Path, template: str | Path | None = None) -> BuildResul
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     addin = build_addin(out_dir / ADDIN_NAME)
-    notes: list[str] = []
+    notes = version_notes()
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".icx-template-") as scratch:
         source = Path(template) if template else standard_template(Path(scratch))
         if source is None:
-            notes.append("excel_no_template")
+            notes.append(("excel_no_template", {}))
             return BuildResult(addin, None, notes)
         workbook = build_macro_workbook(source, out_dir / WORKBOOK_NAME)
     return BuildResult(addin, workbook, notes)

@@ -32,7 +32,7 @@ def check_posts_and_authority(
     def work(port: WorkbookPort) -> Any:
         from icx.io.oversight import all_findings, context, run_checks, unique_problems
         from icx.io.oversight_sheets import SHEETS, WRITERS
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         ctx = context(read_book(port), file=file_label(port), methodology=methodology, as_of=as_of)
         results = run_checks(ctx)
@@ -60,4 +60,4 @@ def check_posts_and_authority(
         port.tell(message + _problems_note(problems, lg))
         return results
 
-    return _run(port, lg, work)
+    return _run(port, lg, "check_posts_and_authority", work)

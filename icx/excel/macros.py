@@ -11,14 +11,18 @@ score_workbook         icx score UNIT.xlsx -o OUT.xlsx
 validate_workbook      the problems of every reader, listed and highlighted
 check_conflicts        icx check conflicts UNIT.xlsx -o OUT.xlsx
 evaluate_checklist     icx check evaluation UNIT.xlsx -o OUT.xlsx
+basic_evaluation       icx check basic-evaluation UNIT.xlsx -o OUT.xlsx
 check_posts_and_auth…  icx check rotation / authority / treatment UNIT.xlsx (their three sheets)
 build_summary          icx consolidate FOLDER -o FOLDER/委员会汇总.xlsx --feedback FOLDER/反馈
 email_summary          icx email -s 委员会汇总.xlsx -r 收件人.xlsx [-f 反馈] [-c smtp.toml]
 show_help              —
 =====================  ======================================================
 
-Bad input never raises into Excel: problems are told to the user (a message box), and the
-workbook's own cells are listed in its 问题清单 sheet where that applies.
+Every button of the ribbon calls ``click(name, xlwings_version)``, which checks that the xlwings
+the buttons were built with is the one installed and runs the macro through ``icx.excel.runner``:
+nothing raises into Excel. Problems are told to the user (a message box), the workbook's own cells
+are listed in its 问题清单 sheet where that applies, and anything unexpected is logged with its
+traceback while the user reads what to do.
 """
 
 from __future__ import annotations
@@ -34,12 +38,14 @@ import xlwings as xw
 from icx import __version__, i18n
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology
+from icx.core.problem_list import cells_at
+from icx.excel import runner
 from icx.excel.port import WorkbookPort, file_label, read_book
+from icx.excel.runner import problems_text
 
 T = TypeVar("T")
 ERROR_FILL = "FFC7CE"  # cells named by an error
 WARNING_FILL = "FFEB9C"  # cells named by a warning
-SHOW_PROBLEMS = 12  # problems listed in a message box; the sheet has all of them
 SUMMARY_NAME = "委员会汇总.xlsx"
 FEEDBACK_FOLDER = "反馈"
 ROSTER_NAME = "单位名单.xlsx"
@@ -64,23 +70,23 @@ def _say(key: str, lang: i18n.Lang, **values: Any) -> str:
     return i18n.text(key, lang, **values)
 
 
-def problems_text(problems: Iterable[Problem], lang: i18n.Lang) -> str:
-    """The first problems as lines of text, with how many more there are."""
-    problems = list(problems)
-    lines = [p.render(lang) for p in problems[:SHOW_PROBLEMS]]
-    if len(problems) > SHOW_PROBLEMS:
-        lines.append(_say("excel_more_problems", lang, count=len(problems) - SHOW_PROBLEMS))
-    return "\n".join(lines)
+def _run(port: WorkbookPort | None, lang: i18n.Lang, macro: str, work: Callable[[WorkbookPort], T]) -> T | None:
+    """Run a macro's work on the port (the clicked workbook when none is given) through the one
+    runner: status bar, problems told, anything unexpected logged and explained."""
+    return runner.run(port if port is not None else _connect(macro), lang, button_label(macro, lang), work)
 
 
-def _run(port: WorkbookPort | None, lang: i18n.Lang, work: Callable[[WorkbookPort], T]) -> T | None:
-    """Run a macro's work on the port; a failure is told to the user, not raised into Excel."""
-    port = port or active_port()
+def _connect(macro: str) -> WorkbookPort:
     try:
-        return work(port)
-    except IcxError as exc:
-        port.tell(_say("excel_failed", lang) + "\n" + problems_text(exc.problems, lang))
-        return None
+        return active_port()
+    except Exception:  # no workbook to talk to: RunPython shows stderr
+        log = runner.log_exception(macro)
+        runner.fail_to_excel(i18n.text("excel_no_connection", "zh", log=log))
+
+
+def button_label(macro: str, lang: i18n.Lang = "zh") -> str:
+    """The ribbon button's label of a macro (评分分级 …), as the catalogue names it."""
+    return i18n.label(f"excel_button_{macro}", lang)
 
 
 def _counts(problems: Iterable[Problem]) -> tuple[int, int]:
@@ -93,7 +99,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
     if not problems:
         return ""
     errors, warnings = _counts(problems)
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     return "\n" + _say(
         "excel_problems_listed",
@@ -107,7 +113,7 @@ def _problems_note(problems: list[Problem], lang: i18n.Lang) -> str:
 def _put_problems(port: WorkbookPort, problems: list[Problem], lang: i18n.Lang) -> None:
     """The 问题清单 sheet exactly as the CLI writes it (removed when there is nothing to list)."""
     from icx.io.scored_copy import write_problems
-    from icx.io.table import sheet_names
+    from icx.io.specs import sheet_names
 
     port.put_sheet(sheet_names("problems")[0 if lang == "zh" else 1], lambda wb: write_problems(wb, problems, lang))
 
@@ -134,7 +140,7 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
     def work(port: WorkbookPort) -> Any:
         from icx.io.register import find_register_sheet, read_register
         from icx.io.scored_copy import score_cell, score_columns, write_ranking
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         book = read_book(port)
         grid = find_register_sheet(book)
@@ -169,7 +175,7 @@ def score_workbook(port: WorkbookPort | None = None, methodology: Methodology | 
         )
         return result
 
-    return _run(port, lg, work)
+    return _run(port, lg, "score_workbook", work)
 
 
 # --- 数据校验 -----------------------------------------------------------------------------------
@@ -196,17 +202,24 @@ def workbook_problems(port: WorkbookPort, methodology: Methodology | None, as_of
     return list(unique.values())
 
 
-def _previous_highlights(port: WorkbookPort, lang: i18n.Lang) -> dict[str, list[str]]:
-    """Cells listed in the 问题清单 sheet of an earlier run (so their highlight can go)."""
-    from icx.io.table import sheet_names
+SEVERITY_FILLS = {"错误": ERROR_FILL, "error": ERROR_FILL, "提示": WARNING_FILL, "warning": WARNING_FILL}
 
-    title = sheet_names("problems")[0 if lang == "zh" else 1]
-    if title not in port.sheet_names():
-        return {}
-    cells: dict[str, list[str]] = {}
-    for row in port.read_sheet(title).rows[1:]:
-        if len(row) > 2 and isinstance(row[1], str) and isinstance(row[2], str) and CELL_REF.match(row[2]):
-            cells.setdefault(row[1], []).append(row[2])
+
+def _previous_highlights(port: WorkbookPort) -> dict[tuple[str, str], list[str]]:
+    """Cells listed in the 问题清单 (or Problems) sheet of an earlier run, by sheet and the fill
+    their severity gave them, so exactly those highlights can go."""
+    from icx.io.specs import sheet_names
+
+    names = set(port.sheet_names())
+    cells: dict[tuple[str, str], list[str]] = {}
+    for title in sheet_names("problems"):
+        if title not in names:
+            continue
+        for row in port.read_sheet(title).rows[1:]:
+            if len(row) > 3 and isinstance(row[1], str) and isinstance(row[2], str):
+                fill = SEVERITY_FILLS.get(str(row[3]).strip())
+                if fill:  # a cell, or a problem repeated down a column said once (G5:G77，共73处)
+                    cells.setdefault((row[1], fill), []).extend(cells_at(row[2]))
     return cells
 
 
@@ -221,13 +234,12 @@ def validate_workbook(
     lg = _lang(lang)
 
     def work(port: WorkbookPort) -> list[Problem]:
-        old = _previous_highlights(port, lg)
+        old = _previous_highlights(port)
         problems = workbook_problems(port, methodology, as_of or dt.date.today())
         sheets = set(port.sheet_names())
-        for sheet, cells in old.items():
+        for (sheet, fill), cells in old.items():
             if sheet in sheets:
-                port.clear_highlight(sheet, cells, ERROR_FILL)
-                port.clear_highlight(sheet, cells, WARNING_FILL)
+                port.clear_highlight(sheet, cells, fill)
         _put_problems(port, problems, lg)
         for severity, color in (("warning", WARNING_FILL), ("error", ERROR_FILL)):  # errors win a shared cell
             by_sheet: dict[str, list[str]] = {}
@@ -244,7 +256,7 @@ def validate_workbook(
         )
         return problems
 
-    return _run(port, lg, work)
+    return _run(port, lg, "validate_workbook", work)
 
 
 # --- 冲突检查 -----------------------------------------------------------------------------------
@@ -256,7 +268,7 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
     def work(port: WorkbookPort) -> Any:
         from icx.io.duties import check_conflicts as run_conflicts
         from icx.io.findings_sheets import write_conflicts_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         check = run_conflicts(read_book(port), file=file_label(port), methodology=m)
@@ -267,10 +279,12 @@ def check_conflicts(port: WorkbookPort | None = None, methodology: Methodology |
         _put_problems(port, check.problems, lg)
         found = len(check.conflicts)
         message = _say("excel_conflicts", lg, count=found, sheet=title) if found else _say("excel_no_conflicts", lg)
+        if check.report.incomplete:  # duties no rule knows: the check may be incomplete
+            message += "\n" + check.report.incomplete[0 if lg == "zh" else 1]
         port.tell(message + _problems_note(check.problems, lg))
         return check
 
-    return _run(port, lg, work)
+    return _run(port, lg, "check_conflicts", work)
 
 
 # --- 自我评价 -----------------------------------------------------------------------------------
@@ -287,7 +301,7 @@ def evaluate_checklist(
     def work(port: WorkbookPort) -> Any:
         from icx.io.evaluation_sheet import read_evaluation
         from icx.io.findings_sheets import write_evaluation_sheet
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
 
         m = methodology or default_methodology()
         sheet = read_evaluation(read_book(port), as_of=as_of or dt.date.today(), file=file_label(port), methodology=m)
@@ -313,7 +327,7 @@ def evaluate_checklist(
         )
         return sheet
 
-    return _run(port, lg, work)
+    return _run(port, lg, "evaluate_checklist", work)
 
 
 # --- 岗位与授权检查 -------------------------------------------------------------------------------
@@ -383,7 +397,7 @@ def build_summary(
         port.open_file(target)
         return target
 
-    return _run(port, lg, work)
+    return _run(port, lg, "build_summary", work)
 
 
 # --- 发送邮件 -----------------------------------------------------------------------------------
@@ -411,7 +425,7 @@ def email_summary(
     lg = _lang(lang)
 
     def work(port: WorkbookPort) -> Any:
-        from icx.io.table import sheet_names
+        from icx.io.specs import sheet_names
         from icx.mail.jobs import send_summary
 
         chosen = Path(summary) if summary else None
@@ -440,7 +454,7 @@ def email_summary(
         port.tell("\n".join(lines))
         return report
 
-    return _run(port, lg, work)
+    return _run(port, lg, "email_summary", work)
 
 
 # --- 帮助 ---------------------------------------------------------------------------------------
@@ -454,7 +468,57 @@ def show_help(port: WorkbookPort | None = None, lang: str = "zh") -> Any:
         port.tell(text)
         return text
 
-    return _run(port, lg, work)
+    return _run(port, lg, "show_help", work)
+
+
+# --- 基础性评价 ------------------------------------------------------------------------------------
+@xw.sub
+def basic_evaluation(
+    port: WorkbookPort | None = None,
+    methodology: Methodology | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Any:
+    """基础性评价: icx's derived answers on the 基础性评价 sheet and the 基础性评价结果 sheet with every
+    deduction (as ``icx check basic-evaluation``)."""
+    lg = _lang(lang)
+
+    def work(port: WorkbookPort) -> Any:
+        from icx.io.basic_evaluation_results import write_results_sheet
+        from icx.io.basic_evaluation_sheet import derived_columns, evaluate_book
+        from icx.io.specs import sheet_names
+        from icx.io.unit_workbook import read_unit_info
+
+        book = read_book(port)
+        found = evaluate_book(book, as_of=as_of or dt.date.today(), file=file_label(port), methodology=methodology)
+        card = found.scorecard
+        if card is None:
+            raise IcxError(found.problems)
+        columns = derived_columns(found, "zh" if found.answers.sheet == sheet_names("basic_evaluation")[0] else "en")  # type: ignore[union-attr]
+        if columns is not None:
+            port.write_column(columns.sheet, columns.answer_col, columns.answers)
+            port.write_column(columns.sheet, columns.evidence_col, columns.evidence)
+        unit, _ = read_unit_info(book, file_label(port), [])
+        title = sheet_names("basic_evaluation_results")[0 if lg == "zh" else 1]
+        port.put_sheet(title, lambda wb: write_results_sheet(wb, card, lg, unit))
+        _put_problems(port, found.problems, lg)
+        port.tell(
+            _say(
+                "excel_basic_evaluated",
+                lg,
+                score=f"{card.score:g}",
+                na=f"{card.na_points:g}",
+                converted="—" if card.converted is None else f"{card.converted:g}",
+                deductions=len(card.deductions),
+                unanswered=len(card.unanswered),
+                overrides=len(card.overrides),
+                sheet=title,
+            )
+            + _problems_note(found.problems, lg)
+        )
+        return found
+
+    return _run(port, lg, "basic_evaluation", work)
 
 
 # The macros the ribbon calls, by the name its VBA callbacks use.
@@ -469,5 +533,22 @@ MACROS = {
         build_summary,
         email_summary,
         show_help,
+        basic_evaluation,
     )
 }
+
+
+def click(macro: str, xlwings_version: str = "") -> None:
+    """What every ribbon button runs (``icx_ribbon.bas``): the macro named by the button's tag,
+    once the xlwings the buttons were built with (their VBA's XLWINGS_VERSION) is known to be the
+    one installed. The VBA and Python halves of xlwings talk only within one version."""
+    import xlwings
+
+    port = _connect(macro)
+    if xlwings_version and xlwings_version != xlwings.__version__:
+        port.tell(i18n.text("excel_xlwings_mismatch", "zh", built=xlwings_version, installed=xlwings.__version__))
+        return
+    if macro not in MACROS:
+        port.tell(i18n.text("excel_unknown_button", "zh", name=macro, version=__version__))
+        return
+    MACROS[macro](port=port)

@@ -19,7 +19,7 @@ from icx.excel.port import Render
 from icx.io.grid import Grid, WorkbookGrid, load_grid
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy
+from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, remove_sheet
 
 
 class OpenpyxlPort:
@@ -31,6 +31,7 @@ class OpenpyxlPort:
         self._grids: dict[str, Grid] = dict(grids.sheets) if grids else {}
         self._changed: set[str] = set()
         self.messages: list[str] = []
+        self.statuses: list[str | None] = []
         self.opened: list[Path] = []
 
     @classmethod
@@ -88,8 +89,8 @@ class OpenpyxlPort:
 
     def put_sheet(self, title: str, render: Render) -> None:
         written = render(self.wb)
-        if written is None and title in self.wb.sheetnames:
-            del self.wb[title]
+        if written is None:
+            remove_sheet(self.wb, title)
         self._changed.add(title)
 
     def highlight(self, sheet: str, cells: Iterable[str], color: str) -> None:
@@ -106,6 +107,9 @@ class OpenpyxlPort:
 
     def tell(self, message: str) -> None:
         self.messages.append(message)
+
+    def status(self, message: str | None) -> None:
+        self.statuses.append(message)
 
     def open_file(self, path: Path) -> None:
         self.opened.append(Path(path))

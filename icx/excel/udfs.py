@@ -31,6 +31,7 @@ from icx.core import vectorized as vec
 from icx.core.errors import IcxError, InvalidMethodology, Problem
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number, is_blank
+from icx.core.rows import Rows
 
 CATEGORY = "icx 内部控制"
 BLANK = ""
@@ -382,7 +383,7 @@ def ICX_LEVEL(likelihood, impact, matrix=None, lang="zh"):
 @xw.arg("lang", doc="可选：zh（一级）或 en（Level 1）。Optional: zh (一级) or en (Level 1).")
 @_answers_in_cells
 def ICX_LEVEL_LABEL(levels, lang="zh"):
-    """风险等级名称：1→一级，2→二级，3→三级（en: Level 1…）。Level names: 1 → 一级, 2 → 二级, 3 → 三级 (English: Level 1…)."""
+    """风险等级名称：1→一级，2→二级，3→三级（en: Level 1…）。Level names for levels 1–3, in Chinese or (lang "en") in English: Level 1, Level 2, Level 3."""
     lg = _lang(lang)
     m = default_methodology()
     rng = _Range(levels)
@@ -472,7 +473,7 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
                 errors.setdefault(r, _error_text(i18n.text("excel_mark_invalid", lg, given=value), lg))
             elif mark and not is_blank(names[c]):
                 records.append({"post": f"#{r}", "duty": names[c]})
-    posts, _ = read_post_duties(pd.DataFrame(records, columns=["post", "duty"]))
+    posts, _ = read_post_duties(Rows.of(records, ["post", "duty"]))
     found: dict[int, list[str]] = {}
     for conflict in sorted(post_conflicts(ConflictInputs(default_library(), posts, Roster())), key=lambda k: k.rule_id):
         row = int(conflict.posts[0][1:])
@@ -507,7 +508,7 @@ def ICX_CONFLICT(duties, headers=None, lang="zh"):
 @xw.arg("lang", doc=LANG_DOC)
 @_answers_in_cells
 def ICX_EVAL_SCORE(results, weights, partial=None, lang="zh"):
-    """自我评价得分：符合得全部权重，基本符合得一定比例，不符合得0，不适用不计（为空）。Self-evaluation points: full weight, a share, nothing, or blank for 不适用 (not counted)."""
+    """自我评价得分：符合得全部权重，基本符合得一定比例，不符合得0，不适用不计（为空）。Self-evaluation points: full weight, a share, nothing, or blank where not applicable (not counted)."""
     from icx.core.evaluation import default_config, item_score
 
     lg = _lang(lang)

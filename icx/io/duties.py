@@ -30,15 +30,19 @@ from icx.core.conflicts import (
     read_controls,
     read_post_duties,
     read_transactions,
+    unknown_duties,
+    unknown_names,
     unknown_posts,
 )
 from icx.core.errors import Problem
+from icx.core.memo import Memo
 from icx.core.methodology import Methodology, default_methodology
 from icx.core.persons import Roster, read_roster
 from icx.core.rows import Rows
 from icx.io.grid import Grid, WorkbookGrid, column_letter
 from icx.io.settings_sheet import read_settings_from
-from icx.io.table import HEADER_SEARCH_ROWS, KNOWN_TEXTS, Table, columns, match_header, read_table, sheet_names
+from icx.io.specs import KNOWN_TEXTS, columns, match_header, sheet_names
+from icx.io.table import HEADER_SEARCH_ROWS, Table, read_table
 
 DUTY_TABLES = ("duty_rules", "post_duties", "person_posts")
 REQUIRED_TABLES = ("post_duties", "person_posts")
@@ -76,12 +80,7 @@ def _header_row(grid: Grid) -> int | None:
         count = 0
         for v in grid.rows[r]:
             if v.__class__ is str and v:
-                known = _IS_DUTY_HEADER.get(v)
-                if known is None:
-                    if len(_IS_DUTY_HEADER) > KNOWN_TEXTS:
-                        _IS_DUTY_HEADER.clear()
-                    known = _IS_DUTY_HEADER[v] = any(match_header(v, t) for t in DUTY_TABLES)
-                count += known
+                count += _IS_DUTY_HEADER[v]
         if count > best_count:
             best, best_count = r, count
     return best if best_count >= 2 else None
@@ -89,7 +88,7 @@ def _header_row(grid: Grid) -> int | None:
 
 # Cell text → whether it heads a column of one of the three tables: the first rows of every
 # unit's sheet hold the same texts.
-_IS_DUTY_HEADER: dict[str, bool] = {}
+_IS_DUTY_HEADER = Memo(lambda text: any(match_header(text, t) for t in DUTY_TABLES), KNOWN_TEXTS)
 
 
 def table_windows(grid: Grid) -> tuple[int | None, dict[str, tuple[int, int]]]:
@@ -166,7 +165,7 @@ def _with_source(table: Table, key: str) -> Rows:
     """The table's rows with a 'source' column naming each row's cell ('不相容岗位!J7')."""
     column = key if key in table.columns else next(iter(table.columns))
     letter = column_letter(table.columns[column])
-    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.index])
+    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.sheet_rows])
 
 
 def _located(table: Table, problems: list[Problem], file: str | None) -> list[Problem]:
@@ -204,7 +203,9 @@ def read_control_matrices(
         rows = _with_source(table, "control_id")
         parts.append(rows.with_column("area", [matrix_area(grid.name, m)] * len(rows)))
     rows = Rows.concat(parts, ["control_id", "prepare_post", "review_post", "approve_post", "area", "source"])
-    rows.index = list(range(len(rows)))  # sheet rows repeat across sheets; 'source' names each cell
+    # Rows from several sheets: numbered by position, so that no two share a number; 'source'
+    # names each one's cell.
+    rows.sheet_rows = list(range(len(rows)))
     return rows, problems
 
 
@@ -265,8 +266,9 @@ def check_conflicts(
             lib, found = apply_unit_rules(lib, _with_source(tables["duty_rules"], "rule_id"), m)
             problems += _located(tables["duty_rules"], found, file)
         if "post_duties" in tables:
-            posts, found = read_post_duties(_with_source(tables["post_duties"], "post"))
-            problems += _located(tables["post_duties"], found, file)
+            rows = _with_source(tables["post_duties"], "post")
+            posts, found = read_post_duties(rows)
+            problems += _located(tables["post_duties"], found + unknown_duties(rows, lib), file)
         if "person_posts" in tables:
             roster, found = read_roster(_with_source(tables["person_posts"], "person"))
             problems += _located(tables["person_posts"], found, file)
@@ -287,5 +289,5 @@ def check_conflicts(
             transactions, found = read_transactions(_with_source(table, "voucher"))
             problems += _located(table, found, file)
     inputs = ConflictInputs(lib, posts, roster, controls, transactions)
-    report = ConflictReport(find_conflicts(inputs) if sheets else [], problems)
+    report = ConflictReport(find_conflicts(inputs) if sheets else [], problems, unknown_names(problems))
     return ConflictCheck(report, inputs, duty_tables, sheets, m)

@@ -16,7 +16,8 @@ from icx.core.evaluation import EvaluationConfig, EvaluationResult, default_conf
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.grid import Grid, WorkbookGrid
 from icx.io.settings_sheet import SettingsResult, read_settings_from
-from icx.io.table import Table, read_table, sheet_names
+from icx.io.specs import sheet_names
+from icx.io.table import Table, read_table
 
 
 @dataclass
@@ -96,7 +97,7 @@ def read_evaluation(
         "source",
         [
             f"{table.sheet}!{table.cell(r, 'item_id')}" if "item_id" in table.columns else table.sheet
-            for r in table.rows.index
+            for r in table.rows.sheet_rows
         ],
     )
     result = evaluate(rows, as_of, config, m)

@@ -30,7 +30,7 @@ from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, replace_sheet, write_problems
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 SEVERITY_FILLS = {"high": "F8CBAD", "medium": "FFE699", "low": "E2EFDA"}
 OVERDUE_FILL = "F8CBAD"
@@ -173,6 +173,13 @@ def write_conflicts_sheet(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{max(last, 1)}"
     _conflict_counts(ws, report, len(keys) + 2, m, lang)
     _fit_heights(ws, 2, last)
+    if report.incomplete:  # duties no rule knows: said under the table, printed with it
+        last = max(last, 1) + 2
+        note = ws.cell(row=last, column=1, value=report.incomplete[0 if lang == "zh" else 1])
+        note.font = Font(bold=True, color="9C5700")
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=last, start_column=1, end_row=last, end_column=len(keys))
+        ws.row_dimensions[last].height = LINE_HEIGHT * 2
     _print_setup(ws, "1:1")
     ws.print_area = f"A1:{get_column_letter(len(keys))}{max(last, 1)}"  # the counts stay on screen only
     return ws

@@ -1,10 +1,11 @@
 """A workbook read as plain value grids: sheet name → rows of cell values, anchored at A1.
 
-Read with python-calamine (Rust, fast, no entity expansion) after the checks of
-``icx.io.safety``, from the checked parts re-packed without formulas (``values_package``).
-Formulas give their cached value ('' when the file was never calculated): icx recomputes
-scores itself and never trusts cached values. Merged cells carry their value into every cell of
-the range, so a merged area/owner cell reads the same on each row it spans.
+The one read path for files from units: the checks of ``icx.io.untrusted`` on the zip
+directory (size, part count, zip bombs), then python-calamine (Rust, fast, no entity expansion)
+on the file's own bytes, then every part's CRC-32. Formulas give their cached value ('' when the
+file was never calculated): icx recomputes scores itself and never trusts cached values. Merged
+cells carry their value into every cell of the range, so a merged area/owner cell reads the same
+on each row it spans.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from typing import Any
 import python_calamine
 
 from icx.core.errors import IcxError, Problem
-from icx.io.safety import read_untrusted, unpack_checked
-from icx.io.values_package import values_package
+from icx.io.untrusted import check_directory, check_parts, read_untrusted
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
-# Above this many unpacked bytes calamine reads the file as it came, so that a worker never
-# holds a big package twice (the parts and their lean copy); real unit workbooks are far smaller.
-LEAN_PACKAGE_MAX_BYTES = 64 * 1024 * 1024
+# How calamine says a part unpacks to more than the zip directory declares (the way a zip bomb
+# hides from the directory checks): it stops there and raises this, wrapped in an XmlError.
+PAST_DECLARED_SIZE = "larger than its declared uncompressed size"
 
 
 def column_letter(index: int) -> str:
@@ -122,54 +122,71 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     """Read every sheet (or only those named) of an untrusted workbook as value grids.
 
     ``data`` is the file's content when the caller has read it already (``read_untrusted``, to
-    hash it as well); the file is then not read again.
+    hash it as well); the file is then not read again. A file that cannot be read safely raises
+    ``IcxError`` with the problem a user should see (``refusal``).
     """
     path = Path(path)
+    file = str(path)
     if data is None:
         data = read_untrusted(path)
-    # The checks unpack a file's parts; calamine then reads them re-packed without formulas
-    # (icx uses values only), which spares it both a second inflate and the formula text.
-    parts = unpack_checked(path, data)
-    package = data
-    if parts is not None and sum(len(part.data) for part in parts.values()) <= LEAN_PACKAGE_MAX_BYTES:
-        package = values_package(parts)
-    del parts  # the unpacked parts are not needed while calamine parses
+    check_directory(data, file)  # before anything is unpacked
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package))
-    except python_calamine.PasswordError as exc:
-        raise IcxError(Problem.of("file_encrypted_or_xls", file=str(path))) from exc
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types for broken packages
-        raise IcxError(Problem.of("file_not_xlsx", file=str(path))) from exc
-    grids: dict[str, Grid] = {}
+        raise IcxError(refusal(exc, file)) from exc
     try:
-        kinds = {meta.name: str(meta.typ).rsplit(".", 1)[-1].lower() for meta in book.sheets_metadata}
-        for name in book.sheet_names:
-            if sheets is not None and name not in sheets:
-                continue
-            if kinds.get(name, "worksheet") != "worksheet":
-                continue  # chart and dialog sheets hold no cells
-            try:
-                sheet = book.get_sheet_by_name(name)
-            except Exception as exc:  # malformed or hostile XML in this sheet: say so, never skip it
-                raise IcxError(
-                    Problem.of("sheet_unreadable", params={"detail": type(exc).__name__}, file=str(path), sheet=name)
-                ) from exc
-            if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
-                raise IcxError(
-                    Problem.of(
-                        "file_zip_bomb",
-                        params={"detail": f"{sheet.height}×{sheet.width} cells"},
-                        file=str(path),
-                        sheet=name,
-                    )
-                )
-            rows = sheet.to_python(skip_empty_area=False)
-            filled = fill_merged(rows, list(sheet.merged_cell_ranges or []))
-            grids[name] = Grid(name, rows, filled)
-    except IcxError:
-        raise
-    except Exception as exc:
-        raise IcxError(Problem.of("file_not_xlsx", file=str(path))) from exc
+        grids = _read_sheets(book, file, sheets)
     finally:
         book.close()
+    check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
     return WorkbookGrid(path, grids)
+
+
+def _read_sheets(book: python_calamine.CalamineWorkbook, file: str, sheets: list[str] | None) -> dict[str, Grid]:
+    try:
+        kinds = {meta.name: str(meta.typ).rsplit(".", 1)[-1].lower() for meta in book.sheets_metadata}
+    except Exception as exc:
+        raise IcxError(refusal(exc, file)) from exc
+    grids: dict[str, Grid] = {}
+    for name in book.sheet_names:
+        if sheets is not None and name not in sheets:
+            continue
+        if kinds.get(name, "worksheet") != "worksheet":
+            continue  # chart and dialog sheets hold no cells
+        try:
+            sheet = book.get_sheet_by_name(name)  # parses the sheet
+        except Exception as exc:  # never skip a sheet: say why it cannot be read
+            raise IcxError(refusal(exc, file, name)) from exc
+        if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
+            raise IcxError(
+                Problem.of(
+                    "file_zip_bomb", params={"detail": f"{sheet.height}×{sheet.width} cells"}, file=file, sheet=name
+                )
+            )
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = list(sheet.merged_cell_ranges or [])
+        grids[name] = Grid(name, rows, fill_merged(rows, merged))
+    return grids
+
+
+def refusal(exc: Exception, file: str, sheet: str | None = None) -> Problem:
+    """The problem a python-calamine error stands for.
+
+    A password-protected package is encrypted; a part that unpacks past its declared size is a
+    zip bomb; any other fault of the package (not a zip, a damaged packed stream, a wrong CRC-32,
+    a cut-off part: calamine reports these as ZipError, or as XmlError wrapping an "I/O error")
+    is a broken file. Only an error in the XML itself (malformed, an unknown entity) makes the
+    sheet unreadable. (A packed stream damaged on the way may also unpack past its declared
+    size; nothing tells it from a bomb, and either way the file is refused.)
+    """
+    text = str(exc)
+    if isinstance(exc, python_calamine.PasswordError):
+        return Problem.of("file_encrypted_or_xls", file=file)
+    if PAST_DECLARED_SIZE in text:
+        return Problem.of(
+            "file_zip_bomb", params={"detail": "a part unpacks past its declared size"}, file=file, sheet=sheet
+        )
+    broken_package = isinstance(exc, python_calamine.ZipError) or text.startswith("I/O error")
+    if sheet is None or broken_package:
+        return Problem.of("file_not_xlsx", file=file)
+    return Problem.of("sheet_unreadable", params={"detail": type(exc).__name__}, file=file, sheet=sheet)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,9 @@ _RECORD_TABLES: dict[str, tuple[type, list[_Col]]] = {
             _text("sha256"),
             _float("evaluation_score"),
             _text("methodology"),
+            _text("preparer"),
+            _text("contact"),
+            _text("email"),
         ],
     ),
     "risks": (
@@ -263,10 +267,8 @@ class HistoryStore:
             )
             for table_name in _RECORD_TABLES:  # each table is named as PeriodRecord's list
                 records = getattr(period, table_name)
-                if not records:
-                    continue
-                rows = [_row(period.period, record) for record in records]
-                conn.execute(TABLES.tables[table_name].insert(), rows)
+                if records:
+                    _insert_many(conn, table_name, period.period, records)
 
     def delete(self, period: str) -> bool:
         """Remove one period; False when the store did not hold it."""
@@ -466,12 +468,36 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
-def _row(period: str, record: Any) -> dict[str, Any]:
-    values = dataclasses.asdict(record)
-    unit = values.get("unit_code", values.get("code", ""))
-    values["period"] = period
-    values["unit_key"] = code_key(unit)
-    return values
+def _insert_many(conn: Connection, table_name: str, period: str, records: list[Any]) -> None:
+    """Insert ``records`` (all of one kind) with one ``executemany`` of plain tuples.
+
+    A period of 2,000 units is some 400,000 rows: SQLAlchemy's per-row parameter processing
+    would take longer than the database itself, so the statement is written here (the columns
+    are the table's, the placeholders the driver's) and handed to the driver as it is. Dates go
+    to SQLite as the ISO text SQLAlchemy's Date type stores and reads."""
+    names = [f.name for f in dataclasses.fields(records[0])]
+    get = operator.attrgetter(*names)
+    unit_at = names.index("unit_code" if "unit_code" in names else "code")
+    sqlite = conn.dialect.name == "sqlite"
+    dates = [i for i, f in enumerate(dataclasses.fields(records[0])) if "date" in str(f.type)] if sqlite else []
+    keys: dict[str, str] = {}  # one unit's records share its code: its key is worked out once
+    rows = []
+    for record in records:
+        values = get(record)
+        code = values[unit_at]
+        key = keys.get(code)
+        if key is None:
+            key = keys[code] = code_key(code)
+        if dates:
+            values = list(values)
+            for i in dates:
+                if values[i] is not None:
+                    values[i] = values[i].isoformat()
+        rows.append((period, key, *values))
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(f'"{c}"' for c in ("period", "unit_key", *names))
+    sql = f"INSERT INTO {table_name} ({columns}) VALUES ({', '.join([marker] * (len(names) + 2))})"
+    conn.exec_driver_sql(sql, rows)
 
 
 def _values(kind: type, mapping: Any) -> dict[str, Any]:

@@ -31,7 +31,8 @@ from icx.io.duties import ConflictCheck, check_conflicts
 from icx.io.grid import Grid, WorkbookGrid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, read_settings_from
-from icx.io.table import Table, read_table, sheet_names
+from icx.io.specs import sheet_names
+from icx.io.table import Table, read_table
 
 CHECKS = ("rotation", "authority", "treatment")
 
@@ -116,7 +117,7 @@ def _with_source(table: Table, key: str) -> Rows:
 
     column = key if key in table.columns else next(iter(table.columns))
     letter = column_letter(table.columns[column])
-    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.index])
+    return table.rows.with_column("source", [f"{table.sheet}!{letter}{r}" for r in table.rows.sheet_rows])
 
 
 def _located(table: Table, problems: list[Problem], file: str | None) -> list[Problem]:
@@ -216,7 +217,7 @@ def run_treatment(ctx: Context) -> OversightCheck:
         return out
     levels = {
         r: (level, score)
-        for r, level, score in zip(table.rows.index, register.scored["level"], register.scored["score"])
+        for r, level, score in zip(table.rows.sheet_rows, register.scored["level"], register.scored["score"])
     }
     rows = table.rows.with_column("area_code", register.scored["area_code"])
     plans, found = read_plans(rows, levels, ctx.methodology)

@@ -40,7 +40,7 @@ from icx.io.findings_sheets import (
 from icx.io.oversight import OversightCheck
 from icx.io.save import save_workbook
 from icx.io.scored_copy import open_for_copy, replace_sheet, write_problems
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 FINDING_WIDTHS = {
     "severity": 6,

@@ -15,12 +15,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from icx.core import scoring
-from icx.core.errors import Problem
+from icx.core.errors import Problem, field_meaning
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
 from icx.io.grid import Grid, WorkbookGrid
-from icx.io.table import Table, assessor_numbers, read_table, sheet_names, text_of
+from icx.io.specs import sheet_names
+from icx.io.table import Table, assessor_numbers, read_table, text_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -115,7 +116,8 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
     grid = book.sheet(zh, en, "register", "risks")
     if grid is not None or not book.sheets:
         return grid
-    from icx.io.table import columns, find_header
+    from icx.io.specs import columns
+    from icx.io.table import find_header
 
     required = {s.key for s in columns("register") if s.required}
     derived = {normalize_word(n) for n in sheet_names("ranking")}
@@ -136,7 +138,7 @@ def find_register_sheet(book: WorkbookGrid) -> Grid | None:
 
 def register_not_found(book: WorkbookGrid, file: str | None) -> Problem:
     """The problem for a workbook holding no register: what was looked for, and where."""
-    from icx.io.table import columns
+    from icx.io.specs import columns
 
     zh, en = sheet_names("register")
     return Problem.of(
@@ -151,22 +153,31 @@ def register_not_found(book: WorkbookGrid, file: str | None) -> Problem:
     )
 
 
+def _cell_problem(reading: Any, value: Any, r: int, key: str) -> Problem:
+    """The problem of a refused score cell: its code, and the message saying what to write."""
+    return Problem.of(reading.code, message=reading.message, params=reading.params, given=value, row=r, field=key)
+
+
 def _assessor_columns(
     table: Table, prefix: str, kind: str, m: Methodology, file: str | None
-) -> tuple[dict[int, list[float]], list[Problem]]:
-    """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad)."""
+) -> tuple[dict[int, list[float]], list[Problem], set[int]]:
+    """Every assessor column of one kind parsed: assessor number → scores (NaN where blank/bad),
+    the problems, and the positions of the rows where some assessor wrote something."""
     parsed: dict[int, list[float]] = {}
     problems: list[Problem] = []
-    index = table.rows.index
+    written: set[int] = set()
+    index = table.rows.sheet_rows
     for n in assessor_numbers(table, prefix):
         key = f"{prefix}{n}"
         cells = table.rows.column(key)
         results = scoring.parse_cells(kind, cells, m)
-        parsed[n] = [score for score, _ in results]
-        for r, value, (_, code) in zip(index, cells, results):
-            if code is not None:
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
-    return parsed, problems
+        parsed[n] = [NAN if reading.score is None else reading.score for reading in results]
+        for i, (r, value, reading) in enumerate(zip(index, cells, results)):
+            if reading.code is not None:
+                problems.append(table.locate(_cell_problem(reading, value, r, key), file))
+            if not reading.blank:
+                written.add(i)
+    return parsed, problems, written
 
 
 def read_register(
@@ -184,35 +195,36 @@ def read_register(
     if table.header_row < 0:
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
     rows = table.rows
-    if not len(rows.index):
+    if not len(rows.sheet_rows):
         problems.append(Problem.of("register_empty", file=file, sheet=grid.name))
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
 
-    likelihoods, found = _assessor_columns(table, "likelihood_", "likelihood", m, file)
+    likelihoods, found, lk_written = _assessor_columns(table, "likelihood_", "likelihood", m, file)
     problems += found
-    impacts, found = _assessor_columns(table, "impact_", "impact", m, file)
+    impacts, found, im_written = _assessor_columns(table, "impact_", "impact", m, file)
     problems += found
     bad = {int(p.row) for p in problems if p.row is not None and p.severity == "error"}
 
-    lk = _combine(table, likelihoods, "likelihood", m, file, problems, bad)
-    im = _combine(table, impacts, "impact", m, file, problems, bad)
+    lk = _combine(table, likelihoods, lk_written, "likelihood", m, file, problems, bad)
+    im = _combine(table, impacts, im_written, "impact", m, file, problems, bad)
     if "loss_amount" in rows:
         cells = rows.column("loss_amount")
-        for i, (r, value, (score, code)) in enumerate(zip(rows.index, cells, scoring.parse_cells("amount", cells, m))):
-            if code is not None:
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field="loss_amount"), file))
+        for i, (r, value, reading) in enumerate(zip(rows.sheet_rows, cells, scoring.parse_cells("amount", cells, m))):
+            score = reading.score
+            if reading.code is not None:
+                problems.append(table.locate(_cell_problem(reading, value, r, "loss_amount"), file))
                 bad.add(r)
-            elif score == score and not score <= im[i]:  # the worse of the two; NaN never wins
+            elif score is not None and not score <= im[i]:  # the worse of the two; NaN never wins
                 im[i] = score
 
     areas = _areas(table, m, file, problems, bad)
     _required(table, file, problems, bad)
     if any(p.code == "column_missing" for p in table.problems):
-        bad.update(rows.index)  # a risk without its id, area or description cannot be counted
+        bad.update(rows.sheet_rows)  # a risk without its id, area or description cannot be counted
     ids = [text_of(v) for v in rows.column("id")]
     _duplicates(table, ids, file, problems, bad)
 
-    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.index)]
+    ok = [r not in bad and lk[i] == lk[i] and im[i] == im[i] for i, r in enumerate(rows.sheet_rows)]
     scored: dict[str, list[Any]] = {
         "likelihood": [lk[i] if good else None for i, good in enumerate(ok)],
         "impact": [im[i] if good else None for i, good in enumerate(ok)],
@@ -243,13 +255,15 @@ def _ranks(ids: list[str], scores: list[float | None], levels: list[int | None])
 def _combine(
     table: Table,
     per_assessor: dict[int, list[float]],
+    written: set[int],
     key: str,
     m: Methodology,
     file: str | None,
     problems: list[Problem],
     bad: set[int],
 ) -> list[float]:
-    """Assessors' mean where they scored, else the single column; missing → one problem."""
+    """Assessors' mean where they scored, else the single column (only on rows where no assessor
+    wrote anything); missing → one problem naming the column's meaning."""
     rows = table.rows
     mean = []
     for i in range(len(rows)):
@@ -258,25 +272,31 @@ def _combine(
         for value in given:  # in sheet order, as a spreadsheet's AVERAGE adds them
             total += value
         mean.append(total / len(given) if given else NAN)
-    use_single = [i for i, value in enumerate(mean) if value != value]
+    use_single = [i for i, value in enumerate(mean) if value != value and i not in written]
     if key in rows and use_single:
         # The single column is a formula in the template (the mean); it is only read, and its
         # problems only reported, on rows where no assessor scored.
         cells = rows.column(key)
         values = [cells[i] for i in use_single]
-        for i, value, (score, code) in zip(use_single, values, scoring.parse_cells(key, values, m)):
-            mean[i] = score
-            if code is not None:
-                r = rows.index[i]
-                problems.append(table.locate(Problem.of(code, given=value, row=r, field=key), file))
+        for i, value, reading in zip(use_single, values, scoring.parse_cells(key, values, m)):
+            mean[i] = NAN if reading.score is None else reading.score
+            if reading.code is not None:
+                r = rows.sheet_rows[i]
+                problems.append(table.locate(_cell_problem(reading, value, r, key), file))
                 bad.add(r)
     numbers = assessor_numbers(table, key + "_")
     where = f"{key}_{numbers[0]}" if numbers else key
-    for i, r in enumerate(rows.index):
+    for i, r in enumerate(rows.sheet_rows):
         if mean[i] != mean[i] and r not in bad:
             problems.append(
                 table.locate(
-                    Problem.of("no_assessor_scores", row=r, field=where if where in table.columns else None), file
+                    Problem.of(
+                        "no_assessor_scores",
+                        params={"column": field_meaning(key)},
+                        row=r,
+                        field=where if where in table.columns else None,
+                    ),
+                    file,
                 )
             )
             bad.add(r)
@@ -289,7 +309,7 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
         return [""] * len(rows)
     accepted = "、".join(a.short_zh or a.name_zh for a in m.areas)
     codes = []
-    for r, value in zip(rows.index, rows.column("area")):
+    for r, value in zip(rows.sheet_rows, rows.column("area")):
         area = m.area(str(value)) if value is not None else None  # a blank is reported by the required check
         if area is None and value is not None:
             problems.append(
@@ -303,12 +323,12 @@ def _areas(table: Table, m: Methodology, file: str | None, problems: list[Proble
 
 
 def _required(table: Table, file: str | None, problems: list[Problem], bad: set[int]) -> None:
-    from icx.io.table import columns
+    from icx.io.specs import columns
 
     rows = table.rows
     for spec in columns("register"):
         if spec.required and spec.key in rows:
-            for r, value in zip(rows.index, rows.column(spec.key)):
+            for r, value in zip(rows.sheet_rows, rows.column(spec.key)):
                 if value is None:
                     problems.append(
                         table.locate(
@@ -320,7 +340,7 @@ def _required(table: Table, file: str | None, problems: list[Problem], bad: set[
 
 def _duplicates(table: Table, ids: list[str], file: str | None, problems: list[Problem], bad: set[int]) -> None:
     first: dict[str, int] = {}
-    for r, risk_id in zip(table.rows.index, ids):
+    for r, risk_id in zip(table.rows.sheet_rows, ids):
         if not risk_id:
             continue
         if risk_id in first:
@@ -342,7 +362,7 @@ def _stored_differences(table: Table, scored: dict[str, list[Any]], m: Methodolo
     for key, what in (("score", "风险评分/score"), ("level", "风险等级/level")):
         if key not in rows:
             continue
-        for r, stored, computed in zip(rows.index, rows.column(key), scored[key]):
+        for r, stored, computed in zip(rows.sheet_rows, rows.column(key), scored[key]):
             if stored is None or computed is None:
                 continue
             value = _stored_level(stored, m) if key == "level" else as_number(stored)

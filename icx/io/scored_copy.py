@@ -19,10 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology
+from icx.core.problem_list import grouped, place, text_width
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
@@ -43,7 +44,8 @@ RANKING_KEYS = (
     "controls",
 )
 RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 9, 10, 14, 10, 20)
-PROBLEM_WIDTHS = (24, 14, 9, 8, 60, 60)
+PROBLEM_WIDTHS = (20, 12, 12, 6, 42, 36, 42, 36)
+LINE_HEIGHT = 15  # points per line of wrapped text
 SCORE_KEYS = ("score", "level", "rank")
 
 
@@ -104,10 +106,15 @@ def fill_scores(ws: Worksheet, result: RegisterResult, methodology: Methodology,
                 cell.number_format = number_format
 
 
+def remove_sheet(wb: openpyxl.Workbook, title: str) -> None:
+    """Remove the sheet called ``title``, compared as Excel compares sheet names (ignoring case)."""
+    for name in [n for n in wb.sheetnames if n.lower() == title.lower()]:
+        del wb[name]
+
+
 def replace_sheet(wb: openpyxl.Workbook, title: str) -> Worksheet:
-    """A fresh sheet called ``title`` (an old one of that name is removed), at the end."""
-    if title in wb.sheetnames:
-        del wb[title]
+    """A fresh sheet called ``title`` (an old one of that name, in any case, is removed), at the end."""
+    remove_sheet(wb, title)
     return wb.create_sheet(title)
 
 
@@ -193,37 +200,62 @@ def write_ranking(
 
 
 def problem_rows(problems: Sequence[Problem], lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
-    """The 问题清单: its sheet name, header and one row per problem."""
+    """The 问题清单: its sheet name, header and one row per problem — in sheet, row, column order,
+    a problem repeated down a column on one row (G5:G77，共73处) — with how to fix it."""
     title = sheet_names("problems")[0 if lang == "zh" else 1]
     header = (
-        ["文件", "工作表", "单元格", "级别", "说明", "Message"]
+        ["文件", "工作表", "单元格", "级别", "说明", "怎么改", "Message", "How to fix"]
         if lang == "zh"
-        else ["File", "Sheet", "Cell", "Severity", "说明", "Message"]
+        else ["File", "Sheet", "Cell", "Severity", "说明", "怎么改", "Message", "How to fix"]
     )
-    severity = {"error": ("错误", "error"), "warning": ("提示", "warning")}
-    rows = [
-        [
-            Path(p.file).name if p.file else "",
-            p.sheet or "",
-            p.cell or (f"row {p.row}" if p.row is not None else ""),
-            severity[p.severity][0 if lang == "zh" else 1],
-            p.message_zh,
-            p.message_en,
-        ]
-        for p in problems
-    ]
+    severity = {"error": ("错误", "error"), "warning": ("提示", "warning"), "info": ("说明", "note")}
+    rows = []
+    for p in grouped(problems):
+        cell = p.cell or (f"row {p.row}" if p.row is not None else "")
+        if p.count > 1:
+            cell = place(
+                p.model_copy(update={"location": p.location.model_copy(update={"file": None, "sheet": None})}), lang
+            )
+        rows.append(
+            [
+                Path(p.file).name if p.file else "",
+                p.sheet or "",
+                cell,
+                severity[p.severity][0 if lang == "zh" else 1],
+                p.message_zh,
+                p.fix_zh,
+                p.message_en,
+                p.fix_en,
+            ]
+        )
     return title, header, rows
 
 
 def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18n.Lang = "zh") -> Worksheet | None:
     title, header, rows = problem_rows(problems, lang)
-    if title in wb.sheetnames:
-        del wb[title]
+    remove_sheet(wb, title)
     if not problems:
         return None
     ws = wb.create_sheet(title)
     write_rows(ws, header, rows, widths=PROBLEM_WIDTHS)
+    wrap_rows(ws, 2, len(rows) + 1)
     return ws
+
+
+def wrap_rows(ws: Worksheet, first_row: int, last_row: int) -> None:
+    """Wrap every cell of the rows and make each row as tall as its longest text needs, so no
+    message is cut (a spreadsheet does not grow rows it did not write itself, and a PDF of the
+    sheet would show the text running into the next column)."""
+    widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 10) for c in range(1, ws.max_column + 1)}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r in range(first_row, last_row + 1):
+        lines = 1
+        for cell in ws[r]:
+            cell.alignment = wrap
+            if isinstance(cell.value, str):
+                per_line = max(int(widths.get(cell.column, 10)) - 1, 1)
+                lines = max(lines, sum(-(-text_width(part) // per_line) or 1 for part in cell.value.split("\n")))
+        ws.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
 def write_scored_copy(

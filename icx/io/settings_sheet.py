@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from icx import i18n
 from icx.core.errors import InvalidMethodology, Problem
+from icx.core.memo import Memo
 from icx.core.methodology import LEVELS, SCALE, Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_amount, as_number, as_percent, is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref
 from icx.io.oversight_settings import oversight_changes
-from icx.io.table import Table, columns, find_header, match_header, read_table, sheet_names, text_of
+from icx.io.specs import columns, match_header, sheet_names
+from icx.io.table import Table, find_header, read_table, text_of
 
 # Tables stacked in the left block end at their first blank row; the right block's run to the end.
 STACKED = ("settings_likelihood", "settings_impact", "settings_levels")
@@ -118,7 +119,7 @@ class _Reader:
     def by_number(self, table: Table, key: str, allowed: tuple[int, ...]) -> dict[int, int]:
         """Sheet row of each expected number (1–5 or 1–3) in column ``key``; problems for the rest."""
         rows: dict[int, int] = {}
-        for r, value in zip(table.rows.index, table.rows.column(key)):
+        for r, value in zip(table.rows.sheet_rows, table.rows.column(key)):
             number = as_number(value)
             if number is None or number not in allowed:
                 self.problem(
@@ -424,23 +425,16 @@ def _reconcile_words(
 
 # Most units keep the template's 参数设置 as issued, so a batch meets the same sheet hundreds of
 # times: each distinct sheet (its cells, over the same base methodology) is read once per process.
-_MEMO: OrderedDict[Any, tuple[Methodology, SettingsResult]] = OrderedDict()
-MEMO_SIZE = 32
+SHEETS_KEPT = 32
 
 
 def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | None = None) -> SettingsResult:
     """The methodology of a 参数设置 sheet laid over ``base`` (default: the built-in one)."""
     base = base or default_methodology()
-    key = (grid.name, tuple(map(tuple, grid.rows)), grid.filled)
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0] is base:
-        _MEMO.move_to_end(key)
-        read = hit[1]
-    else:
-        read = _read_settings(grid, base)
-        _MEMO[key] = (base, read)
-        if len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
+    memo = base.memos.get("settings_sheets")
+    if memo is None:
+        memo = base.memos["settings_sheets"] = Memo(lambda key: _read_settings(_sheet(*key), base), SHEETS_KEPT)
+    read = memo[(grid.name, tuple(map(tuple, grid.rows)), grid.filled)]
     return SettingsResult(
         read.methodology,
         [p.located(file=file) for p in read.problems],
@@ -449,6 +443,10 @@ def read_settings(grid: Grid, base: Methodology | None = None, *, file: str | No
         read.differs,
         read.as_of,
     )
+
+
+def _sheet(name: str, rows: tuple[tuple[Any, ...], ...], filled: frozenset[tuple[int, int]]) -> Grid:
+    return Grid(name, [list(row) for row in rows], filled)
 
 
 def _read_settings(grid: Grid, base: Methodology) -> SettingsResult:

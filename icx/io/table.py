@@ -1,149 +1,28 @@
 """Find a table on a sheet by its headers and read its rows, keyed by column keys.
 
 Tolerates what hand-edited sheets do: title rows above the header, columns reordered or added,
-English or alias headers, blank rows, numbers stored as text. Column specs come from the
-catalogue (``icx/data/catalogue/sheets.toml``). Each row keeps its sheet row number so every
-problem can name its cell.
+English or alias headers, blank rows, numbers stored as text. Which headers a table has comes
+from ``icx.io.specs`` (the catalogue's column specs). Each row keeps its sheet row number so
+every problem can name its cell.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from icx import i18n
+from icx.core.acceptance import skipped_row
 from icx.core.errors import Problem
-from icx.core.methodology import normalize_word
 from icx.core.rows import Rows
 from icx.io.grid import Grid, cell_ref, column_letter
+from icx.io.specs import columns, header_memo, match_header
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
 
 HEADER_SEARCH_ROWS = 30
-KNOWN_TEXTS = 65536  # cell texts remembered per table kind by the header search
-ASSESSOR_PLACEHOLDER = "{n}"
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One column of a standard sheet: its key, headers in each language and aliases."""
-
-    key: str
-    zh: str
-    en: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-
-    @property
-    def numbered(self) -> bool:
-        return ASSESSOR_PLACEHOLDER in self.key
-
-    def header(self, lang: i18n.Lang = "zh", n: int | None = None) -> str:
-        text = self.zh if lang == "zh" else self.en
-        return text.replace(ASSESSOR_PLACEHOLDER, str(n)) if n is not None else text
-
-    def names(self) -> list[str]:
-        return [self.zh, self.en, *self.aliases]
-
-
-@cache
-def columns(table: str) -> tuple[ColumnSpec, ...]:
-    """The column specs of a standard table ('register', 'control_matrix', 'evaluation'…)."""
-    specs = i18n.section("columns").get(table)
-    if specs is None:
-        raise KeyError(f"no column specs for table {table!r} in the catalogue")
-    return tuple(
-        ColumnSpec(
-            key=s["key"],
-            zh=s["zh"],
-            en=s["en"],
-            aliases=tuple(s.get("aliases", ())),
-            required=bool(s.get("required", False)),
-        )
-        for s in specs
-    )
-
-
-def sheet_names(key: str) -> tuple[str, str]:
-    """(zh, en) name of a standard sheet."""
-    entry = i18n.section("sheets")[key]
-    return entry["zh"], entry["en"]
-
-
-def _header_key(text: Any) -> str:
-    # Headers often carry notes: "风险编号*", "可能性（1-5）". Brackets and marks are dropped.
-    cleaned = normalize_word(str(text or ""))
-    cleaned = re.sub(r"[(\[（【].*?[)\]）】]", "", cleaned)
-    return cleaned.strip("*:：#")
-
-
-@cache
-def _matchers(table: str) -> tuple[list[tuple[str, str]], list[tuple[re.Pattern[str], str]]]:
-    """Exact header→key pairs and patterns for numbered (per-assessor) columns."""
-    exact: list[tuple[str, str]] = []
-    numbered: list[tuple[re.Pattern[str], str]] = []
-    for spec in columns(table):
-        for name in spec.names():
-            if spec.numbered:
-                pattern = re.escape(_header_key(name)).replace(re.escape("{n}"), r"(\d+)")
-                pattern = pattern.replace(r"\{n\}", r"(\d+)")
-                numbered.append((re.compile(f"^{pattern}$"), spec.key))
-            else:
-                exact.append((_header_key(name), spec.key))
-    return exact, numbered
-
-
-def match_header(text: Any, table: str) -> str | None:
-    """The column key a header cell means, e.g. '评估人3可能性' → 'likelihood_3'."""
-    if text.__class__ is not str:
-        if not text or isinstance(text, (int, float)) and not isinstance(text, bool) and text != text:
-            return None  # blank (or NaN) cells
-        text = str(text)
-    elif not text:
-        return None
-    known = _known(table)
-    key = known.get(text, _UNSEEN)
-    return _remember(known, text, table) if key is _UNSEEN else key  # type: ignore[return-value]
-
-
-_UNSEEN = object()
-
-
-@cache
-def _known(table: str) -> dict[str, str | None]:
-    """Cell text → column key (or None) already worked out for ``table``: a dict lookup per
-    cell, as the header search looks at every text cell of the first rows of every sheet."""
-    return {}
-
-
-def _remember(known: dict[str, str | None], text: str, table: str) -> str | None:
-    """Work out and keep what ``text`` means in ``table`` (the table of texts seen stays bounded:
-    the header search looks at data rows too)."""
-    if len(known) > KNOWN_TEXTS:
-        known.clear()
-    key = known[text] = _match_text(text, table)
-    return key
-
-
-def _match_text(text: str, table: str) -> str | None:
-    # Header search looks at the same few hundred texts in every unit file: match each once.
-    key = _header_key(text)
-    if not key:
-        return None
-    exact, numbered = _matchers(table)
-    for name, spec_key in exact:
-        if key == name:
-            return spec_key
-    for pattern, spec_key in numbered:
-        found = pattern.match(key)
-        if found:
-            return spec_key.replace(ASSESSOR_PLACEHOLDER, str(int(found.group(1))))
-    return None
 
 
 @dataclass
@@ -189,16 +68,14 @@ def find_header(
     # A row holding every column of a table without numbered columns cannot be bettered.
     complete = len(specs) if not any(s.numbered for s in specs) else None
     first, last = window or (0, 10**9)
-    known = _known(table)
+    known = header_memo(table)
     for r in range(min(search_rows, grid.height)):
         found: dict[str, int] = {}
         row = grid.rows[r]
         for c, value in enumerate(row[first : last + 1], first):
             if value.__class__ is not str or not value:
                 continue  # headers are text; most cells looked at are blank or numbers
-            key = known.get(value, _UNSEEN)
-            if key is _UNSEEN:
-                key = _remember(known, value, table)
+            key = known[value]
             if key and key not in found:
                 found[key] = c
         if not found:
@@ -288,9 +165,26 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
                 continue
         elif values.count(None) == len(values):
             continue
+        skipped = skipped_row(values)  # 合计, 备注…: not an entry, said so
+        if skipped is not None:
+            problems.append(_skipped(grid, file, r, where[skipped[0]], values[skipped[0]]))
+            continue
         records.append(values)
         row_numbers.append(r + 1)
     return Table(grid.name, header_row, mapping, Rows(keys, row_numbers, records), problems)
+
+
+def _skipped(grid: Grid, file: str | None, r: int, c: int, given: Any) -> Problem:
+    return Problem.of(
+        "row_skipped",
+        params={"row": r + 1},
+        given=given,
+        severity="info",
+        file=file,
+        sheet=grid.name,
+        cell=cell_ref(r, c),
+        row=r + 1,
+    )
 
 
 def assessor_numbers(table: Table, prefix: str) -> list[int]:
@@ -305,9 +199,3 @@ def text_of(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def headers(table: str, lang: i18n.Lang = "zh", keys: Iterable[str] | None = None) -> list[str]:
-    """Header texts for a table's columns in one language (numbered columns left out)."""
-    chosen = set(keys) if keys is not None else None
-    return [s.header(lang) for s in columns(table) if not s.numbered and (chosen is None or s.key in chosen)]

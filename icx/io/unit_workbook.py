@@ -22,7 +22,8 @@ from icx.core.parsing import is_blank
 from icx.io.grid import Grid, WorkbookGrid, cell_ref, load_grid
 from icx.io.register import RegisterResult, find_register_sheet, read_register
 from icx.io.settings_sheet import SettingsResult, find_settings_sheet, read_settings
-from icx.io.table import columns, match_header, read_table, sheet_names, text_of
+from icx.io.specs import columns, match_header, sheet_names
+from icx.io.table import read_table, text_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the readers run without it
     import pandas as pd
@@ -229,7 +230,7 @@ def read_controls(
         if table.header_row < 0:
             continue
         present = table.rows.columns
-        for r, cells in zip(table.rows.index, table.rows.values):
+        for r, cells in zip(table.rows.sheet_rows, table.rows.values):
             row = dict.fromkeys(keys)  # every key, missing columns as None
             row.update(zip(present, cells))
             control_id = _text(row["control_id"])

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icx import i18n
-from icx.io.table import columns
+from icx.io.specs import columns
 from icx.mail.addresses import check_address, one_line, unique
 from icx.mail.config import MailSettings
 from icx.mail.figures import HEADLINE, KeyFigures, figure_keys, figure_label

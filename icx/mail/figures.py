@@ -18,7 +18,8 @@ from icx import i18n
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import normalize_word
 from icx.io.grid import Grid, WorkbookGrid, load_grid
-from icx.io.table import columns, sheet_names, text_of
+from icx.io.specs import columns, sheet_names
+from icx.io.table import text_of
 from icx.mail.addresses import one_line
 
 # The figures a subject line carries, in order (the issue's "units, 一级 risks, conflicts,

@@ -22,7 +22,8 @@ from icx.core.errors import IcxError, Problem
 from icx.core.methodology import normalize_word
 from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
-from icx.io.table import read_table, sheet_names, text_of
+from icx.io.specs import sheet_names
+from icx.io.table import read_table, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line, split_addresses
 
 COMMITTEE, UNIT = "committee", "unit"

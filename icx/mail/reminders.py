@@ -20,7 +20,8 @@ from icx.core.errors import IcxError, Problem
 from icx.core.evaluation import default_config
 from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
-from icx.io.table import columns, read_table, sheet_names, text_of
+from icx.io.specs import columns, sheet_names
+from icx.io.table import read_table, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line
 from icx.mail.recipients import Contact, Recipients
 

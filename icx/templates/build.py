@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from icx import i18n
+from icx.core.basic_evaluation.system import IndicatorSystem
 from icx.core.evaluation import checklist_rows
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import atomic_output
+from icx.io.shared_formulas import shared
 from icx.templates import layout
+from icx.templates.basic_evaluation import BasicEvaluationLayout, write_basic_evaluation
 from icx.templates.controls import write_control_matrix
 from icx.templates.duties import write_duties
 from icx.templates.evaluation import write_evaluation
@@ -72,6 +75,7 @@ class Built:
     placements: dict[str, TablePlacement] = field(default_factory=dict)
     unit_cells: dict[str, str] = field(default_factory=dict)  # unit_info key → 'B3'
     sheets: dict[str, str] = field(default_factory=dict)  # same keys → sheet title
+    basic_evaluation: BasicEvaluationLayout | None = None  # the 基础性评价 sheet's rows and totals
 
     @property
     def wb(self):
@@ -84,6 +88,7 @@ def build(
     methodology: Methodology | None = None,
     sizes: Sizes = Sizes(),
     checklist: Sequence[dict[str, Any]] | None = None,
+    system: IndicatorSystem | None = None,
 ) -> Built:
     """Build one template in memory.
 
@@ -124,6 +129,8 @@ def build(
         rows = max(sizes.evaluation_rows, len(items) + SPARE_CHECKLIST_ROWS)
         place("evaluation", *write_evaluation(book, rows=rows, items=items))
     if kind == "unit":
+        ws, placement, built.basic_evaluation = write_basic_evaluation(book, system)
+        place("basic_evaluation", ws, placement)
         ws, placement = write_transactions(book, rows=sizes.transaction_rows)
         place("transaction_log", ws, placement)
         place("approval_limits", ws, add_approval_columns(book, ws, placement))
@@ -149,7 +156,8 @@ def workbook_bytes(built_or_wb) -> bytes:
     """The .xlsx bytes with fixed dates: the same template always gives the same bytes."""
     wb = built_or_wb.wb if isinstance(built_or_wb, Built) else built_or_wb
     raw = io.BytesIO()
-    wb.save(raw)
+    with shared(wb):
+        wb.save(raw)
     out = io.BytesIO()
     stamp = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -178,11 +186,13 @@ def write_templates(
     langs: tuple[i18n.Lang, ...] = ("zh", "en"),
     kinds: tuple[Kind, ...] = KINDS,
     methodology: Methodology | None = None,
+    system: IndicatorSystem | None = None,
 ) -> list[Path]:
     """Build and save every template kind in every language into ``outdir``."""
     outdir = Path(outdir)
     written = []
     for lang in langs:
         for kind in kinds:
-            written.append(save_template(build(kind, lang, methodology), outdir / FILE_NAMES[(kind, lang)]))
+            built = build(kind, lang, methodology, system=system)
+            written.append(save_template(built, outdir / FILE_NAMES[(kind, lang)]))
     return written

@@ -56,6 +56,15 @@ def _columns(book: Book, table: str) -> list[Column]:
             validation = Validation("list", source="icx_areas", strict=False)
         elif spec.key.startswith("date_"):
             validation, fmt = Validation("date"), "yyyy-mm-dd"
+        elif spec.key in ("duty", "duty_a", "duty_b"):
+            # the duty vocabulary; another duty may be written (the alert warns: it meets no rule)
+            validation = Validation(
+                "list",
+                source="icx_duties",
+                warning=True,
+                prompt=book.label("tpl_prompt_duty"),
+                error=book.label("tpl_error_duty"),
+            )
         out.append(
             Column(
                 spec.key,

@@ -8,6 +8,7 @@ this module turns them into cells.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +22,13 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx import i18n
+from icx.core.acceptance import EXCEL_EPOCH, date_range
 from icx.core.methodology import Methodology
 from icx.io.safety import put_value
-from icx.io.table import ColumnSpec, columns
+from icx.io.shared_formulas import share
+from icx.io.specs import ColumnSpec, columns
+
+DATE_RANGE = date_range()  # the serial numbers of the first and last day a date cell may hold
 
 # Fonts a Chinese Windows/WPS installation always has; LibreOffice maps them to the installed CJK font.
 FONT = {"zh": "宋体", "en": "Calibri"}
@@ -180,13 +185,14 @@ class Column:
 class Validation:
     """Data validation for a column: a list bound to a defined name, a number range or a date."""
 
-    kind: str  # "list" | "decimal" | "whole" | "date"
-    source: str = ""  # defined name for lists
+    kind: str  # "list" | "decimal" | "whole" | "date" | "custom" | "text_length"
+    source: str = ""  # defined name for lists; for "custom" a formula (no "=") on the range's top-left cell
     low: float | None = None
     high: float | None = None
     strict: bool = True  # False: dropdown is a suggestion, other entries allowed
     prompt: str = ""
     error: str = ""
+    warning: bool = False  # an alert that lets the entry through after asking (职责: other duties allowed)
 
 
 def spec(table: str, key: str) -> ColumnSpec:
@@ -256,6 +262,8 @@ def write_table(
                 target.value = col.formula(r)
             if col.number_format:
                 target.number_format = col.number_format
+        if col.formula is not None:
+            share(ws, letter, first_row, last_row, col.formula)
         if col.validation is not None:
             add_validation(ws, f"{letter}{first_row}:{letter}{last_row}", col.validation, book.lang)
     if group_row is not None:
@@ -291,20 +299,46 @@ def add_validation(ws: Worksheet, ref: str, v: Validation, lang: i18n.Lang) -> D
                 type=v.kind, operator="between", formula1=_num(v.low), formula2=_num(v.high), allow_blank=True
             )
     elif v.kind == "date":
-        dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # after 2000-01-01
+        first, last = DATE_RANGE
+        dv = DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last), allow_blank=True)
+    elif v.kind == "custom":
+        dv = DataValidation(type="custom", formula1=v.source, allow_blank=True)
+    elif v.kind == "text_length":
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=_num(v.high), allow_blank=True)
     else:
         raise ValueError(f"unknown validation kind {v.kind!r}")
-    dv.showErrorMessage = v.strict
-    dv.errorStyle = "stop"
-    if v.error:
-        dv.error = v.error
-    if v.prompt:
+    dv.showErrorMessage = v.strict or v.warning
+    dv.errorStyle = "warning" if v.warning else "stop"
+    prompt, error = v.prompt or _default_text(v, "prompt", lang), v.error or _default_text(v, "error", lang)
+    if error and dv.showErrorMessage:
+        dv.error = error[:255]  # Excel's limit for an alert
+        dv.errorTitle = i18n.label("tpl_error_title", lang)
+    if prompt:
         dv.showInputMessage = True
         dv.promptTitle = title
-        dv.prompt = v.prompt[:255]  # Excel's limit for a prompt
+        dv.prompt = prompt[:255]  # Excel's limit for a prompt
     dv.add(ref)
     ws.add_data_validation(dv)
     return dv
+
+
+def _default_text(v: Validation, part: str, lang: i18n.Lang) -> str:
+    """The input message or error alert a validation gets when its column names none: every
+    input column says what it takes while typing, and why an entry was refused."""
+    if v.kind == "list":
+        key = "list" if v.strict else "suggest"
+        return i18n.label(f"tpl_{part}_{key}", lang) if part == "prompt" or v.strict else ""
+    if v.kind in ("decimal", "whole"):
+        low, high = _num(v.low), (_num(v.high) if v.high is not None else None)
+        if high is not None:
+            bounds = f"（{low}–{high}）" if lang == "zh" else f" ({low}–{high})"
+        else:
+            bounds = f"（不小于{low}）" if lang == "zh" else f" (not below {low})"
+        return i18n.label(f"tpl_{part}_number", lang).format(range=bounds)
+    if v.kind == "date":
+        first, last = (EXCEL_EPOCH + dt.timedelta(days=d) for d in DATE_RANGE)
+        return i18n.label(f"tpl_{part}_date", lang).format(first=first.year, last=last.year)
+    return ""
 
 
 def _num(value: float | None) -> str:

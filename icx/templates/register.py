@@ -1,22 +1,23 @@
 """The 风险清单 sheet: risks, assessors' scores, and native formulas for averages, score, level, rank.
 
-The formulas follow the core's rules exactly (``icx.core.scoring``), reading every number from
-the 参数设置 sheet through defined names:
+The formulas follow the core's rules exactly, reading every number from the 参数设置 sheet
+through defined names:
 
-- each assessor cell is converted to a score: a number 1–5 as it is; a number in [0, 1) or a text
-  ending in % is a probability, scored with the 表1 lower bounds (lower-inclusive); numeric text
-  is a number; other text is looked up in the wording table (表7). Anything else is #N/A, and the
-  row gets no score, as the core refuses it;
-- likelihood/impact = AVERAGE of the converted scores (the impact raised to the loss-amount score
-  when that is worse);
+- each assessor cell (and the loss amount) is read as ``icx.core.acceptance`` reads it, by the
+  formulas of ``icx.templates.cell_formulas`` in hidden helper columns: its compact text, number
+  part and value, then its grade — a score, "" when blank, or the refusal mark (待更正) where
+  icx refuses the cell. Data validation on each input column refuses, while typing, what the
+  formulas cannot grade; conditional formatting marks a refused cell in red;
+- likelihood/impact = AVERAGE of the grades (the impact raised to the loss-amount score when
+  that is worse); a refused cell makes them the refusal mark, as icx leaves the row unscored;
 - band = MAX(1, ROUNDUP(ROUND(v, 9), 0)); score = ROUND(L × I, 6); level = INDEX(icx_matrix, …);
 - rank = 1 + the number of valid rows before it in the order score ↓, level ↑, id ↑
   (competition rank, ties share a rank). A row takes part only when the core would score it:
   id, area (known) and description filled, and the id not repeating an earlier row's.
 
-Helper columns (converted scores, bands, level number, rankable score) sit hidden at the right.
-Classic functions only: IF, AND, OR, TRIM, VALUE, RIGHT, ISNUMBER, ISNA, INDEX, MATCH, COUNTA,
-COUNTIF, AVERAGE, MAX, ROUND, ROUNDUP, SUMPRODUCT, EXACT, NA.
+No formula shows an error value (#N/A, #VALUE!): tests/templates/ checks it in LibreOffice.
+Classic functions only (see cell_formulas for the reading ones): IF, AND, OR, TRIM, ISNUMBER,
+INDEX, MATCH, COUNT, COUNTIF, AVERAGE, MAX, ROUND, ROUNDUP, SUMPRODUCT, EXACT.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx.templates import layout
+from icx.templates.cell_formulas import (
+    compact_formula,
+    grade_formula,
+    validation_formula,
+    value_formula,
+)
 from icx.templates.layout import Book, Column, TablePlacement, Validation
 
 HEADER_ROW = 4  # row 3 groups the columns
@@ -42,49 +49,9 @@ def _trim(ref: str) -> str:
     return f'TRIM({ref}&"")'
 
 
-def _probability(p: str) -> str:
-    return f"IF(AND({p}>=0,{p}<=1),1+SUMPRODUCT(--(icx_lk_edges<={p})),NA())"
-
-
-def _likelihood_number(v: str) -> str:
-    return f"IF(AND({v}>=1,{v}<=5),{v},IF(AND({v}>=0,{v}<1),{_probability(v)},NA()))"
-
-
-def _impact_number(v: str) -> str:
-    return f"IF(AND({v}>=1,{v}<=5),{v},NA())"
-
-
-def likelihood_score_formula(cell: str) -> str:
-    """Formula converting one assessor's likelihood cell into a score (blank stays blank)."""
-    t = _trim(cell)
-    value = f"VALUE({t})"
-    return (
-        f'=IF({t}="","",IF(ISNUMBER({cell}),{_likelihood_number(cell)},'
-        f'IF(RIGHT({t},1)="%",{_probability(value)},'
-        f"IF(ISNUMBER({value}),{_likelihood_number(value)},"
-        f"INDEX(icx_lk_word_scores,MATCH({t},icx_lk_words,0))))))"
-    )
-
-
-def impact_score_formula(cell: str) -> str:
-    """Formula converting one assessor's impact cell into a score (blank stays blank)."""
-    t = _trim(cell)
-    value = f"VALUE({t})"
-    return (
-        f'=IF({t}="","",IF(ISNUMBER({cell}),{_impact_number(cell)},'
-        f"IF(ISNUMBER({value}),{_impact_number(value)},"
-        f"INDEX(icx_im_word_scores,MATCH({t},icx_im_words,0)))))"
-    )
-
-
-def money_score_formula(cell: str) -> str:
-    """Formula scoring a loss amount (yuan) with the 表2 lower bounds; blank stays blank."""
-    t = _trim(cell)
-
-    def score(v: str) -> str:
-        return f"IF({v}>=0,1+SUMPRODUCT(--(icx_im_edges<={v})),NA())"
-
-    return f'=IF({t}="","",IF(ISNUMBER({cell}),{score(cell)},IF(ISNUMBER(VALUE({t})),{score(f"VALUE({t})")},NA())))'
+def refused_mark(book: Book) -> str:
+    """What a refused cell's grade and its row's results show (待更正 / to fix)."""
+    return book.label("tpl_refused")
 
 
 def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
@@ -102,6 +69,12 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
     )
     lk_prompt, im_prompt = book.label("tpl_prompt_likelihood"), book.label("tpl_prompt_impact")
 
+    def checked(kind: str, column: int, prompt: str, error: str, money_text: bool = True) -> Validation:
+        """The column's data validation: what the formulas can grade (cell_formulas)."""
+        top_left = f"{get_column_letter(column)}{HEADER_ROW + 1}"
+        formula = validation_formula(kind, top_left, money_text=money_text)  # type: ignore[arg-type]
+        return Validation("custom", source=formula[1:], prompt=prompt, error=error)
+
     cols: list[Column] = [
         Column("id", _h(book, "id"), 10, group=g_basic),
         Column("area", _h(book, "area"), 11, group=g_basic, validation=Validation("list", source="icx_areas")),
@@ -116,13 +89,14 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         ),
         Column("cause", _h(book, "cause"), 24, wrap=True, group=g_basic),
     ]
+    lk_error, im_error = book.label("tpl_error_likelihood"), book.label("tpl_error_impact")
     cols += [
         Column(
             f"likelihood_{n}",
             _h(book, "likelihood_{n}", n),
             8,
             group=g_lk,
-            validation=Validation("list", source="icx_lk_names", strict=False, prompt=lk_prompt),
+            validation=checked("likelihood", len(cols) + n, lk_prompt, lk_error),
         )
         for n in L
     ]
@@ -132,7 +106,7 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
             _h(book, "impact_{n}", n),
             8,
             group=g_im,
-            validation=Validation("list", source="icx_im_names", strict=False, prompt=im_prompt),
+            validation=checked("impact", len(cols) + n, im_prompt, im_error),
         )
         for n in L
     ]
@@ -141,11 +115,8 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
             "loss_amount",
             _h(book, "loss_amount"),
             12,
-            number_format="#,##0",
-            group=g_im,
-            validation=Validation(
-                "decimal", low=0, prompt=book.label("tpl_prompt_loss"), error=book.label("tpl_error_loss")
-            ),
+            group=g_im,  # General format: LibreOffice reads TRUE/FALSE in a number-formatted cell as 1/0
+            validation=checked("amount", len(cols) + 1, book.label("tpl_prompt_loss"), book.label("tpl_error_loss")),
         )
     )
     # Formula columns: placeholders now, formulas bound once every column has its letter.
@@ -183,14 +154,15 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
             _h(book, "residual_likelihood"),
             8,
             group=g_treat,
-            validation=Validation("list", source="icx_lk_names", strict=False, prompt=lk_prompt),
+            validation=checked("likelihood", len(cols) + 1, lk_prompt, lk_error),
         ),
         Column(
             "residual_impact",
             _h(book, "residual_impact"),
             8,
             group=g_treat,
-            validation=Validation("list", source="icx_im_names", strict=False, prompt=im_prompt),
+            # a loss amount belongs in 损失金额; here only scores and wordings (Excel's 255 characters)
+            validation=checked("impact", len(cols) + 2, im_prompt, im_error, money_text=False),
         ),
         Column("residual_level", _h(book, "residual_level"), 8, formula=lambda r: "", group=g_treat),
         Column(
@@ -242,39 +214,58 @@ def register_columns(book: Book, assessors: int, rows: int) -> list[Column]:
         ("c_rlikelihood", book.label("tpl_helper_residual_likelihood")),
         ("c_rimpact", book.label("tpl_helper_residual_impact")),
     ]
+    # How each input cell is read (cell_formulas): compact text, value of its number part.
+    inputs = [(f"likelihood_{n}", book.label("tpl_helper_likelihood", n=n)) for n in L]
+    inputs += [(f"impact_{n}", book.label("tpl_helper_impact", n=n)) for n in L]
+    inputs.append(("money", book.label("tpl_helper_money")))
+    inputs += [("rlikelihood", book.label("tpl_helper_residual_likelihood"))]
+    inputs += [("rimpact", book.label("tpl_helper_residual_impact"))]
+    for stem, what in inputs:
+        helpers += [(f"{part}_{stem}", book.label(f"tpl_helper_{part}", what=what)) for part in ("t", "v")]
     cols += [Column(key, text, 10, formula=lambda r: "", hidden=True, group=g_help) for key, text in helpers]
-    _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1, last_row=HEADER_ROW + rows)
+    _bind_formulas(cols, assessors, first_row=HEADER_ROW + 1, last_row=HEADER_ROW + rows, bad=refused_mark(book))
     return cols
 
 
-def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row: int) -> None:
+def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row: int, bad: str) -> None:
     X = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
     lk_first, lk_last = X["c_likelihood_1"], X[f"c_likelihood_{assessors}"]
     im_first, im_last = X["c_impact_1"], X[f"c_impact_{assessors}"]
-    in_lk = f"{X['likelihood_1']}{{r}}:{X[f'likelihood_{assessors}']}{{r}}"
-    in_im = f"{X['impact_1']}{{r}}:{X[f'impact_{assessors}']}{{r}}"
 
     def col(key: str):
         return next(c for c in cols if c.key == key)
 
-    for n in range(1, assessors + 1):
-        col(f"c_likelihood_{n}").formula = lambda r, n=n: likelihood_score_formula(f"{X[f'likelihood_{n}']}{r}")
-        col(f"c_impact_{n}").formula = lambda r, n=n: impact_score_formula(f"{X[f'impact_{n}']}{r}")
-    col("c_money").formula = lambda r: money_score_formula(f"{X['loss_amount']}{r}")
-    col("likelihood").formula = lambda r: f'=IF(COUNTA({in_lk.format(r=r)})=0,"",AVERAGE({lk_first}{r}:{lk_last}{r}))'
+    def reading(kind: str, grade_key: str, stem: str, source: str) -> None:
+        """The three helper formulas reading one input column (cell_formulas)."""
+        t, v = X[f"t_{stem}"], X[f"v_{stem}"]
+        col(f"t_{stem}").formula = lambda r: compact_formula(f"{source}{r}")
+        col(f"v_{stem}").formula = lambda r: value_formula(f"{t}{r}")
+        col(grade_key).formula = lambda r: grade_formula(kind, f"{source}{r}", f"{t}{r}", f"{v}{r}", bad)  # type: ignore[arg-type]
+
+    for i in range(1, assessors + 1):
+        reading("likelihood", f"c_likelihood_{i}", f"likelihood_{i}", X[f"likelihood_{i}"])
+        reading("impact", f"c_impact_{i}", f"impact_{i}", X[f"impact_{i}"])
+    reading("amount", "c_money", "money", X["loss_amount"])
+    reading("likelihood", "c_rlikelihood", "rlikelihood", X["residual_likelihood"])
+    reading("impact", "c_rimpact", "rimpact", X["residual_impact"])
+    q = f'"{bad}"'
+    lk, im, money = (f"{lk_first}{{r}}:{lk_last}{{r}}", f"{im_first}{{r}}:{im_last}{{r}}", f"{X['c_money']}{{r}}")
+    col("likelihood").formula = lambda r: (
+        f'=IF(COUNTIF({lk.format(r=r)},{q})>0,{q},IF(COUNT({lk.format(r=r)})=0,"",AVERAGE({lk.format(r=r)})))'
+    )
     col("impact").formula = lambda r: (
-        f'=IF(COUNTA({in_im.format(r=r)})=0,"",MAX(AVERAGE({im_first}{r}:{im_last}{r}),{X["c_money"]}{r}))'
+        f"=IF(COUNTIF({im.format(r=r)},{q})+COUNTIF({money.format(r=r)},{q})>0,{q},"
+        f'IF(COUNT({im.format(r=r)})=0,"",MAX(AVERAGE({im.format(r=r)}),{money.format(r=r)})))'
     )
+    L_, I_, S_ = X["likelihood"], X["impact"], X["score"]
     col("score").formula = lambda r: (
-        f'=IF(OR({X["likelihood"]}{r}="",{X["impact"]}{r}=""),"",ROUND({X["likelihood"]}{r}*{X["impact"]}{r},6))'
+        f'=IF(OR({L_}{r}={q},{I_}{r}={q}),{q},IF(OR({L_}{r}="",{I_}{r}=""),"",ROUND({L_}{r}*{I_}{r},6)))'
     )
-    col("c_lband").formula = lambda r: (
-        f'=IF({X["likelihood"]}{r}="","",MAX(1,ROUNDUP(ROUND({X["likelihood"]}{r},9),0)))'
-    )
-    col("c_iband").formula = lambda r: f'=IF({X["impact"]}{r}="","",MAX(1,ROUNDUP(ROUND({X["impact"]}{r},9),0)))'
+    col("c_lband").formula = lambda r: f'=IF(ISNUMBER({L_}{r}),MAX(1,ROUNDUP(ROUND({L_}{r},9),0)),"")'
+    col("c_iband").formula = lambda r: f'=IF(ISNUMBER({I_}{r}),MAX(1,ROUNDUP(ROUND({I_}{r},9),0)),"")'
     # 表3 lists likelihood band 5 in its top row, hence 6 - band.
     col("level").formula = lambda r: (
-        f'=IF({X["score"]}{r}="","",INDEX(icx_matrix,6-{X["c_lband"]}{r},{X["c_iband"]}{r}))'
+        f"=IF(ISNUMBER({S_}{r}),INDEX(icx_matrix,6-{X['c_lband']}{r},{X['c_iband']}{r}),{S_}{r})"
     )
     col("c_level").formula = lambda r: f'=IF(ISNUMBER({X["score"]}{r}),MATCH({X["level"]}{r},icx_level_names,0),"")'
 
@@ -288,17 +279,18 @@ def _bind_formulas(cols: list[Column], assessors: int, first_row: int, last_row:
         return f'=IF(AND({valid}),{X["score"]}{r},"")'
 
     col("c_rankable").formula = rankable
-    col("c_rlikelihood").formula = lambda r: likelihood_score_formula(f"{X['residual_likelihood']}{r}")
-    col("c_rimpact").formula = lambda r: impact_score_formula(f"{X['residual_impact']}{r}")
-    col("residual_level").formula = lambda r: _residual_level_formula(X["c_rlikelihood"], X["c_rimpact"], r)
+    col("residual_level").formula = lambda r: _residual_level_formula(X["c_rlikelihood"], X["c_rimpact"], r, q)
     col("rank").formula = lambda r: _rank_formula(X, r, first_row, last_row)
 
 
-def _residual_level_formula(lk: str, im: str, r: int) -> str:
+def _residual_level_formula(lk: str, im: str, r: int, refused: str) -> str:
     """The residual level, graded like the inherent one (icx.core.treatment): blank until both
-    residual values are given, #N/A when one cannot be read."""
+    residual values are given, the refusal mark when icx refuses one of them."""
     band = lambda x: f"MAX(1,ROUNDUP(ROUND({x}{r},9),0))"  # noqa: E731
-    return f'=IF(OR({lk}{r}="",{im}{r}=""),"",INDEX(icx_matrix,6-{band(lk)},{band(im)}))'
+    return (
+        f"=IF(OR({lk}{r}={refused},{im}{r}={refused}),{refused},"
+        f'IF(OR({lk}{r}="",{im}{r}=""),"",INDEX(icx_matrix,6-{band(lk)},{band(im)})))'
+    )
 
 
 def _rank_formula(X: dict[str, str], r: int, first: int, last: int) -> str:
@@ -326,15 +318,37 @@ def write_register(book: Book, *, assessors: int = 5, rows: int = 500) -> tuple[
         )
     from icx.templates.settings import colour_levels_by_name
 
-    colour_levels_by_name(book, ws, f"{X['residual_level']}{first}:{X['residual_level']}{last}")
+    # A refused row's results, and each refused input cell, in red.
+    bad = f'"{refused_mark(book)}"'
+    residual = f"{X['residual_level']}{first}:{X['residual_level']}{last}"
+    colour_levels_by_name(book, ws, residual)
     ws.conditional_formatting.add(
-        f"{X['residual_level']}{first}:{X['residual_level']}{last}",
-        FormulaRule(formula=[f"ISERROR({X['residual_level']}{first})"], fill=ERROR_FILL, font=ERROR_FONT),
+        residual, FormulaRule(formula=[f"{X['residual_level']}{first}={bad}"], fill=ERROR_FILL, font=ERROR_FONT)
     )
     results = f"{X['likelihood']}{first}:{X['rank']}{last}"
     ws.conditional_formatting.add(
-        results, FormulaRule(formula=[f"ISERROR({X['likelihood']}{first})"], fill=ERROR_FILL, font=ERROR_FONT)
+        results,
+        FormulaRule(
+            formula=[f"OR(${X['likelihood']}{first}={bad},${X['impact']}{first}={bad})"],
+            fill=ERROR_FILL,
+            font=ERROR_FONT,
+        ),
     )
+    n = sum(1 for c in cols if c.key.startswith("likelihood_"))
+    single = ("loss_amount", "residual_likelihood", "residual_impact")
+    for stem, grade in (
+        ("likelihood_1", "c_likelihood_1"),
+        ("impact_1", "c_impact_1"),
+        ("loss_amount", "c_money"),
+        ("residual_likelihood", "c_rlikelihood"),
+        ("residual_impact", "c_rimpact"),
+    ):
+        width = 1 if stem in single else n
+        first_col = cols.index(next(c for c in cols if c.key == stem)) + 1
+        ref = f"{X[stem]}{first}:{get_column_letter(first_col + width - 1)}{last}"
+        ws.conditional_formatting.add(
+            ref, FormulaRule(formula=[f"{X[grade]}{first}={bad}"], fill=ERROR_FILL, font=ERROR_FONT)
+        )
 
     book.define("icx_reg_id", ws, placement.ref("id"))
     book.define("icx_reg_level", ws, placement.ref("level"))

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from icx import i18n
+from icx.core.conflicts import default_library
 from icx.core.methodology import Methodology, normalize_word
 from icx.templates import layout
 from icx.templates.layout import Book, Validation
@@ -340,4 +341,18 @@ def _right_block(book: Book, ws: Worksheet, m: Methodology) -> None:
         letter = get_column_letter(c)
         ws.column_dimensions[letter].width = 12
         book.define(f"icx_{spec.key}", ws, f"${letter}${first}:${letter}${first + len(values) - 1}")
+    col += len(layout.columns("settings_lists")) + 1
+    _duty_vocabulary(book, ws, col, head)
     ws.row_dimensions[head].height = 30
+
+
+def _duty_vocabulary(book: Book, ws: Worksheet, col: int, head: int) -> None:
+    """Every duty the rules name and every term of the vocabulary (icx/data/duty_rules.toml): the
+    不相容岗位 sheet's 职责 dropdown (icx_duties)."""
+    cols = _headers(book, ws, "settings_duties", head, col)
+    letter = get_column_letter(cols["duty"])
+    names = default_library().vocabulary
+    for i, name in enumerate(names):
+        _put(ws, head + 1 + i, cols["duty"], name)
+    ws.column_dimensions[letter].width = 18
+    book.define("icx_duties", ws, f"${letter}${head + 1}:${letter}${head + len(names)}")

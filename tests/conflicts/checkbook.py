@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 
 from icx.io.save import save_workbook
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 
 def headers(table: str, keys: Sequence[str] | None = None, lang: str = "zh") -> list[str]:

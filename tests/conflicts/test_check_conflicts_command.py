@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from icx.cli.app import app
 from icx.io.duties import check_conflicts
 from icx.io.grid import load_grid
-from icx.io.table import columns
+from icx.io.specs import columns
 
 from .checkbook import build
 

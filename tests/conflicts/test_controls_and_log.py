@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from icx.core.conflicts import check_frames
-
-from .frames import controls, log, people, posts
+from .frames import check_tables, controls, log, people, posts
 
 POSTS = {"经办岗": ["支出申请"], "审核岗": ["稽核"], "审批岗": ["支出审批"], "出纳岗": ["出纳"], "会计岗": ["会计记账"]}
 STAFF = [
@@ -19,7 +17,7 @@ STAFF = [
 
 
 def run(control_rows=(), log_rows=(), staff=STAFF):
-    return check_frames(
+    return check_tables(
         posts(POSTS), people(list(staff)), controls=controls(list(control_rows)), transactions=log(list(log_rows))
     )
 

@@ -97,8 +97,11 @@ def test_every_bad_cell_is_named(tmp_path):
 def test_a_missing_table_is_reported_with_its_headers(tmp_path):
     path = build(tmp_path / "unit.xlsx", post_duties=POSTS)
     result = check(path)
-    (problem,) = result.problems
+    (problem, unknown) = result.problems
     assert problem.code == "check_table_missing" and problem.sheet == "不相容岗位" and "姓名" in problem.message_zh
+    # 印章管理 is no duty a rule names: a warning at its cell, and the check says it may be incomplete
+    assert unknown.code == "conflicts_duty_unknown" and unknown.cell and unknown.severity == "warning"
+    assert result.report.unknown_duties == ["印章管理"]
 
 
 def test_no_duties_sheet_means_nothing_ran(tmp_path):

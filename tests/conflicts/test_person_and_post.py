@@ -8,9 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icx.core.conflicts import check_frames
-
-from .frames import check, found, people, posts, rules
+from .frames import check, check_tables, found, people, posts, rules
 
 POSTS = {"出纳岗": ["出纳"], "会计岗": ["会计记账"], "审批岗": ["支出审批"], "档案岗": ["会计档案保管"]}
 D = dt.date
@@ -104,7 +102,7 @@ def test_an_ambiguous_namesake_without_id_is_reported_not_guessed():
 
 
 def test_several_posts_in_one_cell_and_dates_of_every_form():
-    report = check_frames(
+    report = check_tables(
         posts({"综合岗": ["支出审批、付款"]}), people([("周平", "5", "综合岗", "2026年1月1日", 46387)])
     )  # 46387 = 2026-12-31
     assert found(report, "post") == {("SZ-02", "周平")}

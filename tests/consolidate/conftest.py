@@ -16,7 +16,7 @@ from icx.consolidate.feedback import write_feedback
 from icx.consolidate.model import Consolidation
 from icx.demo.data import DemoUnit, make_unit, make_units
 from icx.demo.workbooks import write_unit_workbook
-from icx.io.table import match_header, sheet_names
+from icx.io.specs import match_header, sheet_names
 
 AS_OF = dt.date(2026, 12, 31)
 PERIOD = "2026"

@@ -16,7 +16,7 @@ from icx.cli.app import app
 from icx.consolidate import consolidate, write_summary
 from icx.core.errors import IcxError
 from icx.demo.data import DemoUnit, make_unit
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 from .conftest import AS_OF, PERIOD, Run, write_unit
 
@@ -164,16 +164,6 @@ def test_demo_ends_with_the_committee_summary(tmp_path: Path) -> None:
     overview = {r[0]: r[1] for r in wb[sheet_names("overview")[0]].iter_rows(values_only=True)}
     assert overview[i18n.section("figures")["units_received"]["zh"]] == 3
     assert len(list((tmp_path / "demo" / "feedback").glob("*-反馈.xlsx"))) == 3
-
-
-def test_streamed_rows_for_big_batches_give_the_same_cells(
-    batch_run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from icx.consolidate import summary
-
-    monkeypatch.setattr(summary, "BIG_BATCH_RISKS", 0)  # constant-memory mode for this small batch
-    streamed = write_summary(batch_run.result, tmp_path / "streamed.xlsx")
-    assert all_values(streamed) == all_values(batch_run.summary)
 
 
 def test_roster_inside_the_input_folder_is_not_read_as_a_unit(tmp_path: Path) -> None:

@@ -6,17 +6,16 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
+from conflicts.frames import check_tables, frame
 
 from icx import i18n
 from icx.core import scoring
-from icx.core.conflicts import check_frames
 from icx.core.errors import InvalidValue
 from icx.core.evaluation import evaluate
 from icx.demo.data import DemoUnit
 from icx.io import libreoffice
-from icx.io.table import columns, sheet_names
+from icx.io.specs import columns, sheet_names
 
 from .conftest import AS_OF, BAD_SCORE, FORMULA_TEXT, Run, sha, sheet_rows
 
@@ -39,8 +38,7 @@ def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
     """Conflicts and self-evaluation figures straight from the core checkers on the demo tables."""
     conflicts, scores, open_rows = 0, [], []
     for unit in units:
-        frame = lambda rows: pd.DataFrame(rows, dtype=object)  # noqa: E731
-        report = check_frames(
+        report = check_tables(
             frame(unit.post_duties),
             frame(unit.person_posts),
             duty_rules=frame(unit.duty_rules),
@@ -48,7 +46,7 @@ def independent_checks(units: list[DemoUnit]) -> dict[str, object]:
             transactions=frame(unit.transactions) if unit.transactions else None,
         )
         conflicts += len(report.conflicts)
-        result = evaluate(pd.DataFrame(unit.evaluation, dtype=object), AS_OF)
+        result = evaluate(frame(unit.evaluation), AS_OF)
         scores.append(result.overall.percent)
         open_rows += result.open_deficiencies
     return {
@@ -170,6 +168,7 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
         "summary_ranking",
         "conflicts",
         "summary_evaluation",
+        "summary_basic_evaluation",
         "deficiencies",
         "summary_posts_authority",
         "summary_treatment",

@@ -83,7 +83,7 @@ def test_a_file_broken_in_every_row_keeps_memory_bounded(tmp_path: Path) -> None
 
 
 def test_outputs_among_the_inputs_are_left_out(tmp_path: Path) -> None:
-    from icx.consolidate.run import _without
+    from icx.consolidate.inputs import paths_outside
 
     (tmp_path / "反馈").mkdir()
     (tmp_path / "反馈2").mkdir()  # shares the excluded folder's name as a prefix: kept
@@ -97,6 +97,6 @@ def test_outputs_among_the_inputs_are_left_out(tmp_path: Path) -> None:
         f.write_bytes(b"x")
     link = tmp_path / "link.xlsx"
     link.symlink_to(tmp_path / "committee.xlsx")  # the output under another name: left out too
-    kept = _without([*files, link], [tmp_path / "committee.xlsx", tmp_path / "反馈"])
+    kept = paths_outside([*files, link], [tmp_path / "committee.xlsx", tmp_path / "反馈"])
     assert kept == [tmp_path / "A.xlsx", tmp_path / "反馈2" / "B.xlsx"]
-    assert _without(files, []) == files
+    assert paths_outside(files, []) == files

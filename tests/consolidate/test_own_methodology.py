@@ -10,7 +10,7 @@ import openpyxl
 from icx.consolidate import consolidate, write_summary
 from icx.core.methodology import default_methodology
 from icx.demo.data import make_unit
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 from icx.templates.build import build, save_template
 from icx.templates.layout import fill_rows
 

@@ -1,4 +1,5 @@
-"""Spooled table rows (icx.consolidate.xlsx_rows) read back exactly like cells XlsxWriter writes."""
+"""Table rows rendered to sheet XML (icx.consolidate.sheet_xml) and spliced into XlsxWriter's
+package (icx.consolidate.xlsx_rows) read back exactly like cells XlsxWriter writes itself."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import numpy as np
 import openpyxl
 import pytest
 import python_calamine
+import xlsxwriter
 
-from icx.consolidate.xlsx import Column, Styles, new_workbook, put, table
+from icx.consolidate import xlsx_rows
+from icx.consolidate.sheet_xml import RowRenderer, excel_serial, text_cell
+from icx.consolidate.xlsx import Column, Styles, new_workbook, table
+from icx.consolidate.xlsx_rows import write_value
 from icx.core.methodology import default_methodology
 
 AWKWARD = [
@@ -25,6 +30,7 @@ AWKWARD = [
     '=HYPERLINK("http://x")',
     "_x0041_",
     "bell\x07",
+    "carriage\rreturn",
     "风险清单!H17",
     "\ufffe",
     "a" * 40000,
@@ -46,27 +52,87 @@ VALUES = [
     np.int64(7),
     np.float64("nan"),
 ]
+COLUMNS = [Column("值", 12, "text"), Column("序号", 8, "integer"), Column("说明", 20, "wrap")]
 
 
+# --- the renderer on its own ---------------------------------------------------------------------
+def test_a_row_renders_as_sheet_xml_with_its_styles() -> None:
+    row = RowRenderer([3, None, 5]).render(7, ["x<y & z>", 2.5, None])
+    assert row == (
+        '<row r="7"><c r="A7" s="3" t="inlineStr"><is><t>x&lt;y &amp; z&gt;</t></is></c>'
+        '<c r="B7"><v>2.5</v></c><c r="C7" s="5"/></row>'
+    )
+
+
+def test_values_render_by_type() -> None:
+    render = RowRenderer([None]).render
+    assert render(1, ["=SUM(A1:A2)"]) == '<row r="1"><c r="A1" t="inlineStr"><is><t>=SUM(A1:A2)</t></is></c></row>'
+    assert render(1, [" a "]) == '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c></row>'
+    assert render(1, [True]) == '<row r="1"><c r="A1" t="inlineStr"><is><t>TRUE</t></is></c></row>'
+    assert (
+        render(1, [float("nan")])
+        == render(1, [None])
+        == render(1, [np.float64("nan")])
+        == '<row r="1"><c r="A1"/></row>'
+    )
+    assert render(1, [np.int64(7)]) == render(1, [7]) == '<row r="1"><c r="A1"><v>7</v></c></row>'
+    assert render(1, [1 / 3]) == '<row r="1"><c r="A1"><v>0.3333333333333333</v></c></row>'
+    assert render(1, [dt.date(2026, 12, 31)]) == '<row r="1"><c r="A1"><v>46387</v></c></row>'
+    assert excel_serial(dt.datetime(1900, 3, 1, 12)) == 61.5
+
+
+def test_text_needing_excel_escapes_is_left_to_xlsxwriter() -> None:
+    assert text_cell("_x0041_") is None and text_cell("two\r\nlines") is None
+    assert RowRenderer([None, None]).render(3, ["plain", "_x0041_"]) is None
+    assert text_cell("bell\x07\ufffe") == text_cell("bell")  # what no workbook can hold is dropped
+    assert text_cell("a" * 40000) == text_cell("a" * 32767)  # Excel's limit, as XlsxWriter cuts
+
+
+# --- spliced into a workbook ------------------------------------------------------------------------
 def _rows() -> list[list[object]]:
     # Each value in the first column of a row of its own, beside a number and a text.
     return [[value, i, f"row {i}"] for i, value in enumerate(VALUES)]
 
 
-def _write(path: Path, spooled: bool) -> None:
+def _spooled(path: Path) -> None:
     wb = new_workbook(path)
     styles = Styles.of(wb, default_methodology())
-    if not spooled:
-        styles = Styles(**{**styles.__dict__, "book": None})
     ws = wb.add_worksheet("表")
     ws.write_string(0, 0, "title above the table", styles.title)
-    cols = [Column("值", 12, "text"), Column("序号", 8, "integer"), Column("说明", 20, "wrap")]
-    first, last = table(ws, styles, 2, cols, _rows())
-    put(ws, last + 1, 1, "合计 / total", styles.label)  # a row XlsxWriter writes below the table
-    put(ws, last + 1, 2, len(VALUES), styles.integer)
+    first, last = table(ws, styles, 2, COLUMNS, _rows())
+    write_value(ws, last + 1, 1, "合计 / total", styles.label)  # a row XlsxWriter writes below the table
+    write_value(ws, last + 1, 2, len(VALUES), styles.integer)
     wb.add_worksheet("空表")  # a sheet with no spooled rows stays as XlsxWriter wrote it
     other = wb.add_worksheet("另一表")
-    table(other, styles, 0, cols, [[1, 2, 3]])
+    table(other, styles, 0, COLUMNS, [[1, 2, 3]])
+    wb.close()
+
+
+def _plain(path: Path) -> None:
+    """The same workbook, every cell written by XlsxWriter itself."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    styles = Styles.of(wb, default_methodology())  # type: ignore[arg-type]
+    formats = [getattr(styles, c.fmt) for c in COLUMNS]
+
+    def plain_table(ws, top: int, rows: list[list[object]]) -> int:  # type: ignore[no-untyped-def]
+        for c, col in enumerate(COLUMNS):
+            ws.write_string(top, c, col.header, styles.header)
+            ws.set_column(c, c, col.width)
+        for r, row in enumerate(rows, start=top + 1):
+            for c, value in enumerate(row):
+                write_value(ws, r, c, value, formats[c])
+        ws.autofilter(top, 0, top + len(rows), len(COLUMNS) - 1)
+        ws.freeze_panes(top + 1, 0)
+        ws.repeat_rows(top)
+        return top + len(rows)
+
+    ws = wb.add_worksheet("表")
+    ws.write_string(0, 0, "title above the table", styles.title)
+    last = plain_table(ws, 2, _rows())
+    write_value(ws, last + 1, 1, "合计 / total", styles.label)
+    write_value(ws, last + 1, 2, len(VALUES), styles.integer)
+    wb.add_worksheet("空表")
+    plain_table(wb.add_worksheet("另一表"), 0, [[1, 2, 3]])
     wb.close()
 
 
@@ -74,8 +140,8 @@ def _write(path: Path, spooled: bool) -> None:
 def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("rows")
     plain, spooled = folder / "plain.xlsx", folder / "spooled.xlsx"
-    _write(plain, spooled=False)
-    _write(spooled, spooled=True)
+    _plain(plain)
+    _spooled(spooled)
     return plain, spooled
 
 
@@ -97,8 +163,8 @@ def test_values_survive_with_their_types(books: tuple[Path, Path]) -> None:
     ws = openpyxl.load_workbook(spooled)["表"]
     got = [ws.cell(row=4 + i, column=1).value for i in range(len(VALUES))]
     for given, read in zip(VALUES, got):
-        if isinstance(given, str) and given in ("bell\x07", "\ufffe"):
-            continue  # Excel's _xHHHH_ escapes: read back as openpyxl reads XlsxWriter's (first test)
+        if isinstance(given, str) and given in ("bell\x07", "\ufffe", "carriage\rreturn"):
+            continue  # dropped, or Excel's _xHHHH_ escapes: read back as openpyxl reads XlsxWriter's (first test)
         if isinstance(given, str):
             assert read == given[:32767] or (given == "" and read in ("", None))
         elif given is None or (isinstance(given, (float, np.floating)) and math.isnan(given)):
@@ -126,15 +192,13 @@ def test_text_is_never_a_formula_and_the_file_is_valid_for_other_readers(books: 
     assert rows[3][0] == "plain" and rows[3][1] == 0
 
 
-def test_a_package_needing_zip64_is_spliced_by_zipfile(
+def test_a_package_needing_zip64_is_written_with_zip64(
     books: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from icx.io import zip_writer
-
-    monkeypatch.setattr(zip_writer, "ZIP32_LIMIT", 100)  # every part "too large" for a plain zip
-    fallback = tmp_path / "zip64.xlsx"
-    _write(fallback, spooled=True)
+    monkeypatch.setattr(xlsx_rows, "ZIP64_FROM", 100)  # every spliced sheet "too large" for a plain zip
+    big = tmp_path / "zip64.xlsx"
+    _spooled(big)
     _, spooled = books
-    assert _cells(fallback) == _cells(spooled)
-    with zipfile.ZipFile(fallback) as z:
+    assert _cells(big) == _cells(spooled)
+    with zipfile.ZipFile(big) as z:
         assert z.testzip() is None

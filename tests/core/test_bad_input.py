@@ -13,23 +13,24 @@ from icx.core.errors import InvalidValue, InvalidValues
 @pytest.mark.parametrize(
     ("function", "value", "needle_zh", "needle_en"),
     [
-        (scoring.likelihood, 7, "“7”", "got '7'"),
-        (scoring.likelihood, "高高", "“高高”", "got '高高'"),
-        (scoring.likelihood, -0.2, "“-0.2”", "a probability 0–100%"),
-        (scoring.likelihood_from_probability, "120%", "0–100%", "got '120%'"),
-        (scoring.impact, 6, "损失金额", "got '6'"),
-        (scoring.impact_from_amount, -100, "不小于0", "got '-100'"),
-        (scoring.impact_from_amount, "¥-5", "不小于0", "got '¥-5'"),
-        (scoring.impact_from_wording, "很严重吧", "措辞", "got '很严重吧'"),
-        (scoring.risk_score, 0, "1–5", "got '0'"),
+        (scoring.likelihood, 7, "可能性为“7”", "Likelihood is '7'"),
+        (scoring.likelihood, "高高", "“高高”", "is '高高'"),
+        (scoring.likelihood, -0.2, "“-0.2”", "below 1 a probability"),
+        (scoring.likelihood_from_probability, "120%", "0–100%", "is '120%'"),
+        (scoring.impact, 6, "损失金额", "is '6'"),
+        (scoring.impact_from_amount, -100, "负数", "is '-100'"),
+        (scoring.impact_from_amount, "¥-5", "不小于0", "is '¥-5'"),
+        (scoring.impact_from_wording, "很严重吧", "措辞", "is '很严重吧'"),
+        (scoring.risk_score, 0, "1–5", "is '0'"),
     ],
 )
 def test_scalar_errors_name_value_and_accepted(function, value, needle_zh, needle_en) -> None:
     with pytest.raises(InvalidValue) as caught:
         function(value) if function is not scoring.risk_score else function(value, 3)
     problem = caught.value.problem
-    assert needle_zh in problem.message_zh
-    assert needle_en in problem.message_en
+    assert needle_zh in problem.message_zh + problem.fix_zh
+    assert needle_en in problem.message_en + problem.fix_en
+    assert problem.fix_zh and problem.fix_en  # every problem says how to fix it
 
 
 @pytest.mark.parametrize("function", [scoring.likelihood, scoring.impact, scoring.likelihood_from_probability])
@@ -38,7 +39,8 @@ def test_blank_is_an_error(function, blank) -> None:
     with pytest.raises(InvalidValue) as caught:
         function(blank)
     assert caught.value.problem.code == "blank"
-    assert caught.value.problem.message_en == "must not be blank"
+    assert caught.value.problem.message_en.endswith("must not be blank")
+    assert caught.value.problem.fix_zh.startswith("填写")
 
 
 def test_no_assessor_scores() -> None:

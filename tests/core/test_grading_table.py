@@ -114,9 +114,10 @@ def test_probability_edges_are_lower_inclusive(probability: object, score: int) 
         ("1.2万", 4),
         ("3万元", 4),
         ("￥１，５００", 2),
-        ("5千", 3),
+        ("0.5万", 3),
         ("0.5亿", 5),
-        ("人民币800元", 2),
+        ("800元", 2),
+        ("１ ２００ 元", 2),
     ],
 )
 def test_money_edges_are_lower_inclusive(amount: object, score: int) -> None:

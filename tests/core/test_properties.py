@@ -185,7 +185,8 @@ def test_cached_cell_parser_equals_the_column_functions(values: list[object]) ->
         codes = {p.row: p.code for p in checked.problems}
         for _ in range(2):  # the second pass is answered from the per-process table
             parsed = scoring.parse_cells(kind, values)
-            for i, (value, code) in enumerate(parsed):
+            for i, reading in enumerate(parsed):
                 expected = checked.values.iloc[i]
-                assert code == codes.get(i), (kind, values[i])
+                value = math.nan if reading.score is None else reading.score
+                assert reading.code == codes.get(i), (kind, values[i])
                 assert (math.isnan(value) and math.isnan(expected)) or value == expected, (kind, values[i])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icx.core.evaluation import default_config, evaluate, is_overdue, item_score, percent
+from icx.core.rows import Rows
 
 AS_OF = dt.date(2026, 11, 23)
 KEYS = [
@@ -30,9 +30,8 @@ KEYS = [
 ]
 
 
-def sheet(rows: list[dict]) -> pd.DataFrame:
-    data = [[row.get(k) for k in KEYS] for row in rows]
-    return pd.DataFrame(data, columns=KEYS, index=pd.Index(range(3, 3 + len(rows)), name="row"), dtype=object)
+def sheet(rows: list[dict]) -> Rows:
+    return Rows.of(rows, KEYS, first_row=3)
 
 
 def item(item_id, area, weight, result, effectiveness="执行", **more):

@@ -32,7 +32,12 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*")  # oletools on 
 
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 SUB = re.compile(r"^\s*(?:Public\s+|Private\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)", re.I | re.M)
-RUN_PYTHON = re.compile(r'RunPython\s+"import\s+icx\.excel\.macros\s+as\s+m;\s*m\.(\w+)\(\)"')
+RUN_PYTHON = re.compile(r"^\s*RunPython\s+(.+)$", re.M)
+CLICK = '"import icx.excel.macros as m; m.click(\'" & control.Tag & "\', \'" & XLWINGS_VERSION & "\')"'
+UNHEX = re.compile(r'Unhex\("([0-9A-F]*)"\)')
+# The first keys of Excel's own tabs (File F, Home H, Insert N, Draw JI, Page Layout P, Formulas M,
+# Data A, Review R, View W, Developer L, Add-ins X, Help Y2, Tell me Q, Power Pivot B, Team E).
+EXCEL_TAB_KEYS = set("FHNJPMARWLXYQBE")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +113,7 @@ def test_the_tab_groups_and_buttons(package: Path) -> None:
     }
     assert groups == {
         "风险评估": ["评分分级", "数据校验"],
-        "岗位与评价": ["冲突检查", "自我评价", "岗位与授权检查"],
+        "岗位与评价": ["冲突检查", "自我评价", "岗位与授权检查", "基础性评价"],
         "委员会": ["生成汇总", "发送邮件"],
         "帮助": ["使用说明"],
     }
@@ -117,6 +122,15 @@ def test_the_tab_groups_and_buttons(package: Path) -> None:
         tip = button.get("screentip") or ""
         assert tip and tip.isascii(), f"{button.get('id')}: an English screentip"
         assert button.get("supertip")
+        assert button.get("label") == macros_module.button_label(button.get("tag")), button.get("id")
+
+
+def test_keytips_do_not_collide_with_excels(package: Path) -> None:
+    root = ribbon(package)
+    (tab,) = root.findall(f".//{CUI}tab")
+    assert tab.get("keytip") and tab.get("keytip")[0] not in EXCEL_TAB_KEYS  # Alt, N is Insert
+    keys = [b.get("keytip") for b in root.iter(f"{CUI}button")]
+    assert all(keys) and len(set(keys)) == len(keys)
 
 
 def test_every_button_has_its_callback_in_the_vba_read_back(package: Path) -> None:
@@ -128,14 +142,79 @@ def test_every_button_has_its_callback_in_the_vba_read_back(package: Path) -> No
         assert sub in SUB.findall(modules[module]), f"{button.get('id')}: no Sub {sub}(control As IRibbonControl)"
 
 
-def test_every_runpython_target_is_an_xw_sub_macro(package: Path) -> None:
+def test_every_button_names_an_xw_sub_macro_run_through_click(package: Path) -> None:
+    """One callback for every button: its tag names the macro, click() checks xlwings and runs it."""
+    tags = [b.get("tag") for b in ribbon(package).iter(f"{CUI}button")]
+    assert len(tags) == 9 and set(tags) == set(macros_module.MACROS) and set(tags) <= xw_subs()
     source = vba_modules(package)[addin.RIBBON_MODULE]
-    targets = RUN_PYTHON.findall(source)
-    subs = xw_subs()
-    assert len(targets) == len(SUB.findall(source)) == 8
-    assert set(targets) <= subs, set(targets) - subs
-    assert set(targets) == set(macros_module.MACROS)
-    assert source.isascii()
+    assert [line.strip() for line in RUN_PYTHON.findall(source)] == [CLICK]
+    assert source.isascii() and "{{" not in source
+
+
+def test_no_workbook_open_is_answered_in_the_vba(package: Path) -> None:
+    """With no workbook (or one in Protected View) ActiveWorkbook is Nothing and RunPython would
+    stop with VBA error 91: the callback says what to do instead, in the catalogue's words."""
+    source = vba_modules(package)[addin.RIBBON_MODULE]
+    guard = source.index("If ActiveWorkbook Is Nothing Then")
+    assert guard < source.index("Exit Sub") < RUN_PYTHON.search(source).start()
+    texts = ["".join(chr(int(h[i : i + 4], 16)) for i in range(0, len(h), 4)) for h in UNHEX.findall(source)]
+    assert texts == [addin.catalogue_text("excel_vba_no_workbook"), addin.catalogue_text("excel_title")]
+    assert "请先打开一个工作簿" in texts[0]
+
+
+def test_the_xlwings_version_is_pinned_to_the_one_built_in(built: addin.BuildResult) -> None:
+    """pyproject pins the exact xlwings whose VBA the buttons carry; the button passes that
+    version to click(), which compares it with the installed one."""
+    import tomllib
+
+    import xlwings
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in pyproject["project"]["dependencies"] if d.startswith("xlwings")]
+    assert pins == [f"xlwings=={xlwings.__version__}"]
+    for path in (built.addin, built.workbook):
+        assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in vba_modules(path)["xlwings"]
+    assert built.notes == [] and addin.version_notes() == []
+
+
+def test_the_addin_project_is_named_icx(built: addin.BuildResult) -> None:
+    from pyopenvba import ExcelFile
+    from pyopenvba.cfb import CFB
+
+    with ExcelFile(built.addin) as wb:
+        assert wb.vba_project().name == addin.ADDIN_PROJECT == "icx"
+        assert [r.name for r in wb.references()] == ["Office"]
+    with zipfile.ZipFile(built.addin) as zf:
+        project = CFB.from_bytes(zf.read("xl/vbaProject.bin")).get_stream("PROJECT").decode("latin-1")
+    assert 'Name="icx"' in project and "MyAddin" not in project
+
+
+BUILD_MACHINE = re.compile(rb"absPath|\\Users\\|/Users/|\\Temp\\|felix", re.I)
+
+
+def _readable_parts(path: Path) -> dict[str, bytes]:
+    """Every part of a package, with the VBA project's streams decompressed where they are."""
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import decompress
+
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            parts[name] = data
+            if name.endswith("vbaProject.bin"):
+                cfb = CFB.from_bytes(data)
+                parts[name + "/PROJECT"] = cfb.get_stream("PROJECT")
+                parts[name + "/dir"] = decompress(cfb.get_stream_in_storage("VBA", "dir"))
+    return parts
+
+
+def test_no_build_machine_paths_in_shipped_files(built: addin.BuildResult) -> None:
+    shipped = [built.addin, built.workbook, *sorted((Path(__file__).parents[2] / "workbooks").glob("*.xls*"))]
+    assert len(shipped) > 2
+    for path in shipped:
+        for part, data in _readable_parts(path).items():
+            assert not BUILD_MACHINE.search(data), f"{path.name}: {part} names its build machine"
 
 
 def test_pyopenvba_finds_nothing_wrong(package: Path) -> None:
@@ -243,3 +322,13 @@ def test_install_targets_excel_startup_folders(tmp_path: Path, built: addin.Buil
     )
     assert mac.is_file()
     assert addin.install_addin(built.addin, platform="linux", env={}) is None
+
+
+def test_a_build_with_another_xlwings_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files fit only the xlwings they were built with: a build where the installed xlwings is
+    not icx's pinned one works, and says so."""
+    monkeypatch.setattr(addin, "pinned_xlwings", lambda: "0.30.0")
+    result = CliRunner().invoke(app, ["addin", "build", "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())  # rich wraps long lines
+    assert "icx 锁定的版本是 0.30.0" in output and addin.installed_xlwings() in output

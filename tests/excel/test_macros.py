@@ -18,8 +18,8 @@ from icx.cli.app import app
 from icx.excel import macros
 from icx.excel.port import WorkbookPort
 from icx.excel.port_openpyxl import OpenpyxlPort
-from icx.io.safety import sha256_of
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
+from icx.io.untrusted import sha256_of
 
 from .unitbooks import demo_unit_workbook, plain_register_workbook, register_table
 
@@ -329,7 +329,7 @@ def test_help_names_the_version_and_the_interpreter_setting(unit: Path) -> None:
 
     port = OpenpyxlPort.open(unit)
     text = macros.show_help(port)
-    assert __version__ in text and "Interpreter" in text and "icx.excel.udfs" in text
+    assert __version__ in text and "Interpreter" in text and "ICX_LEVEL" in text and "excel.log" in text
     assert macros.show_help(port, lang="en").startswith("icx internal-control toolkit")
 
 
@@ -384,3 +384,13 @@ def test_posts_and_authority_macro_writes_what_the_three_checks_write(unit: Path
         return {c.coordinate for row in wb[register].iter_rows() for c in row if c.fill.fgColor.rgb == "00FFC7CE"}
 
     assert marked(cli) and marked(cli) <= marked(ours)
+
+
+def test_basic_evaluation_macro_writes_what_icx_check_basic_evaluation_writes(unit: Path, tmp_path: Path) -> None:
+    cli_out = tmp_path / "cli.xlsx"
+    args = ["check", "basic-evaluation", str(unit), "--as-of", AS_OF.isoformat(), "-o", str(cli_out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    port = run_macro(unit, tmp_path / "macro.xlsx", macros.basic_evaluation, as_of=AS_OF)
+    assert_same_workbook(cli_out, tmp_path / "macro.xlsx")
+    assert "基础性评价总分" in port.messages[-1] and "基础性评价结果" in port.messages[-1]

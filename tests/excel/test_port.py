@@ -1,9 +1,10 @@
 """The workbook port: the openpyxl adapter, and the pure parts of the xlwings adapter (what it
-would write into Excel is computed here and checked; only the xlwings calls themselves need
-Excel)."""
+would write into Excel is computed here and checked). The xlwings adapter itself runs on the
+contract engine in test_xlwings_contract.py."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ from openpyxl.styles import PatternFill
 from icx.core.methodology import default_methodology
 from icx.excel.port import plan_of, read_book, rgb, write_table
 from icx.excel.port_openpyxl import OpenpyxlPort
-from icx.excel.port_xlwings import _batches, _runs, as_text_safe
+from icx.excel.port_xlwings import _batches, _compact, _runs, as_excel_value, from_excel_value, same_sheet_name
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register
 from icx.io.scored_copy import write_ranking
@@ -65,10 +66,14 @@ def test_the_plan_the_xlwings_adapter_follows(tmp_path: Path) -> None:
 def test_xlwings_adapter_helpers() -> None:
     assert list(_runs([2, 3, 4, 7, 9, 10])) == [(2, 4), (7, 7), (9, 10)]
     assert list(_runs([])) == []
+    assert _compact(["D3", "D2", "D4", "B7", "D9", "D2"]) == ["D2:D4", "D9", "B7"]
     cells = [f"A{i}" for i in range(1, 200)]
     batches = list(_batches(cells))
     assert all(len(b) <= 200 for b in batches) and ",".join(batches).split(",") == cells
-    assert as_text_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and as_text_safe("一级") == "一级" and as_text_safe(3) == 3
+    assert as_excel_value("=HYPERLINK(1)") == "'=HYPERLINK(1)" and as_excel_value("0107") == "'0107"
+    assert as_excel_value("一级") == "'一级" and as_excel_value(3) == 3 and as_excel_value("") == ""
+    assert from_excel_value(Decimal("12000.5")) == 12000.5 and isinstance(from_excel_value(Decimal("1")), float)
+    assert same_sheet_name("Problems", "problems") and not same_sheet_name("问题清单", "Problems")
     assert rgb("FFC7CE") == (255, 199, 206) and rgb("FF00B0F0") == (0, 176, 240)
 
 
@@ -93,31 +98,3 @@ def test_xlwings_adapter_knows_the_saved_files_merged_ranges(tmp_path: Path) -> 
     fill_merged(rows, merged)
     assert rows == [[None], ["预算"], ["预算"], ["预算"]]
     assert XlwingsPort(SimpleNamespace(fullname="Book1", name="Book1"))._merged_ranges("x") == []  # never saved
-
-
-def test_a_protected_sheet_is_unprotected_for_the_write_and_protected_again() -> None:
-    """The templates protect their sheets (no password); colouring a cell there needs the
-    protection lifted. The helper restores it with the same permissions."""
-    from types import SimpleNamespace
-
-    from icx.excel.port_xlwings import PROTECTION_FLAGS, _unprotected
-
-    calls: list[tuple] = []
-    protection = SimpleNamespace(**{flag: flag == "AllowFormattingColumns" for flag in PROTECTION_FLAGS})
-    api = SimpleNamespace(
-        ProtectContents=True,
-        Protection=protection,
-        Unprotect=lambda: calls.append(("unprotect",)),
-        Protect=lambda **kw: calls.append(("protect", kw)),
-    )
-    with _unprotected(SimpleNamespace(api=api)):
-        calls.append(("write",))
-    assert [c[0] for c in calls] == ["unprotect", "write", "protect"]
-    assert calls[2][1]["AllowFormattingColumns"] is True and calls[2][1]["AllowFormattingCells"] is False
-    assert calls[2][1]["Contents"] is True
-    calls.clear()
-    with _unprotected(SimpleNamespace(api=SimpleNamespace(ProtectContents=False))):
-        calls.append(("write",))
-    assert calls == [("write",)]
-    with _unprotected(SimpleNamespace()):  # no COM object (Excel for Mac): nothing to lift
-        pass

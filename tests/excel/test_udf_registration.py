@@ -9,6 +9,7 @@ and checks the metadata and the VBA wrappers xlwings generates from it.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import io
 import re
 import sys
@@ -126,3 +127,81 @@ def test_macros_register_as_subs_on_windows(windows_udfs) -> None:
         info = getattr(module, name).__xlfunc__
         assert info["sub"] is True and info["name"] == name
         assert all("optional" in arg for arg in info["args"]), f"{name}: RunPython calls it without arguments"
+
+
+# --- the xlwings_udfs module icx addin build writes ------------------------------------------------
+FUNCTION = re.compile(r"^Function (\w+)\(([^)]*)\)\r?$", re.M)
+CALL = re.compile(
+    r'^\s*(\w+) = XLPy\.CallUDF\("([\w.]+)", "(\w+)", Array\(([^)]*)\), (\w+), Application\.Caller\)', re.M
+)
+
+
+@pytest.fixture(scope="module")
+def built_modules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The worksheet functions' VBA module of icx.xlam and of the .xlsm, read back with pyopenvba."""
+    from pyopenvba import ExcelFile
+
+    from icx.excel import addin
+    from icx.excel.udf_vba import MODULE_NAME
+
+    result = addin.build(tmp_path_factory.mktemp("udf-build"))
+    modules = {}
+    for kind, path in (("addin", result.addin), ("workbook", result.workbook)):
+        with ExcelFile(path) as wb:
+            modules[kind] = wb.get_module(MODULE_NAME)
+    return modules
+
+
+@pytest.mark.parametrize("kind", ["addin", "workbook"])
+def test_the_built_vba_declares_every_worksheet_function_with_its_arguments(built_modules, kind: str) -> None:
+    """Parsed back from the built file: one Function per function of icx.excel.udfs, its arguments
+    in order with the optional ones marked, each handed to the UDF server under its own name."""
+    source = built_modules[kind]
+    declared = {name: [a.strip() for a in args.split(",")] for name, args in FUNCTION.findall(source)}
+    assert list(declared) == [f.__name__ for f in plain_udfs.FUNCTIONS]
+    for func in plain_udfs.FUNCTIONS:
+        params = list(inspect.signature(func).parameters.values())
+        expected = [("Optional " if p.default is not p.empty else "") + p.name for p in params]
+        assert declared[func.__name__] == expected, func.__name__
+    calls = CALL.findall(source)
+    assert [(target, module, name) for target, module, name, _, _ in calls] == [
+        (f.__name__, "icx.excel.udfs", f.__name__) for f in plain_udfs.FUNCTIONS
+    ]
+    for (_, _, name, args, book), func in zip(calls, plain_udfs.FUNCTIONS):
+        assert [a.strip() for a in args.split(",")] == list(inspect.signature(func).parameters), name
+        assert book == ("ActiveWorkbook" if kind == "addin" else "ThisWorkbook")  # as xlwings writes them
+    assert source.isascii()
+
+
+def test_the_module_is_line_for_line_what_xlwings_import_functions_writes(windows_udfs) -> None:
+    """The same text xlwings' own generator makes from the Windows-decorated module, function by
+    function, plus each function's help attribute."""
+    from icx.excel.udf_vba import english_help, udf_module_source
+
+    module, xl_udfs = windows_udfs
+    out = io.StringIO()
+    xl_udfs.generate_vba_wrapper("icx.excel.udfs", module, out, types.SimpleNamespace(Name="icx.xlam"))
+    theirs = {
+        m.group(1): m.group(0) for m in re.finditer(r"^Function (\w+)\(.*?^End Function$", out.getvalue(), re.M | re.S)
+    }
+    ours_text = udf_module_source(addin=True).replace("\r\n", "\n")
+    ours = {m.group(1): m.group(0) for m in re.finditer(r"^Function (\w+)\(.*?^End Function$", ours_text, re.M | re.S)}
+    assert set(ours) == set(theirs) == {f.__name__ for f in plain_udfs.FUNCTIONS}
+    for func in plain_udfs.FUNCTIONS:
+        name = func.__name__
+        quoted = english_help(func).replace('"', '""')
+        help_line = f'Attribute {name}.VB_Description = "{quoted}"\n'
+        assert help_line in ours[name]
+        assert ours[name].replace(help_line, "") == theirs[name], name
+        assert english_help(func).isascii() and 20 < len(english_help(func)) <= 255
+        assert not re.search(r"[\u4e00-\u9fff]", english_help(func))
+
+
+def test_currency_cells_reach_the_functions_as_numbers() -> None:
+    """On Windows a Currency-formatted cell arrives as Decimal (pywin32): still a loss amount."""
+    from decimal import Decimal
+
+    assert plain_udfs.ICX_IMPACT([[1], [1]], [[Decimal("12000")], [12000.0]]) == plain_udfs.ICX_IMPACT(
+        [[1], [1]], [[12000.0], [12000.0]]
+    )
+    assert plain_udfs.ICX_SCORE([[Decimal("2.5")]], [[4]]) == [[10.0]]

@@ -84,7 +84,7 @@ def test_likelihood_equals_the_core_cell_by_cell() -> None:
 
 def test_error_texts_follow_the_language_argument() -> None:
     answer = ICX_LIKELIHOOD([["abc", 2]], "en")
-    assert answer[0][0].startswith(EN_ERROR) and "likelihood must be" in answer[0][0]
+    assert answer[0][0].startswith(EN_ERROR) and "Likelihood is 'abc'" in answer[0][0]
     assert answer[0][1] == 2.0
 
 
@@ -288,9 +288,7 @@ def test_property_score_and_level_equal_the_scalar_core(pairs: list[tuple[float,
 
 # --- incompatible duties and self-evaluation ------------------------------------------------------
 def test_conflict_lists_the_pairs_the_core_finds_for_each_row() -> None:
-    import pandas as pd
-
-    from icx.core.conflicts import check_frames
+    from conflicts.frames import check_tables, frame
 
     holdings = [
         ["预算编制、预算审批", None, None],
@@ -303,7 +301,7 @@ def test_conflict_lists_the_pairs_the_core_finds_for_each_row() -> None:
     assert len(answer) == len(holdings) and all(len(r) == 1 for r in answer)
     rows = [{"post": f"岗位{r}", "duty": d} for r, row in enumerate(holdings) for d in row if d]
     people = [{"person": f"人员{r}", "post": f"岗位{r}"} for r in range(len(holdings))]
-    report = check_frames(pd.DataFrame(rows), pd.DataFrame(people))
+    report = check_tables(frame(rows), frame(people))
     for r, got in enumerate(answer):
         rules = sorted({c.rule_id for c in report.conflicts if c.kind == "post" and c.posts == (f"岗位{r}",)})
         assert sorted(re.findall(r"（([^）]+)）", got[0])) == rules, (r, got)
@@ -344,7 +342,7 @@ def test_eval_score_equals_the_core_item_score() -> None:
 def test_level_reads_the_matrix_block_of_the_standard_settings_sheet() -> None:
     """The 参数设置 matrix as the template lays it out (headers, 极高 on top, level names)."""
     layout = pytest.importorskip("icx.templates.layout")
-    from icx.io.table import match_header
+    from icx.io.specs import match_header
     from icx.templates.settings import write_settings
 
     strict = default_methodology().override(

@@ -22,7 +22,9 @@ def sample(label: str = "2026", year: int = 2026, *, level_shift: int = 0) -> h.
         as_of=dt.date(year, 12, 31),
         recorded_at=dt.datetime(year + 1, 1, 8, 10, 30),
         units=[
-            h.UnitRecord(unit, "区财政局机关", "报送/FB001.xlsx", "ab" * 32, 86.25, "默认方法"),
+            h.UnitRecord(
+                unit, "区财政局机关", "报送/FB001.xlsx", "ab" * 32, 86.25, "默认方法", "王敏", "李会计", "li@x.gov.cn"
+            ),
             h.UnitRecord("FB002", "国库中心", "报送/FB002.xlsx", "cd" * 32, None, ""),
         ],
         risks=[
@@ -185,3 +187,11 @@ def test_no_store_and_a_bad_url_are_clear_messages(monkeypatch: pytest.MonkeyPat
     with pytest.raises(IcxError) as caught:
         open_store("nosuchdb://x")
     assert caught.value.problem.code == "history_url_invalid"
+
+
+def test_every_field_of_every_record_has_its_column() -> None:
+    """A field without a column would be lost on the way in (and read back as its default)."""
+    from icx.io.history_store import _RECORD_TABLES
+
+    for table_name, (kind, _) in _RECORD_TABLES.items():
+        assert {f.name for f in dataclasses.fields(kind)} <= set(history_store.TABLES.tables[table_name].c.keys())

@@ -1,4 +1,4 @@
-"""The grid reader: merged cells, hostile XML, chart-free workbooks."""
+"""The grid reader: merged cells, hostile XML. (Hostile packages: test_hostile_files.py.)"""
 
 from __future__ import annotations
 
@@ -42,8 +42,7 @@ def test_entity_bomb_in_a_sheet_is_refused_not_skipped(tmp_path: Path) -> None:
     with pytest.raises(IcxError) as caught:
         load_grid(bomb)
     problem = caught.value.problem
-    assert problem.code in {"sheet_unreadable", "file_not_xlsx"}
-    assert problem.file == str(bomb)
+    assert (problem.code, problem.file, problem.sheet) == ("sheet_unreadable", str(bomb), "风险清单")
 
 
 def test_merged_cell_over_blank_rows_does_not_invent_rows(tmp_path: Path) -> None:
@@ -62,57 +61,3 @@ def test_merged_cell_over_blank_rows_does_not_invent_rows(tmp_path: Path) -> Non
     assert [r.id for r in result.register.risks] == ["YS-01", "YS-02"]
     assert [r.area for r in result.register.risks] == ["budget", "budget"]
     assert result.errors == []
-
-
-def test_a_flipped_digit_is_caught_by_the_zip_checksum(tmp_path: Path) -> None:
-    """A corrupted byte that still makes valid XML would be read as a different number; calamine
-    reads the re-packed parts, whose CRCs come from the file check. That check must refuse it."""
-    good = tmp_path / "good.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active["A1"] = 4
-    wb.save(good)
-    stored = tmp_path / "stored.xlsx"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as dst:
-        for item in src.infolist():
-            dst.writestr(item.filename, src.read(item.filename))
-    assert load_grid(stored).sheets["Sheet"].rows[0][0] == 4
-    data = bytearray(stored.read_bytes())
-    where = data.index(b"<v>4</v>") + 3
-    data[where] = ord("9")
-    corrupt = tmp_path / "corrupt.xlsx"
-    corrupt.write_bytes(bytes(data))
-    with pytest.raises(IcxError) as caught:
-        load_grid(corrupt)
-    assert caught.value.problem.code == "file_not_xlsx" and caught.value.problem.file == str(corrupt)
-
-
-def _patched_directory(tmp_path: Path, *, offset: int, value: int) -> Path:
-    """A deflated workbook whose central-directory entry for the sheet has the 4-byte field at
-    ``offset`` (16: CRC-32, 24: unpacked size) set to ``value``; the data itself is intact."""
-    good = tmp_path / "good.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active["A1"] = 4
-    wb.save(good)
-    data = bytearray(good.read_bytes())
-    entry = data.rindex(b"xl/worksheets/sheet1.xml") - 46  # the name follows the 46-byte header
-    assert data[entry : entry + 4] == b"PK\x01\x02"
-    data[entry + offset : entry + offset + 4] = value.to_bytes(4, "little")
-    bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(bytes(data))
-    return bad
-
-
-def test_a_wrong_checksum_of_a_deflated_part_is_refused(tmp_path: Path) -> None:
-    bad = _patched_directory(tmp_path, offset=16, value=0x12345678)
-    with pytest.raises(IcxError) as caught:
-        load_grid(bad)
-    assert caught.value.problem.code == "file_not_xlsx" and caught.value.problem.file == str(bad)
-
-
-def test_a_part_longer_than_its_directory_says_is_refused(tmp_path: Path) -> None:
-    """The directory's sizes bound what is unpacked (zip-bomb checks read them): a part whose
-    stream unpacks to more than announced must not pass."""
-    bad = _patched_directory(tmp_path, offset=24, value=10)
-    with pytest.raises(IcxError) as caught:
-        load_grid(bad)
-    assert caught.value.problem.code == "file_not_xlsx"

@@ -14,8 +14,8 @@ import pytest
 
 from icx.core import scoring, vectorized
 from icx.core.errors import IcxError
-from icx.io import safety
-from icx.io.table import columns
+from icx.io import untrusted
+from icx.io.specs import columns
 from icx.io.unit_workbook import load_unit_workbook
 from icx.templates import Sizes, build, save_template
 from icx.templates.layout import fill_rows
@@ -318,10 +318,10 @@ def test_broken_files_are_refused_with_a_clear_message(
     elif damage == "truncated":
         bad.write_bytes(data[: len(data) // 2])
     elif damage == "ole":
-        bad.write_bytes(safety.OLE_MAGIC + b"\0" * 1024)
+        bad.write_bytes(untrusted.OLE_MAGIC + b"\0" * 1024)
     else:
         bad.write_bytes(data)
-        monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1024)
+        monkeypatch.setattr(untrusted, "MAX_FILE_BYTES", 1024)
     with pytest.raises(IcxError) as info:
         load_unit_workbook(bad)
     assert info.value.problem.code == code and info.value.problem.file == str(bad)

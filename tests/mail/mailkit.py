@@ -17,7 +17,7 @@ import openpyxl
 from aiosmtpd.controller import Controller
 
 from icx import i18n
-from icx.io.table import headers, sheet_names
+from icx.io.specs import headers, sheet_names
 from icx.mail.config import MailSettings
 
 PASSWORD = "Xq7-pw-Never-Show-9f2"  # the secret the no-leak tests grep for

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from icx import i18n
 from icx.cli.app import app
 from icx.demo.data import make_units
-from icx.io.table import sheet_names
+from icx.io.specs import sheet_names
 from icx.mail import send_reminders, send_summary
 from icx.mail.figures import format_value, read_key_figures
 

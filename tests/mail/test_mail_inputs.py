@@ -115,7 +115,7 @@ def test_a_roster_without_role_column_lists_unit_contacts(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_consolidation_roster_works_as_recipients(tmp_path: Path, lang: str) -> None:
-    from icx.io.table import headers
+    from icx.io.specs import headers
 
     wb = openpyxl.Workbook()
     ws = wb.active

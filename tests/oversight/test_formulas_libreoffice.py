@@ -69,7 +69,16 @@ LOG = [
     ("V12", "路人甲", 100, D(2025, 8, 1), ""),
     ("V13", " 赵六 ", "9000", D(2025, 8, 1), ""),  # amount as text: the sheet does not flag it
 ]
-RESIDUALS = [(2, 4), ("较高", "极高"), (1, None), ("35%", 3), (5, "很高很高"), (None, None), (4.5, 1.2)]
+RESIDUALS = [
+    (2, 4),
+    ("较高", "极高"),
+    (1, None),
+    ("35%", 3),
+    (5, "很高很高"),
+    (None, None),
+    (4.5, 1.2),
+    (" ３ ", "2.5"),
+]  # the last as icx.core.acceptance reads text
 
 
 def _random_people(rng: random.Random, n: int) -> list[dict]:
@@ -192,4 +201,4 @@ def test_residual_levels_agree_with_the_core(recalculated) -> None:
         elif lk is None or im is None:
             assert got in (None, ""), (lk, im, got)
         else:
-            assert got == "#N/A", (lk, im, got)  # the core reports the cell; the sheet shows the error
+            assert got == "待更正", (lk, im, got)  # the core reports the cell; the sheet shows the refusal mark

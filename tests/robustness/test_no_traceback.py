@@ -50,6 +50,8 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
         "check conflicts": ["check", "conflicts", str(path), "-o", str(out / "conflicts.xlsx")],
         "check evaluation": ["check", "evaluation", str(path), "-o", str(out / "evaluation.xlsx")],
         "check all": ["check", "all", str(path), "-o", str(out / "all.xlsx")],  # rotation, authority, treatment too
+        "check basic-evaluation": ["check", "basic-evaluation", str(path), "-o", str(out / "basic.xlsx")],
+        "report annual": ["report", "annual", str(path), "-o", str(out / "annual.xlsx")],
         "consolidate": ["consolidate", str(path), "-o", str(out / "summary.xlsx"), "-f", str(out / "fb"), "-j", "1"],
         "email": ["email", "-s", str(path), "-r", str(path), "--dry-run", str(out / "drafts")],
         "remind": ["remind", "-s", str(path), "-r", str(path), "--dry-run", str(out / "reminders")],

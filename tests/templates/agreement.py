@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icx.core.methodology import Methodology
-from icx.templates import Built, build, save_template
+from icx.templates import Built, Sizes, build, save_template
+from icx.templates.cell_formulas import validation_formula
 from icx.templates.layout import fill_rows
 
 from .fill import edge_risks, random_risks, refused_risks, risk
+from .forms import draw_rows
 
 RANDOM_RISKS = 320
+GENERATED_RISKS = 540  # hypothesis-drawn rows (forms.py): every accepted form, a sample of refused ones
 NEW_WORD = "偶尔发生"
+VALIDATION_SHEET = "校验公式"  # the data-validation checks, evaluated as cell formulas
+INPUT_KINDS = {"likelihood_": "likelihood", "impact_": "impact", "loss_amount": "amount"}
 
 
 @dataclass
@@ -64,8 +69,36 @@ def change_settings(built: Built) -> None:
     words[blank][0].value, scores[blank][0].value = NEW_WORD, 2
 
 
+def input_kind(key: str) -> str | None:
+    """'likelihood', 'impact' or 'amount' for an input column key, else None."""
+    return next((kind for prefix, kind in INPUT_KINDS.items() if key.startswith(prefix)), None)
+
+
+def add_validation_checks(built: Built, rows: dict[int, dict]) -> None:
+    """A sheet evaluating each input column's data-validation formula on every filled cell, so
+    LibreOffice says what validation would have let through while typing."""
+    placement = built.placements["register"]
+    register = built.sheets["register"]
+    ws = built.wb.create_sheet(VALIDATION_SHEET)
+    for r in rows:
+        for key, letter in placement.letters.items():
+            kind = input_kind(key)
+            if kind is not None:
+                check = validation_formula(kind, f"'{register}'!{letter}{r}")  # type: ignore[arg-type]
+                ws[f"{letter}{r}"] = f"=IF({check[1:]},1,0)"
+
+
+def make_generated(folder: Path) -> Case:
+    """The register template filled with hypothesis-drawn rows, with the validation checks."""
+    built = build("register", "zh", sizes=Sizes(register_rows=GENERATED_RISKS + 20))
+    rows = fill(built, draw_rows(built.book.methodology, GENERATED_RISKS))
+    add_validation_checks(built, rows)
+    return Case("generated", "zh", built, save_template(built, folder / "agreement-generated.xlsx"), rows)
+
+
 def make_cases(folder: Path) -> list[Case]:
-    """The Chinese template, the same with changed 参数设置, and the English template, filled."""
+    """The Chinese template, the same with changed 参数设置, the English template, filled; and the
+    register filled with generated rows."""
     out = []
     for name, lang, change in (("default", "zh", False), ("changed", "zh", True), ("english", "en", False)):
         built = build("unit", lang)  # type: ignore[arg-type]
@@ -73,4 +106,5 @@ def make_cases(folder: Path) -> list[Case]:
         if change:
             change_settings(built)
         out.append(Case(name, lang, built, save_template(built, folder / f"agreement-{name}.xlsx"), rows))
+    out.append(make_generated(folder))
     return out

@@ -13,19 +13,16 @@ from icx import i18n
 from icx.core.evaluation import default_checklist
 from icx.core.methodology import default_methodology
 from icx.io.grid import load_grid
-from icx.io.table import columns, read_table, sheet_names
+from icx.io.specs import columns, sheet_names
+from icx.io.table import read_table
 from icx.io.unit_workbook import area_of_sheet
 from icx.templates import build, save_template
 from icx.templates.duties import WINDOWS
 
 CLASSIC = {
-    # the rotation and approval-limit columns (icx.templates.oversight)
-    "SUBSTITUTE",
+    # the rotation and approval-limit columns (icx.templates.oversight; SUBSTITUTE, LEFT, LEN, NOT below)
     "COUNTIFS",
-    "LEFT",
-    "LEN",
     "TODAY",
-    "NOT",
     "LOWER",
     "IF",
     "AND",
@@ -47,6 +44,21 @@ CLASSIC = {
     "SUMPRODUCT",
     "EXACT",
     "NA",
+    # reading a cell as icx does (icx/templates/cell_formulas.py)
+    "NOT",
+    "ISLOGICAL",
+    "IFERROR",
+    "ASC",
+    "SUBSTITUTE",
+    "CHAR",
+    "LEFT",
+    "MID",
+    "LEN",
+    "FIND",
+    "COUNT",
+    "SUM",  # the 基础性评价 sheet's totals
+    "SUMIF",
+    "ABS",
 }
 FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 
@@ -71,7 +83,8 @@ def test_sheets_in_order_with_catalogue_names(unit) -> None:
     expected = (
         [_names(k, lang) for k in ("readme", "unit_info", "register")]
         + matrices
-        + [_names(k, lang) for k in ("duties", "posts_authority", "evaluation", "transaction_log", "settings")]
+        + [_names(k, lang) for k in ("duties", "posts_authority", "evaluation", "basic_evaluation")]
+        + [_names(k, lang) for k in ("transaction_log", "settings")]
     )
     assert wb.sheetnames == expected
     assert all(len(name) <= 31 for name in wb.sheetnames)
@@ -139,8 +152,9 @@ def test_dropdowns_offer_the_catalogue_choices(unit) -> None:
 
     reg = validations("register")
     assert reg["area"] == ("icx_areas", True)
-    assert reg["likelihood_3"] == ("icx_lk_names", False)  # a suggestion: 3.5 or 35% may be typed
-    assert reg["impact_5"] == ("icx_im_names", False)
+    # Scores: what the formulas can grade (cell_formulas), refused while typing otherwise.
+    assert "icx_lk_words" in reg["likelihood_3"][0] and reg["likelihood_3"][1]
+    assert "icx_im_words" in reg["impact_5"][0] and reg["impact_5"][1]
     assert reg["response"][0] == "icx_responses"
     ctl = validations("controls:budget")
     assert ctl["nature"] == ("icx_nature", True) and ctl["key_control"] == ("icx_yes_no", True)
@@ -244,3 +258,35 @@ def test_english_template_speaks_english(tmp_path: Path) -> None:
     assert ws[f"{p.letters['id']}{p.header_row}"].value == "Risk ID"
     assert ws[f"{p.letters['likelihood_2']}{p.header_row}"].value == "Assessor 2 likelihood"
     assert sheet_names("register")[1] == ws.title
+
+
+def test_every_validation_says_what_to_type_and_why_an_entry_was_refused(unit) -> None:
+    built, _, wb = unit
+    zh = built.book.lang == "zh"
+    count = 0
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            count += 1
+            assert dv.showInputMessage and dv.prompt, (ws.title, dv.sqref)
+            if dv.showErrorMessage:
+                assert dv.error and dv.errorTitle, (ws.title, dv.sqref)
+                assert not zh or re.search(r"[\u4e00-\u9fff]", dv.error), (ws.title, dv.sqref)
+    assert count > 40
+
+
+def test_the_duty_columns_offer_the_duty_vocabulary_with_a_warning(unit) -> None:
+    from icx.core.conflicts import default_library
+
+    built, _, wb = unit
+    assert _list_values(wb, "icx_duties") == list(default_library().vocabulary)
+    ws = wb[built.sheets["post_duties"]]
+    letters = {table: built.placements[table].letters for table in ("post_duties", "duty_rules")}
+    wanted = {letters["post_duties"]["duty"], letters["duty_rules"]["duty_a"], letters["duty_rules"]["duty_b"]}
+    found = {
+        rng.coord.split(":")[0].rstrip("0123456789"): dv
+        for dv in ws.data_validations.dataValidation
+        for rng in dv.sqref.ranges
+    }
+    for letter in wanted:
+        dv = found[letter]
+        assert dv.formula1 == "icx_duties" and dv.errorStyle == "warning" and dv.showErrorMessage

@@ -55,8 +55,8 @@ def build(
     console.print(_say("excel_built_addin", lang, path=result.addin))
     if result.workbook is not None:
         console.print(_say("excel_built_workbook", lang, path=result.workbook))
-    for note in result.notes:
-        err_console.print(_say(note, lang))
+    for note, values in result.notes:
+        err_console.print(_say(note, lang, **values))
 
 
 @addin_app.command("install")
@@ -82,6 +82,8 @@ def install(
     except IcxError as exc:
         fail(exc.problems, lang)
         return
+    for note, values in builder.version_notes():
+        err_console.print(_say(note, lang, **values))
     if installed is None:
         err_console.print(_say("excel_cannot_install", lang, path=addin.resolve()))
         raise typer.Exit(EXIT_FAILED)

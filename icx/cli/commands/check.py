@@ -32,10 +32,13 @@ from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.findings_sheets import write_checked_copy
 from icx.io.grid import load_grid
-from icx.io.table import columns
+from icx.io.specs import columns
 
 check_app = typer.Typer(
-    help="Check a unit workbook: incompatible duties (不相容岗位) and the self-evaluation (自我评价).",
+    help=(
+        "Check a unit workbook: incompatible duties (不相容岗位), the self-evaluation (自我评价) and the "
+        "MOF basic evaluation (基础性评价)."
+    ),
     no_args_is_help=True,
 )
 
@@ -105,6 +108,8 @@ def conflicts(
         fail(check.problems, lang)
     _save(workbook, target, lang, conflicts=check.report, problems=check.problems, methodology=m)
     _print_conflicts(check.report, m, lang)
+    if check.report.incomplete:  # duties no rule knows: say so, the check may be incomplete
+        console.print(f"[yellow]{check.report.incomplete[0 if lang == 'zh' else 1]}[/]", soft_wrap=True)
     _say(lang, f"输出：{target}", f"Output: {target}")
     if check.problems:
         print_problems(check.problems, lang)
@@ -246,8 +251,11 @@ def _print_evaluation(result: EvaluationResult, config: EvaluationConfig, m: Met
 
 
 def register(app: typer.Typer) -> None:
+    from icx.cli.basic_evaluation import basic_evaluation
+
     check_app.command("conflicts")(conflicts)
     check_app.command("evaluation")(evaluation)
+    check_app.command("basic-evaluation")(basic_evaluation)
     from icx.cli.commands import check_oversight  # rotation, authority, treatment, all
 
     check_oversight.register(check_app)

@@ -31,7 +31,7 @@ from icx.io.evaluation_sheet import read_evaluation
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.oversight import CHECKS, all_findings, context, run_checks, unique_problems
 from icx.io.oversight_sheets import write_oversight_copy
-from icx.io.table import columns
+from icx.io.specs import columns
 
 SHOW_ROWS = 40
 AsOfOption = typer.Option(

@@ -73,6 +73,16 @@ def consolidate(
         help="Folder for one feedback workbook per unit (<code>-<name>-反馈.xlsx).",
     ),
     methodology: Path | None = MethodologyOption,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="ICX_DB",
+        help="Record this period in the history store (a SQLite file such as history.db, or "
+        "postgresql://user@host/db) and add the 同比 sheet against the period recorded before. Default: $ICX_DB.",
+    ),
+    previous: str | None = typer.Option(
+        None, "--previous", help="Compare with this recorded period instead of the one recorded last before."
+    ),
     lang: str = LangOption,
 ) -> None:
     """Consolidate unit workbooks into the committee summary (汇总各单位工作簿).
@@ -84,16 +94,28 @@ def consolidate(
     问题清单, 说明. A bad file never stops the batch: its problems are listed with file, sheet and
     cell. Input files are only read; the summary is written to a temp file and renamed.
 
+    With --db the counted units are recorded as this period in the history store (风险数据库), and
+    when it holds an earlier period the summary gets a 同比 sheet (each unit's feedback its own).
+
     Exit status: 0 clean, 1 the data has findings (file errors, missing units, conflicts,
     overdue deficiencies), 2 nothing could be consolidated or the output could not be written.
 
     Example:  icx consolidate 单位报送/ -o 委员会汇总.xlsx --roster 单位名单.xlsx --period 2026 --feedback 反馈/
+    Example:  icx consolidate 2026报送/ -o 委员会汇总.xlsx --period 2026 --db history.db
     """
     lang = check_lang(lang)
     when = _as_of(as_of)
     if methodology is not None:
         methodology_from(methodology)  # a broken methodology file stops here with its problems
     workers = jobs or default_jobs()
+    store = None
+    if db or previous:
+        from icx.io.history_store import open_store
+
+        try:
+            store = open_store(db)  # opened first: an unreachable or newer store stops before the batch
+        except IcxError as exc:
+            fail(exc.problems, lang)
     exclude = [output] + ([feedback] if feedback is not None else [])
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -126,6 +148,7 @@ def consolidate(
                 on_start=started,
                 on_result=done,
                 exclude=exclude,
+                record_history=store is not None,
             )
         except IcxError as exc:
             fail(exc.problems, lang)
@@ -134,6 +157,18 @@ def consolidate(
         fail(result.problems(), lang)
     from icx.consolidate.summary import write_summary
 
+    if store is not None:
+        from icx.consolidate.history_records import record_and_compare
+
+        try:
+            with store:
+                recorded = record_and_compare(result, store, period, previous)
+        except IcxError as exc:
+            fail(exc.problems, lang)
+        console.print(
+            ("已记入风险数据库：" if lang == "zh" else "Recorded in the history store: ")
+            + f"{recorded.period} ({len(recorded.units)})"
+        )
     try:
         write_summary(result, output, lang)  # type: ignore[arg-type]
         written = []

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from icx.cli.common import MethodologyOption, check_lang, console, fail, methodology_from
+from icx.core.basic_evaluation.system import load_system
 from icx.core.errors import IcxError
 from icx.templates import write_templates
 
@@ -20,11 +21,18 @@ def build(
     ),
     lang: str | None = typer.Option(None, "--lang", "-l", help="zh (中文) or en; default: both."),
     methodology: Path | None = MethodologyOption,
+    system: Path | None = typer.Option(
+        None,
+        "--system",
+        exists=True,
+        dir_okay=False,
+        help="A corrected copy of the basic-evaluation indicator file (icx/data/basic_evaluation.toml).",
+    ),
 ) -> None:
     """Build the unit workbook and the standalone templates (生成标准模板).
 
     Writes, from code: the unit workbook (说明, 单位信息, 风险清单, one 风险控制矩阵 per area,
-    不相容岗位, 自我评价, 支出审批记录, 参数设置) and the standalone risk register, control
+    不相容岗位, 自我评价, 基础性评价, 支出审批记录, 参数设置) and the standalone risk register, control
     matrix and checklist templates. Their formulas grade risks from the 参数设置 sheet, which
     holds the built-in methodology or the one given with --methodology. The same code always
     gives the same bytes, so the committed workbooks/ can be checked for drift.
@@ -34,7 +42,8 @@ def build(
     langs = ("zh", "en") if lang is None else (check_lang(lang),)
     m = methodology_from(methodology)
     try:
-        written = write_templates(output, langs=langs, methodology=m)  # type: ignore[arg-type]
+        indicators = load_system(system) if system is not None else None
+        written = write_templates(output, langs=langs, methodology=m, system=indicators)  # type: ignore[arg-type]
     except IcxError as exc:
         fail(exc.problems)
         return

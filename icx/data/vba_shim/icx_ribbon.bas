@@ -1,38 +1,26 @@
 Attribute VB_Name = "icx_ribbon"
-' icx ribbon callbacks: one Sub per button of customUI14.xml (the Internal Control tab).
-' Each runs a macro of the Python module icx.excel.macros through xlwings' RunPython, the
-' same code the icx command line uses. Kept ASCII-only: VBA stores module text in the
-' project's code page. Source: icx/data/vba_shim/icx_ribbon.bas (built in by `icx addin build`).
+' icx ribbon callback: every button of customUI14.xml (the Internal Control tab) calls OnButton,
+' and the button's tag names the macro of icx.excel.macros to run. icx.excel.macros.click runs it
+' through xlwings' RunPython after checking that the installed xlwings is the version this VBA was
+' built with (XLWINGS_VERSION, a constant of the xlwings module beside this one).
+' A new button needs only its <button> in customUI14.xml (tag = the macro's name) and the macro.
+' Kept ASCII-only: VBA stores module text in the project's code page, so Chinese text is written
+' as UTF-16 code units in hex, filled in from icx's catalogue by `icx addin build` where a key
+' stands in double braces, and decoded by Unhex. Source: icx/data/vba_shim/icx_ribbon.bas.
 Option Explicit
 
-Public Sub ScoreWorkbook(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.score_workbook()"
+Public Sub OnButton(control As IRibbonControl)
+    ' No workbook open, or only one in Protected View: RunPython would stop with error 91.
+    If ActiveWorkbook Is Nothing Then
+        MsgBox Unhex("{{excel_vba_no_workbook}}"), vbExclamation, Unhex("{{excel_title}}")
+        Exit Sub
+    End If
+    RunPython "import icx.excel.macros as m; m.click('" & control.Tag & "', '" & XLWINGS_VERSION & "')"
 End Sub
 
-Public Sub ValidateWorkbook(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.validate_workbook()"
-End Sub
-
-Public Sub CheckConflicts(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.check_conflicts()"
-End Sub
-
-Public Sub EvaluateChecklist(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.evaluate_checklist()"
-End Sub
-
-Public Sub CheckPostsAndAuthority(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.check_posts_and_authority()"
-End Sub
-
-Public Sub BuildSummary(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.build_summary()"
-End Sub
-
-Public Sub EmailSummary(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.email_summary()"
-End Sub
-
-Public Sub ShowHelp(control As IRibbonControl)
-    RunPython "import icx.excel.macros as m; m.show_help()"
-End Sub
+Private Function Unhex(ByVal codes As String) As String
+    Dim i As Long
+    For i = 1 To Len(codes) Step 4
+        Unhex = Unhex & ChrW(CLng("&H" & Mid$(codes, i, 4)))
+    Next i
+End Function
