@@ -11,6 +11,9 @@ through defined names:
 - likelihood/impact = AVERAGE of the grades (the impact raised to the loss-amount score when
   that is worse); a refused cell makes them the refusal mark, as icx leaves the row unscored;
 - band = MAX(1, ROUNDUP(ROUND(v, 9), 0)); score = ROUND(L × I, 6); level = INDEX(icx_matrix, …);
+- residual level (icx check treatment): the residual likelihood and impact read by the same
+  helpers, banded and looked up in icx_matrix; blank until both are given, the refusal mark when
+  icx refuses either;
 - rank = 1 + the number of valid rows before it in the order score ↓, level ↑, id ↑
   (competition rank, ties share a rank). A row takes part only when the core would score it:
   id, area (known) and description filled, and the id not repeating an earlier row's.
