@@ -19,8 +19,12 @@ from typing import Any
 import python_calamine
 
 from icx.core.errors import IcxError, Problem
-from icx.io.untrusted import check_directory, check_parts, read_untrusted
+from icx.io.untrusted import check_directory, check_parts, is_encrypted_package, is_ole, read_untrusted
 
+# What calamine reads (by content, whatever the name says); what a unit may send instead of a
+# workbook, which icx lists as not read with what to do.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+LOOKALIKE_SUFFIXES = (".et", ".ett", ".csv", ".numbers", ".pdf", ".doc", ".docx", ".wps", ".xltx", ".xlt", ".ots")
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
 # How calamine says a part unpacks to more than the zip directory declares (the way a zip bomb
@@ -127,9 +131,14 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     """
     path = Path(path)
     file = str(path)
+    suffix = path.suffix.lower()
+    if suffix in LOOKALIKE_SUFFIXES:
+        raise IcxError(Problem.of("file_format_unsupported", params={"suffix": suffix}, file=file))
     if data is None:
         data = read_untrusted(path)
-    check_directory(data, file)  # before anything is unpacked
+    legacy = is_ole(data) and not is_encrypted_package(data)  # a .xls (BIFF): no zip to check
+    if not legacy:
+        check_directory(data, file)  # before anything is unpacked
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types for broken packages
@@ -138,7 +147,8 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
         grids = _read_sheets(book, file, sheets)
     finally:
         book.close()
-    check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
+    if not legacy:
+        check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
     return WorkbookGrid(path, grids)
 
 
