@@ -39,6 +39,25 @@ def default_jobs() -> int:
     return max(1, min(32, count))
 
 
+def worker_init() -> None:
+    """In each worker: SIGTERM kills it at once (a forked worker inherits the parent's handler,
+    which would raise inside a task). The parent stops its workers itself when it is ended."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s workers now (Ctrl-C, SIGTERM): queued tasks cancelled, running ones killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython keeps them here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts workers in milliseconds with icx already imported; elsewhere (Windows,
     # macOS) spawn is the safe choice.
@@ -70,7 +89,8 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
     ready: dict[int, UnitResult] = {}
     next_out = 0
     while queue:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker_init)
+        try:
             pending: deque[tuple[list[int], Future[list[UnitResult]]]] = deque()
             while queue or pending:
                 window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
@@ -108,6 +128,11 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
                     next_out += 1
                 if broken:
                     break  # this pool is dead; start a new one
+        except BaseException:
+            stop_workers(pool)  # Ctrl-C, SIGTERM, a consumer gone: no worker outlives the run
+            raise
+        else:
+            pool.shutdown(wait=True)
     while next_out in ready:
         yield ready.pop(next_out)
         next_out += 1
