@@ -142,7 +142,9 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types for broken packages
-        raise IcxError(refusal(exc, file)) from exc
+        # An OLE file calamine cannot open: a damaged .xls, or encrypted in a way not recognised.
+        problem = Problem.of("file_encrypted_or_xls", file=file) if legacy else refusal(exc, file)
+        raise IcxError(problem) from exc
     try:
         grids = _read_sheets(book, file, sheets)
     finally:
