@@ -86,6 +86,10 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
         result.problems.append(_internal(exc, name))
     else:
         result.readable = True
+        for sheet, cell, text in book.errors:  # Excel error values, each at its cell
+            result.problems.append(
+                Problem.of("cell_error_value", given=text, severity="warning", file=name, sheet=sheet, cell=cell)
+            )
         register_sheet: str | None = None
         try:
             register_sheet = _read_book(book, name, options, result)

@@ -79,6 +79,8 @@ class WorkbookGrid:
 
     path: Path
     sheets: dict[str, Grid]
+    # Excel error values (#DIV/0!, #N/A…) found in cells: sheet, 'D7', the error (``error_cells``).
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
 
     def sheet(self, *names: str) -> Grid | None:
         """The first sheet whose name matches one of ``names`` (exact, then normalised, then prefix)."""
@@ -149,9 +151,28 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
         grids = _read_sheets(book, file, sheets)
     finally:
         book.close()
+    errors: list[tuple[str, str, str]] = []
     if not legacy:
         check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
-    return WorkbookGrid(path, grids)
+        errors = _restore_errors(grids, data)
+    return WorkbookGrid(path, grids, errors)
+
+
+def _restore_errors(grids: dict[str, Grid], data: bytes) -> list[tuple[str, str, str]]:
+    """Put each error value calamine read as blank back into its cell, as the text Excel shows
+    (readers then refuse it at the cell: a score cell '#DIV/0!' is no score)."""
+    from icx.io.error_cells import error_cells
+
+    found: list[tuple[str, str, str]] = []
+    for sheet, cells in error_cells(data).items():
+        grid = grids.get(sheet)
+        if grid is None:
+            continue
+        for (r, c), text in sorted(cells.items()):
+            if r < len(grid.rows) and c < len(grid.rows[r]) and grid.rows[r][c] in ("", None):
+                grid.rows[r][c] = text
+                found.append((sheet, cell_ref(r, c), text))
+    return found
 
 
 def _read_sheets(book: python_calamine.CalamineWorkbook, file: str, sheets: list[str] | None) -> dict[str, Grid]:
