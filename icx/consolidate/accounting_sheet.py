@@ -22,9 +22,12 @@ from icx import i18n
 from icx.consolidate.accounting import COUNTED, NOT_COUNTED, NOT_SUBMITTED, SKIPPED, FileEntry, Identity
 from icx.consolidate.xlsx import Styles, print_setup, sheet_title
 from icx.consolidate.xlsx_rows import write_value
+from icx.core.problem_list import text_width
 from icx.io.specs import columns, sheet_names
 
 SHEET = "summary_submissions"
+REASON_WIDTH = 64  # the reasons column of the reconciliation block
+REASON_CHARS = REASON_WIDTH - 4  # what fits on one line, in half-width characters
 
 
 def _label(key: str, lang: i18n.Lang) -> str:
@@ -63,6 +66,8 @@ def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row:
     counted, not counted and skipped (or not submitted) parts and the reasons; returns the next
     free row. Every number is a cell of its own, so a reader can add them up."""
     a = c.accounting
+    ws.set_column(5, 5, REASON_WIDTH)  # the reasons, on one line each; columns A–E are the overview's own
+    ws.set_column(6, 6, 12)
     ws.write_string(row, 0, _label("reconciliation", lang), s.label)
     row += 1
     heads = [
@@ -91,7 +96,9 @@ def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row:
             write_value(ws, row, 2, counted, s.integer)
             write_value(ws, row, 3, sum(n for *_, n in not_counted), s.integer)
             write_value(ws, row, 4, sum(n for *_, n in rest) if rest else None, s.integer)
-            ws.write_string(row, 5, breakdown(not_counted + rest, lang), s.wrap)
+            text = breakdown(not_counted + rest, lang)
+            ws.write_string(row, 5, text, s.wrap)
+            ws.set_row(row, 15 * max(1, -(-text_width(text) // REASON_CHARS)))
         ws.write_string(row, 6, _label("identity_holds" if identity.holds else "identity_broken", lang), s.text)
     row += 1
     ws.write_string(row, 0, _label("see_submissions", lang), s.note)
@@ -99,55 +106,64 @@ def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row:
 
 
 # --- 报送情况 ------------------------------------------------------------------------------------
+# Every block has the same eight columns, so one set of widths fits them all: unit code, unit
+# name, file, 填报日期 or 评估期间, modification time, status, reason, what to do (or related files).
+WIDTHS = (11, 18, 58, 12, 16, 8, 22, 50)
+LAST_CHARS = WIDTHS[-1] - 2
+
+
 def write_submissions_sheet(wb: Any, s: Styles, c: Any, lang: i18n.Lang, title: str) -> Worksheet:
     """The 报送情况 sheet: every listing of the accounting, block by block."""
     a = c.accounting
     name = sheet_names(SHEET)[0 if lang == "zh" else 1]
     ws = wb.add_worksheet(sheet_title(name))
     print_setup(ws, f"{title} — {name}")
-    widths = [12, 24, 40, 14, 18, 20, 40, 44]
-    for col, width in enumerate(widths):
+    for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, _label("submissions_title", lang), s.title)
     row = 2
-    code_h, name_h = _header("unit_code", lang), _header("unit_name", lang)
-    file_h, status_h, reason_h = _label("file", lang), _label("status", lang), _label("reason", lang)
+    L = lambda key: _label(key, lang)  # noqa: E731
+    base = [_header("unit_code", lang), _header("unit_name", lang), L("file")]
+    status, reason = L("status"), L("reason")
+
+    def entry(f: FileEntry, fourth: Any = "", last: str = "") -> list[Any]:
+        why = reason_label(f.reason, lang) if f.reason else ""
+        return [f.code, f.name, f.file, fourth, _modified(f), status_label(f.status, lang), why, last]
 
     groups = a.duplicate_groups()
     if groups:
-        rows = []
-        for code in sorted(groups):
-            for f in groups[code]:
-                rows.append(
-                    [
-                        f.code,
-                        f.name,
-                        f.file,
-                        _fill_date(f),
-                        _modified(f),
-                        status_label(f.status, lang),
-                        reason_label(f.reason, lang) if f.reason else "",
-                        f.kept,
-                    ]
-                )
-        cols = [code_h, name_h, file_h, _label("fill_date", lang), _label("modified", lang), status_h, reason_h]
-        row = _block(ws, s, row, reason_label("duplicate", lang), [*cols, _label("kept_file", lang)], rows)
+        rows = [entry(f, _fill_date(f), f.kept) for code in sorted(groups) for f in groups[code]]
+        heads = [*base, L("fill_date"), L("modified"), status, reason, L("kept_file")]
+        row = _block(ws, s, row, reason_label("duplicate", lang), heads, rows)
 
     others = a.of(NOT_COUNTED, "other_period")
     if others:
-        rows = [[f.code, f.name, f.file, f.result.period if f.result else "", _what_to_do(f, lang)] for f in others]
-        cols = [code_h, name_h, file_h, _label("period_found", lang), _label("what_to_do", lang)]
-        row = _block(ws, s, row, _label("other_period_files", lang), cols, rows)
+        rows = [entry(f, f.result.period if f.result else "", _what_to_do(f, lang)) for f in others]
+        heads = [*base, L("period_found"), L("modified"), status, reason, L("what_to_do")]
+        row = _block(ws, s, row, L("other_period_files"), heads, rows)
 
     rest = [f for f in a.not_counted if f.reason not in ("other_period", "duplicate", "superseded")]
     if rest:
-        rows = [[f.code, f.name, f.file, reason_label(f.reason, lang), _what_to_do(f, lang)] for f in rest]
-        cols = [code_h, name_h, file_h, reason_h, _label("what_to_do", lang)]
-        row = _block(ws, s, row, _label("files_not_counted", lang), cols, rows)
+        rows = [entry(f, _fill_date(f), _what_to_do(f, lang)) for f in rest]
+        heads = [*base, L("fill_date"), L("modified"), status, reason, L("what_to_do")]
+        row = _block(ws, s, row, L("files_not_counted"), heads, rows)
 
+    heads = [*base, "", "", status, reason, ""]
     if a.off_roster:
-        rows = [[u.code, u.name, "；".join(f.file for f in u.files if f.status == COUNTED)] for u in a.off_roster]
-        row = _block(ws, s, row, _label("off_roster_units", lang), [code_h, name_h, file_h], rows)
+        rows = [
+            [
+                u.code,
+                u.name,
+                "\n".join(f.file for f in u.files if f.status == COUNTED),
+                "",
+                "",
+                status_label(COUNTED, lang),
+                L("status_off_roster"),
+                "",
+            ]
+            for u in a.off_roster
+        ]
+        row = _block(ws, s, row, L("off_roster_units"), heads, rows)
 
     units = a.roster_units if a.has_roster else a.units
     if units:
@@ -155,23 +171,27 @@ def write_submissions_sheet(wb: Any, s: Styles, c: Any, lang: i18n.Lang, title: 
             [
                 u.code,
                 u.name,
-                "；".join(f.file for f in u.files),
+                "\n".join(f.file for f in u.files),
+                "",
+                "",
                 status_label(u.status, lang),
                 reason_label(u.reason, lang) if u.reason else "",
+                "",
             ]
             for u in units
         ]
         title_key = "units_title" if a.has_roster else "identity_units_no_roster"
-        row = _block(ws, s, row, _label(title_key, lang), [code_h, name_h, file_h, status_h, reason_h], rows)
+        row = _block(ws, s, row, L(title_key), heads, rows)
 
     if a.skipped:
-        rows = [[f.file, reason_label(f.reason, lang)] for f in a.skipped]
-        row = _block(ws, s, row, _label("files_skipped", lang), [file_h, reason_h], rows)
+        rows = [entry(f) for f in a.skipped]
+        row = _block(ws, s, row, L("files_skipped"), heads, rows)
     return ws
 
 
 def _block(ws: Worksheet, s: Styles, row: int, title: str, heads: Sequence[str], rows: list[list[Any]]) -> int:
-    """A titled block of rows (no filter: the sheet holds several); returns the next free row."""
+    """A titled block of rows (no filter: the sheet holds several); returns the next free row.
+    Rows are as tall as their file lists and the last column's text need."""
     ws.write_string(row, 0, f"{title}（{len(rows)}）", s.label)
     row += 1
     for col, text in enumerate(heads):
@@ -179,8 +199,15 @@ def _block(ws: Worksheet, s: Styles, row: int, title: str, heads: Sequence[str],
     for values in rows:
         row += 1
         for col, value in enumerate(values):
-            fmt = s.date if isinstance(value, dt.date) else (s.wrap if col >= len(heads) - 2 else s.text)
+            fmt = s.date if isinstance(value, dt.date) else (s.wrap if col in (2, len(values) - 1) else s.text)
             write_value(ws, row, col, value, fmt)
+        lines = max(
+            str(values[2]).count("\n") + 1,
+            -(-text_width(str(values[-1])) // LAST_CHARS),
+            -(-text_width(str(values[2])) // (WIDTHS[2] - 2)),
+        )
+        if lines > 1:
+            ws.set_row(row, 15 * lines)
     return row + 2
 
 

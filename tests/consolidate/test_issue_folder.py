@@ -196,7 +196,7 @@ def test_the_submissions_sheet_lists_each_file(run: dict) -> None:
     assert all(r[4] for r in dup)  # modified time
     other = block("其他期间的文件")
     assert [(r[0], r[3]) for r in other] == [("FB006", "2025年度")]
-    rest = {Path(r[2]).name: r[3] for r in block("未计入汇总的文件")}
+    rest = {Path(r[2]).name: r[6] for r in block("未计入汇总的文件")}
     assert rest == {
         "无编码单位.xlsx": "无单位编码",
         "FB008.xlsx": "风险清单无风险",
@@ -204,13 +204,13 @@ def test_the_submissions_sheet_lists_each_file(run: dict) -> None:
         "FB011.csv": "格式无法读取",
     }
     assert [r[0] for r in block("名单外单位")] == ["OFF01"]
-    skipped = {Path(r[0]).name: r[1] for r in block("跳过的文件")}
+    skipped = {Path(r[2]).name: r[6] for r in block("跳过的文件")}
     assert skipped == {
         "~$FB001-单位FB001.xlsx": "锁定文件（~$、.~lock）",
         ".FB002-副本.xlsx": "隐藏文件",
         "FB001.scored.xlsx": "icx生成的文件",
     }
-    units = {r[0]: (r[3], r[4] or None) for r in block("名单内单位的去向")}
+    units = {r[0]: (r[5], r[6] or None) for r in block("名单内单位的去向")}
     assert units["FB007"] == ("计入", None) and units["FB012"] == ("未报送", None)
     assert units["FB005"] == ("未计入", "重复报送（未计入）") and units["FB011"] == ("未计入", "格式无法读取")
 
