@@ -73,7 +73,9 @@ def basic_evaluation(
         day = as_date(as_of)  # type: ignore[assignment]
         if day is None:
             raise typer.BadParameter(f"not a date: {as_of!r} (e.g. 2026-12-31) / 不是日期", param_hint="--as-of")
-    target = output or workbook.with_name(f"{workbook.stem}.basic-evaluation{workbook.suffix}")
+    from icx.io.scored_copy import copy_target
+
+    target = copy_target(output or workbook.with_name(f"{workbook.stem}.basic-evaluation{workbook.suffix}"))
     if target.resolve() == workbook.resolve():
         fail([Problem.of("check_output_is_input", file=str(workbook))], lang)
     try:

@@ -63,6 +63,23 @@ def print_problems(
         out.print(f"… +{len(problems) - limit}", soft_wrap=True)
 
 
+class Terminated(BaseException):
+    """Raised in the main process by SIGTERM. A BaseException, so that no ``except Exception``
+    (a batch going on past a bad file) swallows it, while every ``finally`` still runs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def terminate_on_sigterm() -> None:
+    """Turn SIGTERM into ``Terminated`` in this process (worker processes reset it: see
+    ``icx.consolidate.run.worker_init``)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def fail(problems: Iterable[Problem], lang: str = "zh") -> None:
     """Print problems to stderr and exit with EXIT_FAILED."""
     print_problems(problems, lang, to=err_console)

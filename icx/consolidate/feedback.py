@@ -25,9 +25,11 @@ from icx import i18n
 from icx.consolidate import oversight
 from icx.consolidate.model import Consolidation, RankedRisk, positions
 from icx.consolidate.records import UnitResult
+from icx.consolidate.run import stop_workers, worker_init
 from icx.consolidate.summary import figure_label, header, label
 from icx.core.codes import code_key
 from icx.core.conflicts import ConflictReport
+from icx.core.errors import IcxError, Problem
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.oversight_sheets import write_findings_table
 from icx.io.safety import page_header_title, put_value, writable_text
@@ -82,10 +84,22 @@ def feedback_paths(c: Consolidation, folder: str | Path) -> list[tuple[UnitResul
 _SHARED: tuple[Consolidation, i18n.Lang] | None = None
 
 
-def _write_index(index: int, target: str) -> str:
+def _write_index(index: int, target: str) -> str | Problem:
     assert _SHARED is not None
     c, lang = _SHARED
-    return str(write_unit_feedback(c, c.units[index], target, lang))
+    return _write_one(c, c.units[index], target, lang)
+
+
+def _write_one(c: Consolidation, unit: UnitResult, target: str | Path, lang: i18n.Lang) -> str | Problem:
+    """One unit's feedback, or the problem saying why it could not be written (the other units
+    still get theirs). A disk that is full stops the run (``IcxError``, exit 2)."""
+    try:
+        return str(write_unit_feedback(c, unit, target, lang))
+    except IcxError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — one unit's data must not cost the others their feedback
+        detail = f"{type(exc).__name__}: {exc}"
+        return Problem.of("consolidate_feedback_failed", params={"detail": detail}, file=str(target))
 
 
 def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh", *, jobs: int = 1) -> list[Path]:
@@ -95,15 +109,34 @@ def write_feedback(c: Consolidation, folder: str | Path, lang: i18n.Lang = "zh",
     folder.mkdir(parents=True, exist_ok=True)
     plan = feedback_paths(c, folder)
     if jobs <= 1 or len(plan) < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return [write_unit_feedback(c, unit, path, lang) for unit, path in plan]
+        return _collect(plan, [_write_one(c, unit, path, lang) for unit, path in plan])
     position = {unit.file: i for i, unit in enumerate(c.units)}  # one result per input file
     _SHARED = (c, lang)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
+        )
+        try:
             done = pool.map(_write_index, [position[u.file] for u, _ in plan], [str(p) for _, p in plan], chunksize=8)
-            return [Path(p) for p in done]
+            written = _collect(plan, list(done))
+        except BaseException:
+            stop_workers(pool)  # Ctrl-C, SIGTERM: no worker outlives the run
+            raise
+        pool.shutdown(wait=True)
+        return written
     finally:
         _SHARED = None
+
+
+def _collect(plan: list[tuple[UnitResult, Path]], done: list[str | Problem]) -> list[Path]:
+    """The files written; a unit whose feedback failed gets the problem on its list."""
+    written = []
+    for (unit, _), outcome in zip(plan, done):
+        if isinstance(outcome, Problem):
+            unit.problems.append(outcome)
+        else:
+            written.append(Path(outcome))
+    return written
 
 
 def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, lang: i18n.Lang = "zh") -> Path:

@@ -99,8 +99,8 @@ def unit_history(code: str, workbook: Any, check: Any, sheet: Any, m: Methodolog
 
 
 def period_record(c: Any, period: str, units: list[Any] | None = None) -> h.PeriodRecord:
-    """The records of the counted units of consolidation ``c`` (``units``, default: every readable
-    unit with a code that no other file claims) as the store keeps them."""
+    """The records of the counted units of consolidation ``c`` (``units``, default:
+    ``counted_units``) as the store keeps them."""
     chosen = units if units is not None else counted_units(c)
     record = h.PeriodRecord(
         period=period,
@@ -187,10 +187,9 @@ def period_record(c: Any, period: str, units: list[Any] | None = None) -> h.Peri
 
 
 def counted_units(c: Any) -> list[Any]:
-    """The units whose figures the consolidation counts: readable, with a code, no other file
-    claiming the code (duplicates are never merged or recorded)."""
-    duplicated = {id(u) for group in c.duplicates.values() for u in group}
-    return [u for u in c.units if u.readable and u.unit_code and id(u) not in duplicated]
+    """The units whose figures the consolidation counts (``Consolidation.units``: one file per
+    unit, decided by ``icx.consolidate.accounting``): only these are recorded and compared."""
+    return list(c.units)
 
 
 def _record(kind: type, code: str, cells: dict[str, Any], **fixed: Any) -> Any:

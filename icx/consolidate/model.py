@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from icx import i18n
 from icx.consolidate import oversight
+from icx.consolidate.accounting import NOT_COUNTED, NOT_SUBMITTED, Accounting, account
+from icx.consolidate.inputs import Skipped
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.consolidate.roster import Roster, RosterEntry
 from icx.core import scoring
+from icx.core.codes import code_key
 from icx.core.errors import Problem
 from icx.core.history import YearOverYear
 from icx.core.methodology import Methodology, default_methodology
@@ -40,6 +41,8 @@ class RankedRisk:
 
 @dataclass
 class Consolidation:
+    # The counted units (one file each): the only ones any total, ranking, chart or feedback
+    # sees. Every file read, counted or not, is in ``files``; what became of each, in ``accounting``.
     units: list[UnitResult]
     as_of: dt.date
     generated: dt.datetime
@@ -54,11 +57,13 @@ class Consolidation:
     oversight_figures: dict[str, int] = field(default_factory=dict)  # rotation, authority, treatment counts
     # This period against the last recorded one (``icx consolidate --db``), when the store has one.
     year_over_year: YearOverYear | None = None
+    files: list[UnitResult] = field(default_factory=list)  # every file read (skipped outputs included)
+    accounting: Accounting = field(default_factory=Accounting)
 
     def problems(self) -> list[Problem]:
-        """Every problem: the batch's own first, then each unit's in unit order."""
+        """Every problem: the batch's own first, then each file's (counted units first, by code)."""
         out = list(self.input_problems)
-        for unit in self.units:
+        for unit in self.files or self.units:
             out.extend(unit.problems)
         return out
 
@@ -70,6 +75,7 @@ class Consolidation:
         """Anything the office must act on: errors, missing units, conflicts, overdue items."""
         return bool(
             any(p.severity == "error" for p in self.problems())
+            or self.accounting.not_counted
             or self.missing
             or self.figures.get("conflicts")
             or self.figures.get("deficiencies_overdue")
@@ -86,43 +92,37 @@ def build(
     methodology: Methodology | None = None,
     input_problems: Iterable[Problem] = (),
     generated: dt.datetime | None = None,
+    skipped: Iterable[Skipped] = (),
+    duplicates: str = "list",
 ) -> Consolidation:
-    ordered = sorted(units, key=lambda u: u.sort_key)
+    """The consolidation of the files read (``units``: one result per file) and those skipped."""
+    results = list(units)
+    accounting = account(results, skipped=skipped, roster=roster, period=period, duplicates=duplicates)
+    counted = sorted(accounting.counted_results, key=lambda u: u.sort_key)
+    if roster is not None:
+        _flag_not_in_roster(counted, roster)
+    counted_files = {u.file for u in counted}
     result = Consolidation(
-        units=ordered,
+        units=counted,
         as_of=as_of,
         period=period,
         roster=roster,
         methodology=methodology or default_methodology(),
         generated=generated or dt.datetime.now().replace(microsecond=0),
         input_problems=list(input_problems) + (list(roster.problems) if roster else []),
+        files=sorted(results, key=lambda u: (u.file not in counted_files, u.sort_key)),
+        accounting=accounting,
     )
-    result.duplicates = _flag_duplicates(ordered)
+    result.duplicates = {
+        code: [f.result for f in group if f.result is not None] for code, group in accounting.duplicate_groups().items()
+    }
     if roster is not None:
-        _flag_not_in_roster(ordered, roster)
-        received = {u.unit_code for u in ordered if u.unit_code}
-        result.missing = [e for e in roster.entries if e.unit_code not in received]
-    result.ranked = rank_all(ordered)
+        by_key = {code_key(e.unit_code): e for e in roster.entries}
+        result.missing = [by_key[code_key(u.code)] for u in accounting.not_submitted]
+    result.ranked = rank_all(counted)
     result.figures = key_figures(result)
-    result.oversight_figures = oversight.figures(ordered)
+    result.oversight_figures = oversight.figures(counted)
     return result
-
-
-def _flag_duplicates(units: list[UnitResult]) -> dict[str, list[UnitResult]]:
-    by_code: dict[str, list[UnitResult]] = defaultdict(list)
-    for unit in units:
-        if unit.unit_code:
-            by_code[unit.unit_code].append(unit)
-    duplicates = {code: group for code, group in by_code.items() if len(group) > 1}
-    for code, group in duplicates.items():
-        for unit in group:
-            if any(p.code == "consolidate_duplicate_unit" for p in unit.problems):
-                continue  # already flagged (build called again on the same results)
-            others = "、".join(Path(o.file).name for o in group if o is not unit)
-            unit.problems.append(
-                Problem.of("consolidate_duplicate_unit", params={"code": code, "others": others}, file=unit.file)
-            )
-    return duplicates
 
 
 def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
@@ -130,7 +130,7 @@ def _flag_not_in_roster(units: list[UnitResult], roster: Roster) -> None:
     for unit in units:
         if (
             unit.unit_code
-            and unit.unit_code not in codes
+            and code_key(unit.unit_code) not in codes
             and not any(p.code == "consolidate_not_in_roster" for p in unit.problems)
         ):
             unit.problems.append(
@@ -153,9 +153,11 @@ def rank_all(units: list[UnitResult]) -> list[RankedRisk]:
 
 
 def key_figures(c: Consolidation) -> dict[str, int | float | None]:
-    """The 概览 figures (keys of ``icx/data/catalogue/figures.toml``)."""
-    readable = [u for u in c.units if u.readable]
-    received = {u.unit_code for u in readable if u.unit_code} | {u.file for u in readable if not u.unit_code}
+    """The 概览 figures (keys of ``icx/data/catalogue/figures.toml``): risks, conflicts and
+    evaluation of the counted units only; unit counts from the accounting (roster units, or every
+    unit a file names: expected = received + missing)."""
+    a = c.accounting
+    units = a.roster_units if a.has_roster else a.units
     levels = {1: 0, 2: 0, 3: 0}
     for unit in c.units:
         for level, n in unit.counts_by_level().items():
@@ -163,10 +165,14 @@ def key_figures(c: Consolidation) -> dict[str, int | float | None]:
     open_rows = [d for u in c.units for d in u.open_deficiencies]
     scores = [u.evaluation_score for u in c.units if u.evaluation_score is not None]
     figures: dict[str, int | float | None] = {
-        "units_expected": len(c.roster.entries) if c.roster is not None else len(received),
-        "units_received": len(received),
-        "units_missing": len(c.missing),
-        "units_with_errors": sum(1 for u in c.units if u.errors),
+        "units_expected": len(units),
+        "units_received": sum(1 for u in units if u.status != NOT_SUBMITTED),
+        "units_missing": len(a.not_submitted),
+        "units_counted": len(c.units),
+        "units_not_counted": sum(1 for u in units if u.status == NOT_COUNTED),
+        "units_off_roster": len(a.off_roster),
+        "files_not_counted": len(a.not_counted),
+        "units_with_errors": sum(1 for u in (c.files or c.units) if u.errors and not u.skip),
         "risks_total": sum(levels.values()),
         "risks_level1": levels[1],
         "risks_level2": levels[2],
@@ -224,8 +230,8 @@ class Position:
 
 
 def positions(c: Consolidation, unit: UnitResult) -> list[Position]:
-    """Where ``unit`` stands on each metric among all readable units."""
-    readable = [u for u in c.units if u.readable]
+    """Where ``unit`` stands on each metric among the counted units."""
+    readable = list(c.units)
     table = [unit_metrics(u) for u in readable]
     mine = unit_metrics(unit)
     out = []

@@ -53,8 +53,13 @@ class UnitResult:
     file: str
     sha256: str = ""
     size: int = 0
+    modified: float = 0.0  # the file's modification time (POSIX seconds)
     readable: bool = False
-    unit_code: str = ""
+    skip: str = ""  # why the file was not read as a submission (an icx output): see inputs.SKIP_REASONS
+    exclusion: str = ""  # why the unit cannot be counted from what the file holds (counting.POLICIES)
+    unit_code: str = ""  # as the file gives it, invisible characters removed (codes.clean_code)
+    code_from_name: bool = False  # the file gave no code; its name starts with a roster code
+    fill_date: str = ""  # 填报日期 as written (ISO date when the cell held a date)
     unit_name: str = ""
     period: str = ""
     methodology_name: str = ""

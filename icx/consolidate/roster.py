@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from icx.core.codes import clean_code, code_key
 from icx.core.errors import IcxError, Problem
 from icx.core.parsing import is_blank
 from icx.io.grid import load_grid
@@ -34,10 +35,12 @@ class Roster:
     problems: list[Problem] = field(default_factory=list)
 
     def codes(self) -> set[str]:
-        return {e.unit_code for e in self.entries}
+        """The roster's codes as compared (``code_key``)."""
+        return {code_key(e.unit_code) for e in self.entries}
 
     def get(self, code: str) -> RosterEntry | None:
-        return next((e for e in self.entries if e.unit_code == code), None)
+        key = code_key(code)
+        return next((e for e in self.entries if code_key(e.unit_code) == key), None)
 
 
 def read_roster(path: str | Path) -> Roster:
@@ -63,15 +66,15 @@ def read_roster(path: str | Path) -> Roster:
     roster.problems.extend(table.problems)
     first: dict[str, str] = {}
     for row_number, row in zip(table.frame.index, table.frame.to_dict("records")):
-        code = _text(row, "unit_code")
+        code = clean_code(_text(row, "unit_code"))
         if not code:
             continue
-        if code in first:
+        if code_key(code) in first:
             roster.problems.append(
                 Problem.of(
                     "consolidate_roster_duplicate",
                     given=code,
-                    params={"first": first[code]},
+                    params={"first": first[code_key(code)]},
                     severity="warning",
                     file=name,
                     sheet=grid.name,
@@ -79,7 +82,7 @@ def read_roster(path: str | Path) -> Roster:
                 )
             )
             continue
-        first[code] = table.cell(int(row_number), "unit_code")
+        first[code_key(code)] = table.cell(int(row_number), "unit_code")
         roster.entries.append(RosterEntry(code, _text(row, "unit_name"), _text(row, "contact"), _text(row, "email")))
     if not roster.entries and table.header_row >= 0:
         roster.problems.append(Problem.of("consolidate_roster_empty", file=name, sheet=grid.name))

@@ -17,13 +17,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from icx.consolidate.inputs import expand_inputs, paths_outside
+from icx.consolidate.inputs import Skipped, find_inputs, is_inside
 from icx.consolidate.model import Consolidation, build
 from icx.consolidate.records import UnitResult
 from icx.consolidate.roster import Roster, read_roster
 from icx.consolidate.worker import WorkerOptions, fallback_methodology, read_unit
-from icx.core.errors import Problem
+from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology
+from icx.io.outputs import output_kind
 
 IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to hold
 CHUNK_FILES = 4  # files per task at most
@@ -36,6 +37,25 @@ def default_jobs() -> int:
     except AttributeError:
         count = os.cpu_count() or 1
     return max(1, min(32, count))
+
+
+def worker_init() -> None:
+    """In each worker: SIGTERM kills it at once (a forked worker inherits the parent's handler,
+    which would raise inside a task). The parent stops its workers itself when it is ended."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s workers now (Ctrl-C, SIGTERM): queued tasks cancelled, running ones killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython keeps them here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -69,7 +89,8 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
     ready: dict[int, UnitResult] = {}
     next_out = 0
     while queue:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker_init)
+        try:
             pending: deque[tuple[list[int], Future[list[UnitResult]]]] = deque()
             while queue or pending:
                 window = 1 if queue and queue[0] in suspects else workers * IN_FLIGHT_PER_WORKER
@@ -107,6 +128,11 @@ def read_units(paths: Sequence[Path | str], options: WorkerOptions, *, jobs: int
                     next_out += 1
                 if broken:
                     break  # this pool is dead; start a new one
+        except BaseException:
+            stop_workers(pool)  # Ctrl-C, SIGTERM, a consumer gone: no worker outlives the run
+            raise
+        else:
+            pool.shutdown(wait=True)
     while next_out in ready:
         yield ready.pop(next_out)
         next_out += 1
@@ -160,20 +186,39 @@ def consolidate(
     generated: dt.datetime | None = None,
     exclude: Iterable[str | Path] = (),
     record_history: bool = False,
+    duplicates: str = "list",
 ) -> Consolidation:
     """Expand ``inputs``, read every workbook (in ``jobs`` processes) and consolidate.
 
     ``on_start(n)`` is told how many files will be read; ``on_result`` sees each result as it
-    arrives (the CLI's progress bar). ``exclude`` names outputs (the summary file, the feedback
-    folder) that must not be read back as units when they sit among the inputs. ``record_history``
-    keeps what the history store needs (``history_records``). Raises only for
-    a broken ``methodology_file``.
+    arrives (the CLI's progress bar). ``exclude`` names outputs (the summary file) that must not
+    be read back as units when they sit among the inputs: an earlier output there is skipped, a
+    file that is no icx output is refused (``IcxError``: it would be overwritten). ``record_history``
+    keeps what the history store needs (``history_records``). ``duplicates``: "list" (files
+    claiming one unit are not counted until resolved) or "latest" (the latest is counted).
+
+    Raises ``IcxError`` for a broken ``methodology_file``, and when no ``period`` is given and
+    the files read name several periods (never guess which one is meant).
     """
     as_of = as_of or dt.date.today()
-    paths, problems = expand_inputs(inputs)
-    # The roster often sits in the folder of unit workbooks; it is not one of them.
+    found = find_inputs(inputs)
+    problems = found.problems
+    # The roster often sits in the folder of unit workbooks, and this run's outputs may too:
+    # found, skipped, and counted as skipped.
     roster_file = [roster] if isinstance(roster, (str, Path)) else []
-    paths = paths_outside(paths, [*exclude, *roster_file])
+    exclude = list(exclude)
+    paths: list[Path] = []
+    skipped = list(found.skipped)
+    for path in found.files:
+        if roster_file and is_inside(path, roster_file):
+            skipped.append(Skipped(str(path), "roster"))
+        elif exclude and is_inside(path, exclude):
+            if Path(path).is_file() and output_kind(path) is None:
+                # Writing there would overwrite a unit's file (inputs are never modified).
+                raise IcxError(Problem.of("consolidate_output_is_input", file=str(path)))
+            skipped.append(Skipped(str(path), "icx_output"))  # an earlier output of this run
+        else:
+            paths.append(path)
     methodology: Methodology = fallback_methodology(str(methodology_file) if methodology_file else None)
     roster_obj = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     options = WorkerOptions(
@@ -191,7 +236,7 @@ def consolidate(
             on_result(result)
     if not paths:
         problems.append(Problem.of("consolidate_no_inputs"))
-    return build(
+    result = build(
         results,
         as_of=as_of,
         roster=roster_obj,
@@ -199,4 +244,11 @@ def consolidate(
         methodology=methodology,
         input_problems=problems,
         generated=generated,
+        skipped=skipped,
+        duplicates=duplicates,
     )
+    if period is None and len(result.accounting.periods_found) > 1:
+        raise IcxError(
+            Problem.of("consolidate_periods_several", params={"periods": "、".join(result.accounting.periods_found)})
+        )
+    return result

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
 from icx.consolidate import oversight
+from icx.consolidate.accounting_sheet import write_reconciliation, write_submissions_sheet
 from icx.consolidate.model import Consolidation, RankedRisk
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, sheet_title, table
@@ -101,6 +102,7 @@ class _Summary:
 
     def write_all(self) -> None:
         self.overview()
+        self.submissions()
         self.unit_risks()
         self.heatmap()
         self.level1()
@@ -156,23 +158,7 @@ class _Summary:
                 for col_index, value in enumerate((e.unit_code, e.unit_name, e.contact, e.email)):
                     write_value(ws, row, col_index, value, s.text)
             row += 2
-        if c.duplicates:
-            ws.write_string(row, 0, self.label("duplicate_units"), s.label)
-            row += 1
-            for col_index, text in enumerate(
-                (
-                    header("unit_info", "unit_code", self.lang),
-                    header("unit_info", "unit_name", self.lang),
-                    self.label("file"),
-                )
-            ):
-                ws.write_string(row, col_index, text, s.header)
-            for code in sorted(c.duplicates):
-                for unit in c.duplicates[code]:
-                    row += 1
-                    for col_index, value in enumerate((code, unit.unit_name, unit.file)):
-                        write_value(ws, row, col_index, value, s.text)
-            row += 2
+        row = write_reconciliation(ws, s, c, self.lang, row)  # the files and units add up
         unknown = [u for u in c.units if u.unknown_duties]
         if unknown:  # duties no rule knows: those units' conflict checks may be incomplete
             ws.write_string(row, 0, self.label("unknown_duties"), s.label)
@@ -192,6 +178,10 @@ class _Summary:
         ws.freeze_panes(5, 0)
         ws.repeat_rows(4)
         ws.activate()
+
+    # --- 报送情况 (its own module) -----------------------------------------------------------------
+    def submissions(self) -> None:
+        write_submissions_sheet(self.wb, self.s, self.c, self.lang, self.title)
 
     # --- 各单位风险 ------------------------------------------------------------------------------
     def unit_rows(self) -> list[UnitResult]:
@@ -655,7 +645,7 @@ class _Summary:
             ["", "", p.file or "", p.sheet or "", _cell(p, self.lang), sev[p.severity], p.code, *_texts(p)]
             for p in grouped(self.c.input_problems)
         ]
-        for u in self.c.units:  # each unit's problems in sheet, row, column order, repeats said once
+        for u in self.c.files or self.c.units:  # each file's problems in sheet, row, column order, repeats said once
             rows += [
                 [
                     u.unit_code,
@@ -750,7 +740,7 @@ class _Summary:
                 else self.label("methodology_default"),
                 "OK" if u.readable else self.label("read_failed"),
             ]
-            for u in sorted(c.units, key=lambda u: u.file)
+            for u in sorted(c.files or c.units, key=lambda u: u.file)
         ]
         table(ws, s, row + 1, cols, rows, freeze=False)
         ws.set_column(0, 0, 26)

@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from icx.consolidate.oversight import read_unit_oversight
+from icx.consolidate.counting import exclusion
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.core import scoring
 from icx.core.basic_evaluation.aggregate import UnitSummary
+from icx.core.codes import clean_code
+from icx.core.dates import as_date
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import Methodology, default_methodology, load_methodology
 from icx.io.basic_evaluation_sheet import evaluate as evaluate_basic
@@ -30,6 +33,7 @@ from icx.io.basic_evaluation_sheet import facts_from
 from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.grid import WorkbookGrid, load_grid
+from icx.io.outputs import output_kind
 from icx.io.register import RegisterResult
 from icx.io.table import text_of
 from icx.io.unit_workbook import read_unit_workbook
@@ -60,12 +64,20 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
     name = str(path)
     result = UnitResult(file=name)
     try:
-        result.size = os.stat(name).st_size
+        stat = os.stat(name)
+        result.size, result.modified = stat.st_size, stat.st_mtime
         # Read once: hashed (说明 lists the hash even of a file that cannot be parsed), then
         # checked and parsed from memory. A file over the size limit is hashed from disk and
         # refused by load_grid.
         data = read_within_limit(name)
         result.sha256 = hashlib.sha256(data).hexdigest() if data is not None else sha256_of(name)
+        kind = output_kind(name, data) if data is not None else None
+        if kind is not None:  # icx's own output (a summary, a scored copy…): never a submission
+            result.skip = "icx_output"
+            result.problems.append(
+                Problem.of("consolidate_output_skipped", params={"kind": kind}, severity="info", file=name)
+            )
+            return result
         book = load_grid(name, data=data)
     except IcxError as exc:
         result.problems.extend(exc.problems)
@@ -75,12 +87,22 @@ def read_unit(path: str | Path, options: WorkerOptions) -> UnitResult:
         result.problems.append(_internal(exc, name))
     else:
         result.readable = True
+        for sheet, cell, text in book.errors:  # Excel error values, each at its cell
+            result.problems.append(
+                Problem.of("cell_error_value", given=text, severity="warning", file=name, sheet=sheet, cell=cell)
+            )
+        register_sheet: str | None = None
         try:
-            _read_book(book, name, options, result)
+            register_sheet = _read_book(book, name, options, result)
         except Exception as exc:  # noqa: BLE001
             result.problems.append(_internal(exc, name))
         del book  # grids are large; only the compact result leaves this function
-    _check_period(result, options)
+        found = exclusion(result.problems, register_sheet)
+        if found is not None:
+            result.exclusion = found[0]
+    if not result.readable:
+        found = exclusion(result.problems, None)
+        result.exclusion = found[0] if found is not None else "unreadable"
     _cap_problems(result)
     return result
 
@@ -101,24 +123,17 @@ def _internal(exc: BaseException, file: str) -> Problem:
     return Problem.of("consolidate_internal_error", params={"detail": f"{type(exc).__name__}: {exc}"}, file=file)
 
 
-def _check_period(result: UnitResult, options: WorkerOptions) -> None:
-    if options.period and result.period and result.period != options.period:
-        result.problems.append(
-            Problem.of(
-                "consolidate_period_differs",
-                params={"given": result.period, "period": options.period},
-                severity="warning",
-                file=result.file,
-            )
-        )
-
-
-def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> None:
+def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: UnitResult) -> str | None:
     """Unit info, the register scored with the workbook's own methodology, the conflicts and
-    the self-evaluation, each from the reader that owns its sheets; problems in that order."""
+    the self-evaluation, each from the reader that owns its sheets; problems in that order.
+    Returns the register's sheet name (None without a register)."""
     workbook = read_unit_workbook(book, fallback_methodology(options.methodology_file))
     m = workbook.methodology
     result.unit_code, result.unit_name, result.period = (workbook.unit.get(k, "") for k in UNIT_FIELDS)
+    result.unit_code = clean_code(result.unit_code)  # a zero-width space or full-width letters never make a new unit
+    filled = workbook.unit.get("fill_date", "")
+    when = as_date(filled)
+    result.fill_date = when.isoformat() if when is not None else filled
     result.methodology_name = m.name
     # Scored with its own 参数设置 where that sheet changes the fallback (the settings reader
     # compares the two once per distinct sheet, not once per file).
@@ -126,8 +141,21 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
     result.problems += workbook.problems
     if not result.unit_code and not any(p.field == "unit_code" for p in workbook.problems):
         result.problems.append(Problem.of("consolidate_unit_code_missing", file=file))
+    register_sheet = None
     if workbook.register is not None:
+        register_sheet = workbook.register.table.sheet
         result.risks = risk_rows(workbook.register, m)
+        register = workbook.register
+        if register.table.header_row >= 0 and len(register.table.rows.sheet_rows) and not result.risks:
+            # Rows were there, none could be scored: the unit has risks icx cannot count.
+            result.problems.append(
+                Problem.of(
+                    "consolidate_register_unscored",
+                    params={"rows": len(register.table.rows.sheet_rows)},
+                    file=file,
+                    sheet=register_sheet,
+                )
+            )
     # 不相容岗位, the control matrices' posts and the payment log.
     check = check_conflicts(book, file=file, methodology=m)
     result.conflicts, result.conflicts_checked = list(check.conflicts), check.ran
@@ -166,6 +194,7 @@ def _read_book(book: WorkbookGrid, file: str, options: WorkerOptions, result: Un
         from icx.consolidate.history_records import unit_history
 
         result.history = unit_history(result.unit_code, workbook, check, sheet, m)
+    return register_sheet
 
 
 def risk_rows(register: RegisterResult, m: Methodology) -> list[RiskRow]:

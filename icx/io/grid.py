@@ -19,8 +19,12 @@ from typing import Any
 import python_calamine
 
 from icx.core.errors import IcxError, Problem
-from icx.io.untrusted import check_directory, check_parts, read_untrusted
+from icx.io.untrusted import check_directory, check_parts, is_encrypted_package, is_ole, read_untrusted
 
+# What calamine reads (by content, whatever the name says); what a unit may send instead of a
+# workbook, which icx lists as not read with what to do.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+LOOKALIKE_SUFFIXES = (".et", ".ett", ".csv", ".numbers", ".pdf", ".doc", ".docx", ".wps", ".xltx", ".xlt", ".ots")
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
 # How calamine says a part unpacks to more than the zip directory declares (the way a zip bomb
@@ -75,6 +79,8 @@ class WorkbookGrid:
 
     path: Path
     sheets: dict[str, Grid]
+    # Excel error values (#DIV/0!, #N/A…) found in cells: sheet, 'D7', the error (``error_cells``).
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
 
     def sheet(self, *names: str) -> Grid | None:
         """The first sheet whose name matches one of ``names`` (exact, then normalised, then prefix)."""
@@ -127,19 +133,46 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
     """
     path = Path(path)
     file = str(path)
+    suffix = path.suffix.lower()
+    if suffix in LOOKALIKE_SUFFIXES:
+        raise IcxError(Problem.of("file_format_unsupported", params={"suffix": suffix}, file=file))
     if data is None:
         data = read_untrusted(path)
-    check_directory(data, file)  # before anything is unpacked
+    legacy = is_ole(data) and not is_encrypted_package(data)  # a .xls (BIFF): no zip to check
+    if not legacy:
+        check_directory(data, file)  # before anything is unpacked
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types for broken packages
-        raise IcxError(refusal(exc, file)) from exc
+        # An OLE file calamine cannot open: a damaged .xls, or encrypted in a way not recognised.
+        problem = Problem.of("file_encrypted_or_xls", file=file) if legacy else refusal(exc, file)
+        raise IcxError(problem) from exc
     try:
         grids = _read_sheets(book, file, sheets)
     finally:
         book.close()
-    check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
-    return WorkbookGrid(path, grids)
+    errors: list[tuple[str, str, str]] = []
+    if not legacy:
+        check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
+        errors = _restore_errors(grids, data)
+    return WorkbookGrid(path, grids, errors)
+
+
+def _restore_errors(grids: dict[str, Grid], data: bytes) -> list[tuple[str, str, str]]:
+    """Put each error value calamine read as blank back into its cell, as the text Excel shows
+    (readers then refuse it at the cell: a score cell '#DIV/0!' is no score)."""
+    from icx.io.error_cells import error_cells
+
+    found: list[tuple[str, str, str]] = []
+    for sheet, cells in error_cells(data).items():
+        grid = grids.get(sheet)
+        if grid is None:
+            continue
+        for (r, c), text in sorted(cells.items()):
+            if r < len(grid.rows) and c < len(grid.rows[r]) and grid.rows[r][c] in ("", None):
+                grid.rows[r][c] = text
+                found.append((sheet, cell_ref(r, c), text))
+    return found
 
 
 def _read_sheets(book: python_calamine.CalamineWorkbook, file: str, sheets: list[str] | None) -> dict[str, Grid]:

@@ -19,7 +19,7 @@ from icx.core.errors import Problem, field_meaning
 from icx.core.methodology import Methodology, default_methodology, normalize_word
 from icx.core.parsing import as_number
 from icx.core.risk import Assessment, Risk, RiskRegister
-from icx.io.grid import Grid, WorkbookGrid
+from icx.io.grid import Grid, WorkbookGrid, cell_ref
 from icx.io.specs import sheet_names
 from icx.io.table import Table, assessor_numbers, read_table, text_of
 
@@ -153,6 +153,46 @@ def register_not_found(book: WorkbookGrid, file: str | None) -> Problem:
     )
 
 
+SCORE_KEYS_SINGLE = ("likelihood", "impact", "loss_amount")
+
+
+def _merged_scores(table: Table, grid: Grid, file: str | None) -> list[Problem]:
+    """Score cells that got their value from a merged range spanning data rows: the value is
+    taken back out (blank) and each such cell is an error of its row, never a silent copy.
+    (Area, owner and other text columns keep the merged value: ``icx.io.grid.fill_merged``.)"""
+    if not grid.filled:
+        return []
+    rows = table.rows
+    keys = [k for k in rows.columns if k in SCORE_KEYS_SINGLE or k.startswith(("likelihood_", "impact_"))]
+    problems: list[Problem] = []
+    for key in keys:
+        col = table.columns.get(key)
+        if col is None:
+            continue
+        j = rows.columns.index(key)
+        for i, r in enumerate(rows.sheet_rows):
+            if (r - 1, col) in grid.filled and rows.values[i][j] is not None:
+                rows.values[i][j] = None
+                merged = _merge_range(grid, r - 1, col)
+                problems.append(
+                    table.locate(
+                        Problem.of("score_cell_merged", params={"range": merged}, row=r, field=key),
+                        file,
+                    )
+                )
+    return problems
+
+
+def _merge_range(grid: Grid, r: int, c: int) -> str:
+    """The rows of the merged range through (r, c) in column c: 'E2:E4'."""
+    top, bottom = r, r
+    while top > 0 and (top, c) in grid.filled:
+        top -= 1
+    while (bottom + 1, c) in grid.filled:
+        bottom += 1
+    return f"{cell_ref(top, c)}:{cell_ref(bottom, c)}"
+
+
 def _cell_problem(reading: Any, value: Any, r: int, key: str) -> Problem:
     """The problem of a refused score cell: its code, and the message saying what to write."""
     return Problem.of(reading.code, message=reading.message, params=reading.params, given=value, row=r, field=key)
@@ -199,6 +239,7 @@ def read_register(
         problems.append(Problem.of("register_empty", file=file, sheet=grid.name))
         return RegisterResult(table, problems, methodology=m, unit_code=unit_code, unit_name=unit_name)
 
+    problems += _merged_scores(table, grid, file)  # before the rows with errors are counted
     likelihoods, found, lk_written = _assessor_columns(table, "likelihood_", "likelihood", m, file)
     problems += found
     impacts, found, im_written = _assessor_columns(table, "impact_", "impact", m, file)

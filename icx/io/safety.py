@@ -81,7 +81,12 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     # permissions (the old file's, else those the umask gives), not stay private after the rename.
     os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:  # disk full, file too large, permission: nothing was written
+            raise IcxError(
+                Problem.of("output_write_failed", params={"detail": exc.strerror or str(exc)}, file=str(target))
+            ) from exc
         try:
             os.replace(tmp, target)
         except OSError as exc:

@@ -49,10 +49,42 @@ LINE_HEIGHT = 15  # points per line of wrapped text
 SCORE_KEYS = ("score", "level", "rank")
 
 
+# openpyxl reads and writes only Office Open XML; a copy of any other workbook icx reads (.xls,
+# .xlsb, .ods) is a new .xlsx holding the values of every sheet (no formats or formulas: those
+# formats cannot be rewritten), with icx's columns and sheets added as for an .xlsx.
+OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
+def copy_target(target: str | Path) -> Path:
+    """Where a copy goes: ``target``, with the suffix .xlsx unless openpyxl can write its own."""
+    target = Path(target)
+    return target if target.suffix.lower() in OPENPYXL_SUFFIXES else target.with_suffix(".xlsx")
+
+
 def open_for_copy(path: str | Path) -> openpyxl.Workbook:
-    """Load a workbook for writing a modified copy (macros kept for .xlsm)."""
+    """Load a workbook for writing a modified copy (macros kept for .xlsm; a .xls, .xlsb or .ods
+    as its values, see ``OPENPYXL_SUFFIXES``)."""
     path = Path(path)
+    if path.suffix.lower() not in OPENPYXL_SUFFIXES:
+        return values_workbook(path)
     return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"))
+
+
+def values_workbook(path: str | Path) -> openpyxl.Workbook:
+    """A new workbook holding the values of every sheet of ``path`` (read by ``load_grid``)."""
+    from icx.io.grid import load_grid
+    from icx.io.safety import put_value
+
+    book = load_grid(path)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, grid in book.sheets.items():
+        ws = wb.create_sheet(name[:31])
+        for r, row in enumerate(grid.rows, 1):
+            for c, value in enumerate(row, 1):
+                if value not in ("", None) and (r - 1, c - 1) not in grid.filled:
+                    put_value(ws.cell(row=r, column=c), value)
+    return wb
 
 
 def _spec(key: str):

@@ -29,6 +29,7 @@ class ColumnSpec:
     en: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    formula: bool = False  # the template computes it (see sheets.toml)
 
     @property
     def numbered(self) -> bool:
@@ -55,6 +56,7 @@ def columns(table: str) -> tuple[ColumnSpec, ...]:
             en=s["en"],
             aliases=tuple(s.get("aliases", ())),
             required=bool(s.get("required", False)),
+            formula=bool(s.get("formula", False)),
         )
         for s in specs
     )

@@ -149,6 +149,8 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
     where = [mapping[k] for k in keys]
     widest = max(where, default=-1)
     pick = itemgetter(*where) if len(where) > 1 else lambda row: [row[c] for c in where]  # C-level picking
+    formula_keys = {s.key for s in specs if s.formula}
+    formula_only = {i for i, k in enumerate(keys) if k in formula_keys}
     filled = grid.filled
     merged_rows = {r for r, _ in filled}
     for r in range(header_row + 1, grid.height):
@@ -165,6 +167,8 @@ def _read_table(grid: Grid, table: str, file: str | None, window: Window | None)
                 continue
         elif values.count(None) == len(values):
             continue
+        if formula_only and all(v is None or (i in formula_only and v == 0) for i, v in enumerate(values)):
+            continue  # only formula results at 0: how a .xls gives back a blank row's empty formulas
         skipped = skipped_row(values)  # 合计, 备注…: not an entry, said so
         if skipped is not None:
             problems.append(_skipped(grid, file, r, where[skipped[0]], values[skipped[0]]))

@@ -33,7 +33,19 @@ MAX_PART_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_ENTRIES = 5000
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx (and legacy .xls) are OLE files
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and encrypted .xlsx are OLE files
+# An encrypted .xlsx is an OLE file holding an 'EncryptionInfo' stream (its name, in the OLE
+# directory, in UTF-16); a .xls holds a 'Workbook' stream instead.
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def is_ole(data: bytes) -> bool:
+    return data.startswith(OLE_MAGIC)
+
+
+def is_encrypted_package(data: bytes) -> bool:
+    """An OOXML package encrypted with a password (an OLE file with an EncryptionInfo stream)."""
+    return is_ole(data) and ENCRYPTION_STREAM in data
 
 
 def read_untrusted(path: str | Path) -> bytes:
@@ -62,10 +74,11 @@ def read_within_limit(path: str | Path) -> bytes | None:
 
 def check_directory(data: bytes, file: str) -> None:
     """Refuse ``data`` (the content of ``file``) unless it is a zip whose directory describes a
-    sane workbook: not too big, not encrypted, no zip bomb, the parts every workbook has."""
+    sane workbook (.xlsx, .xlsm, .xlsb or .ods): not too big, not encrypted, no zip bomb, the parts
+    every workbook has. (A .xls is no zip: ``icx.io.grid`` sends it to calamine directly.)"""
     if len(data) > MAX_FILE_BYTES:
         raise IcxError(_too_large(len(data), file))
-    if data.startswith(OLE_MAGIC):
+    if is_ole(data):
         raise IcxError(Problem.of("file_encrypted_or_xls", file=file))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -85,7 +98,9 @@ def check_directory(data: bytes, file: str) -> None:
     if total > MAX_UNZIPPED_BYTES:
         raise IcxError(Problem.of("file_zip_bomb", params={"detail": f"{_mb(total)} unpacked"}, file=file))
     names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+    ooxml = "[Content_Types].xml" in names and any(n.startswith("xl/workbook") for n in names)
+    ods = "mimetype" in names and "content.xml" in names  # OpenDocument (LibreOffice, WPS)
+    if not (ooxml or ods):
         raise IcxError(Problem.of("file_not_xlsx", file=file))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from icx import i18n
+from icx.core.codes import code_key  # the one rule for comparing codes (also re-exported here)
 from icx.core.errors import IcxError, Problem
 from icx.core.methodology import normalize_word
 from icx.core.parsing import is_blank
@@ -27,11 +28,6 @@ from icx.io.table import read_table, text_of
 from icx.mail.addresses import BadAddress, check_address, one_line, split_addresses
 
 COMMITTEE, UNIT = "committee", "unit"
-
-
-def code_key(code: Any) -> str:
-    """How unit codes are compared: NFKC, trimmed, case-insensitive ('ＦＢ001' == 'fb001')."""
-    return unicodedata.normalize("NFKC", text_of(code)).strip().casefold()
 
 
 @dataclass(frozen=True)

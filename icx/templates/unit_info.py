@@ -8,7 +8,8 @@ from icx.templates import layout
 from icx.templates.layout import Book
 
 FIRST_ROW = 3
-HINTS = {"period": "tpl_hint_period", "contact": "tpl_hint_contact"}
+HINTS = {"period": "tpl_hint_period", "contact": "tpl_hint_contact", "fill_date": "tpl_hint_fill_date"}
+DATE_FIELDS = {"fill_date"}
 
 
 def write_unit_info(book: Book) -> tuple[Worksheet, dict[str, str]]:
@@ -21,7 +22,7 @@ def write_unit_info(book: Book) -> tuple[Worksheet, dict[str, str]]:
         ws.cell(row=r, column=1, value=spec.header(book.lang)).style = layout.HEADER
         value = ws.cell(row=r, column=2)
         value.style = layout.INPUT
-        value.number_format = "@"  # codes such as 001 stay text
+        value.number_format = "yyyy-mm-dd" if spec.key in DATE_FIELDS else "@"  # codes such as 001 stay text
         if spec.key in HINTS:
             ws.cell(row=r, column=3, value=book.label(HINTS[spec.key])).style = layout.NOTE
         cells[spec.key] = f"B{r}"

@@ -101,21 +101,27 @@ def test_every_file_problem_is_named(batch_run: Run) -> None:
 
 def test_figures_equal_the_core_computed_independently(batch_run: Run) -> None:
     b = batch_run.batch
-    counted = b.good + [b.text_score, b.formula, b.duplicate]
+    # FB001 sent two files: neither is counted until resolved; BAD01 has no register, BAD02's
+    # register lost its headers: not counted either.
+    counted = b.good[1:] + [b.text_score, b.formula]
     levels = independent_levels(counted)
     figures = overview(batch_run.summary)
     assert figures["risks_level1"] == levels[1]
     assert figures["risks_level2"] == levels[2]
     assert figures["risks_level3"] == levels[3]
     assert figures["risks_total"] == sum(levels.values())
-    checked = independent_checks(counted + b.register_broken)
+    checked = independent_checks(counted)
     assert {k: figures[k] for k in checked} == checked
     assert checked["conflicts"] > 0 and checked["deficiencies_overdue"] > 0  # the demo data has some
     # Roster: 4 good + text_score + formula + BAD01 + BAD02 + FB099 expected; FB099 never came.
     assert figures["units_expected"] == 9
     assert figures["units_missing"] == 1
-    # Distinct codes read: 4 good (one twice) + BAD03 + EQ001 + BAD01 + BAD02.
-    assert figures["units_received"] == 8
+    assert figures["units_received"] == 8  # expected = received + missing
+    assert figures["units_counted"] == 5  # FB002-FB004, BAD03, EQ001
+    assert figures["units_not_counted"] == 3  # FB001 (two files), BAD01, BAD02
+    assert figures["units_off_roster"] == 0
+    # Not counted: both FB001 files, BAD01, BAD02, the encrypted and the truncated file.
+    assert figures["files_not_counted"] == 6
     # Files with errors: missing sheet, wrong headers, text score, encrypted, truncated, and both
     # files claiming FB001.
     assert figures["units_with_errors"] == 7
@@ -145,11 +151,14 @@ def test_formula_text_stays_text(batch_run: Run) -> None:
         assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row), sheet.title
 
 
-def test_missing_and_duplicate_units_on_overview(batch_run: Run) -> None:
+def test_missing_and_duplicate_units_are_listed(batch_run: Run) -> None:
     rows = sheet_rows(batch_run.summary, sheet_names("overview")[0])
     flat = [v for r in rows for v in r if v is not None]
     assert "FB099" in flat and "未报送单位" in flat
+    listed = sheet_rows(batch_run.summary, sheet_names("summary_submissions")[0])
+    flat = [v for r in listed for v in r if v is not None]
     assert str(batch_run.batch.files["duplicate"]) in flat and str(batch_run.batch.files["good0"]) in flat
+    assert any(isinstance(v, str) and v.startswith("重复报送（未计入）") for v in flat)
 
 
 def test_deficiencies_sheet_header_is_the_contract(batch_run: Run) -> None:
@@ -162,6 +171,7 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
     wb = openpyxl.load_workbook(batch_run.summary)
     expected = [
         "overview",
+        "summary_submissions",
         "summary_unit_risks",
         "summary_heatmap",
         "summary_level1",
@@ -196,8 +206,8 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
 
 def test_feedback_one_file_per_unit(batch_run: Run) -> None:
     names = sorted(p.name for p in batch_run.feedback)
-    assert "FB001-区财政局机关-反馈.xlsx" in names
-    assert "FB001-重复编码单位-反馈.xlsx" in names
+    assert not any(n.startswith("FB001") for n in names)  # two files claim FB001: neither is counted
+    assert "FB002-区国库支付中心-反馈.xlsx" in names
     assert "EQ001-公式文本单位-反馈.xlsx" in names
     assert not any("加密" in n or "截断" in n for n in names)  # unreadable files have no unit to answer
     wb = openpyxl.load_workbook(batch_run.out / "feedback" / "BAD03-打分有误单位-反馈.xlsx")

@@ -163,4 +163,37 @@ def build(folder: Path) -> dict[str, Path]:
     folder_like = folder / "folder_like.xlsx"
     folder_like.mkdir(exist_ok=True)
     good.unlink()
+    _batch_cases(folder, files)
     return files
+
+
+def _batch_cases(folder: Path, files: dict[str, Path]) -> None:
+    """What a folder of submissions holds besides broken files: other formats (LibreOffice's .xls
+    and .ods of a unit workbook, look-alikes icx does not read), another period, a second file
+    of one unit, a workbook without a code, a lock file and icx's own output."""
+    from icx.io import libreoffice
+    from icx.io.outputs import mark_openpyxl
+
+    files["other_period"] = _unit(folder, "other_period.xlsx", code="FB010", period="2025")
+    files["duplicate"] = _unit(
+        folder, "duplicate.xlsx", code="ＦＢ００１\u200b"
+    )  # formula_text's FB001, typed otherwise
+    files["no_code"] = _unit(folder, "no_code.xlsx", code="")
+    files["csv"] = folder / "unit.csv"
+    files["csv"].write_text("单位编码,风险编号\nFB001,R1\n", encoding="utf-8")
+    files["et"] = folder / "unit.et"
+    files["et"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    files["lock"] = folder / "~$formula_text.xlsx"
+    files["lock"].write_bytes(b"lock")
+    wb = openpyxl.load_workbook(files["formula_text"])
+    mark_openpyxl(wb, "scored")
+    files["icx_output"] = folder / "formula_text.scored.xlsx"
+    wb.save(files["icx_output"])
+    if libreoffice.available():
+        (folder / "_lo").mkdir(exist_ok=True)
+        source = _unit(folder / "_lo", "lo_unit.xlsx", code="FB020")
+        for to in ("xls", "ods"):
+            (done,) = libreoffice.convert([source], folder, to=to)
+            files[to] = done.output
+        source.unlink()
+        (folder / "_lo").rmdir()

@@ -32,6 +32,7 @@ from icx.io.duties import check_conflicts
 from icx.io.evaluation_sheet import read_evaluation
 from icx.io.findings_sheets import write_checked_copy
 from icx.io.grid import load_grid
+from icx.io.scored_copy import copy_target
 from icx.io.specs import columns
 
 check_app = typer.Typer(
@@ -49,11 +50,11 @@ SHOW_ROWS = 40
 
 
 def default_output(source: Path, check: str) -> Path:
-    return source.with_name(f"{source.stem}.{check}{source.suffix}")
+    return copy_target(source.with_name(f"{source.stem}.{check}{source.suffix}"))
 
 
 def _target(source: Path, output: Path | None, check: str, lang: str) -> Path:
-    target = output or default_output(source, check)
+    target = copy_target(output) if output else default_output(source, check)  # .xls/.ods → .xlsx
     if target.resolve() == source.resolve():
         fail([Problem.of("check_output_is_input", file=str(source))], lang)
     return target

@@ -59,7 +59,11 @@ def consolidate(
         help="Roster workbook (单位编码, 单位名称, 联系人, 电子邮箱): lists units that did not submit.",
     ),
     period: str | None = typer.Option(
-        None, "--period", "-p", help="The period being consolidated, e.g. 2026; files for another period are flagged."
+        None,
+        "--period",
+        "-p",
+        help="The period being consolidated, e.g. 2026; files of another period are listed, not counted. "
+        "Required when the files name several periods.",
     ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date deadlines are checked against (YYYY-MM-DD). Default: today."
@@ -83,6 +87,12 @@ def consolidate(
     previous: str | None = typer.Option(
         None, "--previous", help="Compare with this recorded period instead of the one recorded last before."
     ),
+    duplicates: str = typer.Option(
+        "list",
+        "--duplicates",
+        help="Two files of one unit: 'list' (neither is counted until resolved) or 'latest' (the one with the "
+        "latest 填报日期, then modification time, is counted; the others are listed as superseded).",
+    ),
     lang: str = LangOption,
 ) -> None:
     """Consolidate unit workbooks into the committee summary (汇总各单位工作簿).
@@ -97,14 +107,22 @@ def consolidate(
     With --db the counted units are recorded as this period in the history store (风险数据库), and
     when it holds an earlier period the summary gets a 同比 sheet (each unit's feedback its own).
 
-    Exit status: 0 clean, 1 the data has findings (file errors, missing units, conflicts,
-    overdue deficiencies), 2 nothing could be consolidated or the output could not be written.
+    Every file found is counted, not counted (listed with the reason: another period, a second
+    file of one unit, no unit code, no usable register, a format icx cannot read…) or skipped
+    (lock files, hidden files, icx's own outputs); 概览 shows that the numbers add up and 报送情况
+    lists each file and unit.
+
+    Exit status: 0 every file counted and no findings, 1 findings or files not counted (file
+    errors, missing units, conflicts, overdue deficiencies), 2 could not run or could not write
+    (several periods without --period, the output is an input, disk full, no permission).
 
     Example:  icx consolidate 单位报送/ -o 委员会汇总.xlsx --roster 单位名单.xlsx --period 2026 --feedback 反馈/
     Example:  icx consolidate 2026报送/ -o 委员会汇总.xlsx --period 2026 --db history.db
     """
     lang = check_lang(lang)
     when = _as_of(as_of)
+    if duplicates not in ("list", "latest"):
+        raise typer.BadParameter("use list or latest / 请使用 list 或 latest", param_hint="--duplicates")
     if methodology is not None:
         methodology_from(methodology)  # a broken methodology file stops here with its problems
     workers = jobs or default_jobs()
@@ -116,7 +134,7 @@ def consolidate(
             store = open_store(db)  # opened first: an unreachable or newer store stops before the batch
         except IcxError as exc:
             fail(exc.problems, lang)
-    exclude = [output] + ([feedback] if feedback is not None else [])
+    exclude = [output]  # refused when it is one of the inputs; icx's outputs are skipped by their mark
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -149,6 +167,7 @@ def consolidate(
                 on_result=done,
                 exclude=exclude,
                 record_history=store is not None,
+                duplicates=duplicates,
             )
         except IcxError as exc:
             fail(exc.problems, lang)

@@ -19,7 +19,7 @@ from icx.cli.common import (
 from icx.core.errors import IcxError
 from icx.io.grid import load_grid
 from icx.io.register import find_register_sheet, read_register, register_not_found
-from icx.io.scored_copy import write_scored_copy
+from icx.io.scored_copy import copy_target, write_scored_copy
 from icx.io.settings_sheet import read_settings_from
 
 # Problems that leave no row of the register scorable: the command stops (exit 2), writing nothing.
@@ -27,7 +27,7 @@ UNSCORABLE = ("header_not_found", "column_missing", "register_empty")
 
 
 def default_output(source: Path) -> Path:
-    return source.with_name(f"{source.stem}.scored{source.suffix}")
+    return copy_target(source.with_name(f"{source.stem}.scored{source.suffix}"))
 
 
 def score(
@@ -73,7 +73,7 @@ def score(
         result.problems[:0] = settings.problems
     if any(p.code in UNSCORABLE for p in result.problems):
         fail(result.problems, lang)  # nothing could be scored: no copy is written
-    target = output or default_output(register)
+    target = copy_target(output) if output else default_output(register)  # .xls/.ods → .xlsx
     try:
         write_scored_copy(register, target, result, m, lang)  # type: ignore[arg-type]
     except IcxError as exc:

@@ -1,0 +1,66 @@
+"""Excel error values (#DIV/0!, #N/A, #VALUE!…) in an .xlsx/.xlsm, found at their cells.
+
+python-calamine gives an error cell back as a blank, so a score cell holding #DIV/0! would read
+as "not scored" and the risk would be graded from the other assessors without a word. This
+module reads the error cells straight from the sheet XML (only sheets that hold any: a quick
+byte search first), so ``icx.io.grid`` can put the error text back in the cell and the readers
+report it where it is. (A .xls or .ods gives no such mark to calamine or to this module.)
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+from defusedxml import ElementTree
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name → {(row, col) 0-based: '#DIV/0!'} for every error cell of the package ``data``
+    (already checked by ``icx.io.untrusted``); {} when there is none or the package is not OOXML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+                return {}
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            out: dict[str, dict[tuple[int, int], str]] = {}
+            for sheet in book.iter(f"{_MAIN}sheet"):
+                target = targets.get(sheet.get(f"{_REL}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if part not in names:
+                    continue
+                xml = zf.read(part)
+                if b't="e"' not in xml:
+                    continue
+                found = {}
+                for match in _CELL.finditer(xml):
+                    attrs, body = match.groups()
+                    if b't="e"' not in attrs:
+                        continue
+                    ref, value = _REF.search(attrs), _VALUE.search(body)
+                    if ref and value:
+                        found[(int(ref.group(2)) - 1, _index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+                if found:
+                    out[sheet.get("name", "")] = found
+            return out
+    except Exception:  # noqa: BLE001 — a package the parser refused is reported by the parser
+        return {}
