@@ -52,6 +52,7 @@ class Consolidation:
     figures: dict[str, int | float | None] = field(default_factory=dict)
     # This period against the last recorded one (``icx consolidate --db``), when the store has one.
     year_over_year: YearOverYear | None = None
+    as_of_given: bool = False  # --as-of given (else the day of the run): the briefing says which
 
     def problems(self) -> list[Problem]:
         """Every problem: the batch's own first, then each unit's in unit order."""

@@ -169,6 +169,7 @@ def consolidate(
     keeps what the history store needs (``history_records``). Raises only for
     a broken ``methodology_file``.
     """
+    as_of_given = as_of is not None
     as_of = as_of or dt.date.today()
     paths, problems = expand_inputs(inputs)
     # The roster often sits in the folder of unit workbooks; it is not one of them.
@@ -191,7 +192,7 @@ def consolidate(
             on_result(result)
     if not paths:
         problems.append(Problem.of("consolidate_no_inputs"))
-    return build(
+    result = build(
         results,
         as_of=as_of,
         roster=roster_obj,
@@ -200,3 +201,5 @@ def consolidate(
         input_problems=problems,
         generated=generated,
     )
+    result.as_of_given = as_of_given
+    return result

@@ -1,7 +1,8 @@
 """The committee summary workbook (内部控制委员会汇总), written with XlsxWriter.
 
-Sheets, in order: 概览, 各单位风险 (+ stacked bar chart), 风险热力图, 一级风险, 风险排序, 冲突清单,
-自我评价 (+ chart), 缺陷整改, 评分差异, 问题清单, 说明. Labels in Chinese (or English with
+Sheets, in order: the meeting's — 概览 (the one-page briefing), 各单位风险 (+ stacked bar chart),
+风险热力图, 一级风险, 冲突清单, 自我评价 (+ chart), 基础性评价, 同比, 缺陷整改 — then the appendix
+(附录: 风险排序, 评分差异, 问题清单, 说明; ``icx.consolidate.pack``). Labels in Chinese (or English with
 ``lang="en"``) from the catalogue. Two contracts are read back by ``icx remind``/email:
 概览 holds every key figure as a label (column A) / value (column B) row, labels exactly those of
 ``icx/data/catalogue/figures.toml``; 缺陷整改 has exactly the header of the ``deficiencies`` table
@@ -22,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
 from icx.consolidate.model import Consolidation, RankedRisk
+from icx.consolidate.pack import APPENDIX_KEYS, APPENDIX_TAB
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, sheet_title, table
 from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
@@ -30,6 +32,7 @@ from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
 from icx.core.problem_list import grouped, place
 from icx.io.outputs import mark_xlsxwriter
+from icx.io.print_layout import CJK_FONT, DEFAULT_ROW, break_before_chart, print_scale, row_height, style_chart
 from icx.io.safety import atomic_output, writable_text
 from icx.io.specs import columns, sheet_names
 
@@ -95,50 +98,216 @@ class _Summary:
 
     def add(self, key: str) -> Worksheet:
         ws = self.wb.add_worksheet(sheet(key, self.lang))
-        print_setup(ws, f"{self.title} — {sheet_names(key)[0 if self.lang == 'zh' else 1]}")
+        name = sheet_names(key)[0 if self.lang == "zh" else 1]
+        if key in APPENDIX_KEYS:  # the clerk's material: a grey tab, 附录 in the page header
+            ws.set_tab_color(APPENDIX_TAB)
+            name = f"{self.label('appendix')} · {name}"
+        print_setup(ws, f"{self.title} — {name}", lang=self.lang)
         return ws
 
     def write_all(self) -> None:
+        # the meeting's sheets, then the appendix (``pack.APPENDIX_KEYS``): see icx.consolidate.pack
         self.overview()
         self.unit_risks()
         self.heatmap()
         self.level1()
-        self.ranking()
         self.conflicts()
         self.evaluation()
         self.basic_evaluation()
         if self.c.year_over_year is not None:
             self.year_over_year()
         self.deficiencies()
+        self.ranking()
         self.findings()
         self.problems()
         self.notes()
 
-    # --- 概览 ------------------------------------------------------------------------------------
+    # --- 概览: the one-page briefing ---------------------------------------------------------------
     def overview(self) -> None:
-        c, s = self.c, self.s
+        """A4 landscape, exactly one page: three bands side by side — key figures (A:B, the
+        label/value rows email reads back) with a chart of risks by level; the ten highest risks,
+        risks by area × level with a chart; units needing attention and rectification progress —
+        and under them one line each for files not counted and units not submitted."""
+        from icx.consolidate import briefing as b
+
+        c, s, lang = self.c, self.s, self.lang
         ws = self.add("overview")
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 1, 16)
-        ws.set_column(2, 4, 24)
-        ws.write_string(0, 0, self.title, s.title)
-        ws.write_string(1, 0, header("unit_info", "period", self.lang), s.label)  # email reads the period by it
-        write_value(ws, 1, 1, c.period or "", s.text)
+        ws.fit_to_pages(1, 1)  # laid out for one page (its lists are capped), never more
+        for col, width in enumerate((20, 9, 2, 13, 24, 8, 6, 7, 9, 2, 16, 7, 7, 7, 8)):
+            ws.set_column(col, col, width)
+        last_col = 14
+        ws.merge_range(0, 0, 0, last_col, self.title, s.title)
+        ws.set_row(0, 24)
+        tall: dict[int, float] = {0: 24}
+        period, source = b.period_and_source(c)
+        ws.write_string(1, 0, header("unit_info", "period", lang), s.label)  # email reads the period by it
+        write_value(ws, 1, 1, period or self.label("briefing_period_blank"), s.text)
+        ws.merge_range(1, 3, 1, 8, self.label(f"briefing_period_{source}"), s.muted)
         ws.write_string(2, 0, self.label("as_of"), s.label)
         write_value(ws, 2, 1, c.as_of, s.date)
+        ws.merge_range(
+            2, 3, 2, 8, self.label("briefing_as_of_given" if c.as_of_given else "briefing_as_of_today"), s.muted
+        )
         if c.year_over_year is not None:  # the trend in one line; the 同比 sheet has the detail
             from icx.consolidate.yoy_tables import trend_line
 
-            ws.merge_range(3, 0, 3, 4, trend_line(c.year_over_year, self.lang), s.wrap)
-            ws.set_row(3, 30)
-        ws.write_string(4, 0, self.label("figure"), s.header)
-        ws.write_string(4, 1, self.label("value"), s.header)
-        row = 5
+            ws.merge_range(1, 10, 2, last_col, trend_line(c.year_over_year, lang), s.wrap)
+        # band 1: key figures and the chart of risks by level
+        top = 4
+        ws.write_string(top, 0, self.label("figure"), s.header)
+        ws.write_string(top, 1, self.label("value"), s.header)
+        row = top + 1
+        level_rows = {}
         for key, value in c.figures.items():
-            ws.write_string(row, 0, figure_label(key, self.lang), s.text)
+            ws.write_string(row, 0, figure_label(key, lang), s.text)
             write_value(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
+            if key in ("risks_level1", "risks_level2", "risks_level3"):
+                level_rows[key] = row
             row += 1
-        row += 1
+        name = sheet("overview", lang)
+        first, last = min(level_rows.values()), max(level_rows.values())
+        chart = self.wb.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": self.label("briefing_by_level"),
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, 1, last, 1],
+                "points": [{"fill": {"color": f"#{lv.color}"}} for lv in self.m.risk_levels],
+                "data_labels": {"value": True, "font": {"name": CJK_FONT, "size": 10}},
+            }
+        )
+        style_chart(chart, self.label("briefing_by_level"), legend=None)
+        chart.set_size({"width": 205, "height": 190})
+        ws.insert_chart(row + 1, 0, chart, {"x_offset": 2, "y_offset": 4})
+        # band 2: the ten highest risks, then area × level with its chart
+        h = lambda k: header("register", k, lang)  # noqa: E731
+        ws.merge_range(top - 1, 3, top - 1, 8, self.label("briefing_top_risks"), s.label)
+        heads = [
+            header("unit_info", "unit_name", lang),
+            h("description"),
+            h("area"),
+            h("level"),
+            h("score"),
+            h("owner"),
+        ]
+        for i, text in enumerate(heads):
+            ws.write_string(top, 3 + i, text, s.header)
+        r = top
+        for item in b.top_risks(c):
+            r += 1
+            risk = item.risk
+            values = [
+                item.unit.unit_name or item.unit.unit_code,
+                risk.description,
+                self.area_name(risk.area),
+                level_name(self.m, risk.level, lang),
+                round(risk.score, 2),
+                risk.owner,
+            ]
+            fmts = [s.wrap, s.wrap, s.text, s.levels[risk.level], s.decimal, s.text]
+            for i, (value, fmt) in enumerate(zip(values, fmts)):
+                write_value(ws, r, 3 + i, value, fmt)
+            tall[r] = row_height(values, [13, 24, 8, 6, 7, 9], [True, True, False, False, False, False])
+            ws.set_row(r, tall[r])
+        r += 2
+        ws.merge_range(r, 3, r, 8, self.label("briefing_areas"), s.label)
+        r += 1
+        area_top = r
+        levels = [lv.level for lv in self.m.risk_levels]
+        for i, text in enumerate([h("area"), *(level_name(self.m, lv, lang) for lv in levels), self.label("total")]):
+            ws.write_string(r, 3 + i, text, s.header)
+        table_rows = b.area_levels(c)
+        for code, counts in table_rows.items():
+            r += 1
+            ws.write_string(r, 3, self.area_name(code), s.text)
+            for i, lv in enumerate(levels):
+                ws.write_number(r, 4 + i, counts.get(lv, 0), s.integer)
+            ws.write_number(r, 4 + len(levels), sum(counts.values()), s.integer)
+        if table_rows:
+            chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+            for i, lv in enumerate(self.m.risk_levels):
+                chart.add_series(
+                    {
+                        "name": [name, area_top, 4 + i],
+                        "categories": [name, area_top + 1, 3, r, 3],
+                        "values": [name, area_top + 1, 4 + i, r, 4 + i],
+                        "fill": {"color": f"#{lv.color}"},
+                        "gap": 50,
+                    }
+                )
+            style_chart(chart, self.label("briefing_areas"), y_axis={"reverse": True})
+            chart.set_size({"width": 470, "height": 200})
+            ws.insert_chart(r + 2, 3, chart, {"x_offset": 2})
+        # band 3: units needing attention, rectification progress
+        col = 10
+        ws.merge_range(top - 1, col, top - 1, last_col, self.label("briefing_attention"), s.label)
+        heads = [
+            header("unit_info", "unit_name", lang),
+            level_name(self.m, 1, lang),
+            self.label("briefing_overdue"),
+            self.label("briefing_conflicts"),
+            self.label("briefing_score"),
+        ]
+        for i, text in enumerate(heads):
+            ws.write_string(top, col + i, text, s.header)
+        r = top
+        needing = b.attention(c)
+        for a in needing[: b.ATTENTION_SHOWN]:
+            r += 1
+            write_value(ws, r, col, a.unit.unit_name or a.unit.unit_code, s.text)
+            for i, value in enumerate((a.level1, a.overdue, a.conflicts)):
+                ws.write_number(r, col + 1 + i, value, s.integer)
+            write_value(ws, r, col + 4, a.score, s.percent1)
+        r += 1
+        rule = self.label("briefing_attention_rule").format(n=len(needing), shown=min(len(needing), b.ATTENTION_SHOWN))
+        ws.merge_range(r, col, r + 2, last_col, rule, s.note)
+        r += 4
+        overall = b.overall_progress(c)
+        title = self.label("briefing_progress").format(
+            done=overall.done, total=overall.total, rate="—" if overall.rate is None else f"{overall.rate:.1f}%"
+        )
+        ws.merge_range(r, col, r, last_col, title, s.label)
+        r += 1
+        progress_heads = [self.label("briefing_done"), self.label("briefing_found"), self.label("briefing_rate")]
+        for label_key, rows in (
+            ("briefing_by_area", b.progress_by_area(c, self._area_names)),
+            ("briefing_by_unit", b.progress_by_unit(c)[: b.PROGRESS_UNITS_SHOWN]),
+        ):
+            for i, text in enumerate([self.label(label_key), "", *progress_heads]):
+                if i != 1:
+                    ws.write_string(r, col + (i if i else 0), text, s.header)
+            ws.write_string(r, col + 1, "", s.header)
+            for p in rows:
+                r += 1
+                write_value(ws, r, col, p.name or p.key, s.text)
+                ws.write_number(r, col + 2, p.done, s.integer)
+                ws.write_number(r, col + 3, p.total, s.integer)
+                write_value(ws, r, col + 4, p.rate, s.percent1)
+            r += 2
+        # under the bands: what was not counted, one line each with where it is listed
+        bottom = max(r, top + 32)
+        not_counted = [u for u in c.units if not u.readable]
+        lines = [
+            self.label("briefing_not_counted").format(
+                n=len(not_counted),
+                names="、".join(Path(u.file).name for u in not_counted[:5]) + ("…" if len(not_counted) > 5 else ""),
+            ),
+            self.label("briefing_missing").format(
+                n=len(c.missing),
+                names="、".join(f"{e.unit_code} {e.unit_name}".strip() for e in c.missing[:8])
+                + ("…" if len(c.missing) > 8 else ""),
+            )
+            if c.roster is not None
+            else self.label("briefing_no_roster"),
+        ]
+        for i, text in enumerate(lines):
+            ws.merge_range(bottom + i, 0, bottom + i, last_col, text, s.text)
+        ws.print_area(0, 0, bottom + len(lines) - 1, last_col)
+        for r in range(bottom + len(lines)):  # every row's height stated: charts sit where planned in
+            if r not in tall:  # every program (LibreOffice's own default row is lower than Excel's)
+                ws.set_row(r, DEFAULT_ROW)
+        # the full lists, under the printed page (on screen; the clerk's part)
+        row = bottom + len(lines) + 2
         if c.missing:
             ws.write_string(row, 0, self.label("missing_units"), s.label)
             row += 1
@@ -187,8 +356,7 @@ class _Summary:
                 names = "、".join(unit.unknown_duties)
                 for col_index, value in enumerate((unit.unit_code, unit.unit_name, len(unit.unknown_duties), names)):
                     write_value(ws, row, col_index, value, s.integer if col_index == 2 else s.text)
-        ws.freeze_panes(5, 0)
-        ws.repeat_rows(4)
+
         ws.activate()
 
     # --- 各单位风险 ------------------------------------------------------------------------------
@@ -204,13 +372,22 @@ class _Summary:
             *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
             Column(self.label("total"), 8, "integer"),
             Column(self.label("errors_count"), 8, "integer"),
-            Column(self.label("file"), 30),
-        ]
+            Column(self.label("file"), 36),
+        ]  # the file's name: its folder and hash are in 说明 (the appendix)
         rows = []
         for u in units:
             counts = u.counts_by_level()
             rows.append(
-                [u.unit_code, u.unit_name, counts[1], counts[2], counts[3], sum(counts.values()), len(u.errors), u.file]
+                [
+                    u.unit_code,
+                    u.unit_name,
+                    counts[1],
+                    counts[2],
+                    counts[3],
+                    sum(counts.values()),
+                    len(u.errors),
+                    Path(u.file).name,
+                ]
             )
         first, last = table(ws, s, 0, cols, rows)
         if rows:
@@ -257,11 +434,12 @@ class _Summary:
                     "gap": 60,
                 }
             )
-        chart.set_title({"name": title, "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 640, "height": max(300, 60 + 22 * (last - first + 1))})
-        ws.insert_chart(0, 9, chart)
+        style_chart(chart, title, y_axis={"reverse": True})
+        height = max(300, 60 + 22 * (last - first + 1))
+        chart.set_size({"width": 640, "height": height})
+        anchor = max(last, len(rows)) + 3  # under the table (and the top units' block), never beside it
+        break_before_chart(ws, anchor, DEFAULT_ROW * (anchor + 1), height, print_scale([11, 22, 8, 8, 8, 8, 8, 30]))
+        ws.insert_chart(anchor, 0, chart)
 
     # --- 风险热力图 ------------------------------------------------------------------------------
     def heatmap(self) -> None:
@@ -356,7 +534,7 @@ class _Summary:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
         rows = (self.risk_row(x, False) for x in level1)  # produced as they are written
-        table(ws, self.s, 0, self.risk_columns(False), rows)
+        table(ws, self.s, 0, self.risk_columns(False), rows, group=1)
 
     def ranking(self, key: str = "summary_ranking") -> Worksheet:
         ws = self.add(key)
@@ -429,7 +607,7 @@ class _Summary:
                     "source": "；".join(k.sources),
                 }
                 rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
-        first, last = table(ws, self.s, 0, cols, rows, fit=True)
+        first, last = table(ws, self.s, 0, cols, rows, group=0)
         severity_col = 2 + [spec.key for spec in specs].index("severity")
         ws.conditional_format(
             first,
@@ -510,12 +688,12 @@ class _Summary:
                 "data_labels": {"value": True, "num_format": "0.0"},
             }
         )
-        chart.set_title({"name": title, "name_font": {"size": 12}})
-        chart.set_x_axis({"min": 0, "max": 100})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": max(300, 60 + 22 * (last - first + 1))})
-        ws.insert_chart(0, total_col + 2, chart)
+        style_chart(chart, title, x_axis={"min": 0, "max": 100}, y_axis={"reverse": True}, legend=None)
+        height = max(300, 60 + 22 * (last - first + 1))
+        chart.set_size({"width": 620, "height": height})
+        anchor = last + 3  # under the table, never beside it
+        break_before_chart(ws, anchor, DEFAULT_ROW * (anchor + 1), height)
+        ws.insert_chart(anchor, 0, chart)
 
     # --- 基础性评价 (its own module) -----------------------------------------------------------------
     def basic_evaluation(self) -> None:
@@ -582,7 +760,7 @@ class _Summary:
                     [values.get(spec.key) for spec in specs]
                     + [yes if d.overdue else no, d.days_overdue if d.overdue else None]
                 )
-        first, last = table(ws, s, 0, cols, rows)
+        first, last = table(ws, s, 0, cols, rows, group=0)
         flag = len(specs)
         ws.conditional_format(
             first,
@@ -611,7 +789,7 @@ class _Summary:
             [u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh, p.message_en]
             for u, p in self.c.findings()
         ]
-        table(ws, s, 2, cols, rows, fit=True)
+        table(ws, s, 2, cols, rows, group=0, top_used=60)
 
     # --- 问题清单 --------------------------------------------------------------------------------
     def problems(self) -> None:
@@ -648,7 +826,7 @@ class _Summary:
                 ]
                 for p in grouped(u.problems)
             ]
-        first, last = table(ws, s, 0, cols, rows, fit=True)
+        first, last = table(ws, s, 0, cols, rows, group=0)
         ws.conditional_format(
             first,
             5,
@@ -732,8 +910,6 @@ class _Summary:
             for u in sorted(c.units, key=lambda u: u.file)
         ]
         table(ws, s, row + 1, cols, rows, freeze=False)
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 40)
 
 
 _FAR = dt.date.max
