@@ -165,11 +165,11 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
         "summary_unit_risks",
         "summary_heatmap",
         "summary_level1",
-        "summary_ranking",
         "conflicts",
         "summary_evaluation",
         "summary_basic_evaluation",
         "deficiencies",
+        "summary_ranking",  # the appendix from here (icx.consolidate.pack)
         "summary_findings",
         "problems",
         "summary_notes",
