@@ -217,7 +217,8 @@ def test_libreoffice_converts_the_summary_and_a_feedback_to_pdf(batch_run: Run, 
     feedback = batch_run.out / "feedback" / "BAD03-打分有误单位-反馈.xlsx"
     pdfs = libreoffice.to_pdf([batch_run.summary, feedback], tmp_path)
     text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
-    assert "风险热力图" in text and "应报单位数" in text and FORMULA_TEXT in text
+    flat = "".join(text.split())  # a cell's text wraps inside its column (print_layout)
+    assert "风险热力图" in flat and "应报单位数" in flat and "".join(FORMULA_TEXT.split()) in flat
     fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True, check=True).stdout
     assert "Type 3" not in fonts  # Chinese text rendered with a real CJK font, not bitmaps
     assert subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True).stdout.strip()
