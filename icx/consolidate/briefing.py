@@ -57,6 +57,12 @@ def area_levels(c: Consolidation) -> dict[str, dict[int, int]]:
     return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
+def ordered_areas(c: Consolidation, codes: list[str]) -> list[str]:
+    """``codes`` once each, in the methodology's area order (codes it does not know after, A→Z)."""
+    order = {a.code: i for i, a in enumerate(c.methodology.areas)}
+    return sorted(set(codes), key=lambda a: (order.get(a, len(order)), a))
+
+
 def attention(c: Consolidation) -> list[Attention]:
     """Every unit needing attention, in the page's order (see the module's rules)."""
     out = []

@@ -309,3 +309,26 @@ def fit_columns_openpyxl(ws: Any, header_row: int, caps: Sequence[float], first_
     lines = max([lines_needed(h, w) for h, w in zip(headers, widths) if h] or [1])
     ws.row_dimensions[header_row].height = max(DEFAULT_ROW, LINE_HEIGHT * lines)
     return widths
+
+
+def one_line(text: str, width: float) -> str:
+    """``text`` cut to the one line a column of ``width`` units shows, ending in '…' when cut
+    (a briefing's fixed one-line rows; the full text is on the sheet the briefing points to)."""
+    text = " ".join(str(text).split())
+    room = max(width - 0.8, 1.0)
+    if text_width(text) <= room:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch) + 2.0 > room:
+            break
+        out += ch
+    return out + "…"
+
+
+def xlsxwriter_px(widths: Sequence[float] = (), heights: Sequence[float] = ()) -> tuple[int, int]:
+    """Pixels XlsxWriter (and Excel) give columns of ``widths`` and rows of ``heights`` points: a
+    chart sized to them is anchored exactly on those cells, so every program draws it there."""
+    w = sum(int(c * 12 + 0.5) if c < 1 else int(c * 7 + 0.5) + 5 for c in widths)
+    h = sum(int(4 / 3 * r) for r in heights)
+    return w, h
