@@ -32,8 +32,13 @@ if TYPE_CHECKING:
     from icx.consolidate.summary import _Summary
 
 # Column grid: left band A:B, gap C, middle band D:K, gap L, right band M:Q.
-WIDTHS = (20, 9, 2, 12, 6, 6, 6, 6, 7, 7, 8, 2, 20, 7, 7, 7, 8)
-LAST_COL = len(WIDTHS) - 1
+# English labels are longer (key figures, area names): A and D wider, the gaps and M narrower, so
+# the page is about as wide as in Chinese and prints its text at 7 pt or more (measured: 7.2).
+WIDTHS_BY_LANG = {
+    "zh": (20, 9, 2, 12, 6, 6, 6, 6, 7, 7, 8, 2, 20, 7, 7, 7, 8),
+    "en": (24, 8, 1, 16, 6, 6, 6, 6, 7, 7, 7, 1, 16, 7, 7, 7, 8),
+}
+LAST_COL = len(WIDTHS_BY_LANG["zh"]) - 1
 MID, RIGHT = 3, 12
 GAP_ROW = 6.0  # only rows across the whole page: a row is as tall in every band
 TITLE_ROW = 24.0
@@ -42,18 +47,16 @@ MIN_CHART_ROWS = 7
 TOP_SPANS = ((0, 0), (1, 7), (8, 9), (10, 10), (11, 12), (13, 16))
 
 
-def _span_width(first: int, last: int) -> float:
-    return float(sum(WIDTHS[first : last + 1]))
-
-
 def write_briefing(summary: _Summary) -> None:
     from icx.consolidate.summary import figure_label, header, level_name, sheet
 
     c, s, lang, m = summary.c, summary.s, summary.lang, summary.m
     label = summary.label
+    widths = WIDTHS_BY_LANG["en" if lang == "en" else "zh"]
+    span = lambda first, last: float(sum(widths[first : last + 1]))  # noqa: E731
     ws = summary.add("overview")
     ws.fit_to_pages(1, 1)  # laid out for one page (its lists are capped), never more
-    for col, width in enumerate(WIDTHS):
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     heights: dict[int, float] = {}  # rows not DEFAULT_ROW tall
 
@@ -82,7 +85,7 @@ def write_briefing(summary: _Summary) -> None:
 
         text = trend_line(c.year_over_year, lang)
         ws.merge_range(row, 0, row, LAST_COL, text, s.wrap)
-        heights[row] = DEFAULT_ROW * lines_needed(text, sum(WIDTHS))
+        heights[row] = DEFAULT_ROW * lines_needed(text, sum(widths))
         row += 1
     heights[row] = GAP_ROW
     top = row + 1  # the bands' titles
@@ -124,7 +127,7 @@ def write_briefing(summary: _Summary) -> None:
         r += 1
         counts = risk_counts.get(code, {})
         p = progress.get(code)
-        ws.write_string(r, MID, one_line(summary.area_name(code), WIDTHS[MID]), s.text)
+        ws.write_string(r, MID, one_line(summary.area_name(code), widths[MID]), s.text)
         for i, lv in enumerate(levels):
             ws.write_number(r, MID + 1 + i, counts.get(lv, 0), s.integer)
         col = MID + 1 + len(levels)
@@ -160,7 +163,7 @@ def write_briefing(summary: _Summary) -> None:
     needing = b.attention(c)
     for a in needing[: b.ATTENTION_SHOWN]:
         r += 1
-        ws.write_string(r, RIGHT, one_line(a.unit.unit_name or a.unit.unit_code, WIDTHS[RIGHT]), s.text)
+        ws.write_string(r, RIGHT, one_line(a.unit.unit_name or a.unit.unit_code, widths[RIGHT]), s.text)
         for i, value in enumerate((a.level1, a.overdue, a.conflicts)):
             ws.write_number(r, RIGHT + 1 + i, value, s.integer)
         write_value(ws, r, RIGHT + 4, a.score, s.percent1)
@@ -168,7 +171,7 @@ def write_briefing(summary: _Summary) -> None:
         r += 1
         ws.write_string(r, RIGHT, label("briefing_none"), s.muted)
     rule = label("briefing_attention_rule").format(n=len(needing), shown=min(len(needing), b.ATTENTION_SHOWN))
-    rule_lines = lines_needed(rule, _span_width(RIGHT, LAST_COL))
+    rule_lines = lines_needed(rule, span(RIGHT, LAST_COL))
     ws.merge_range(r + 1, RIGHT, r + rule_lines, LAST_COL, rule, s.note)
     r += rule_lines + 2
     ws.merge_range(
@@ -188,7 +191,7 @@ def write_briefing(summary: _Summary) -> None:
     units = b.progress_by_unit(c)
     for p in units[: b.PROGRESS_UNITS_SHOWN]:
         r += 1
-        ws.write_string(r, RIGHT, one_line(p.name or p.key, WIDTHS[RIGHT]), s.text)
+        ws.write_string(r, RIGHT, one_line(p.name or p.key, widths[RIGHT]), s.text)
         ws.write_number(r, RIGHT + 1, p.done, s.integer)
         ws.write_number(r, RIGHT + 2, p.total, s.integer)
         write_value(ws, r, RIGHT + 3, p.rate, s.percent1)
@@ -214,7 +217,7 @@ def write_briefing(summary: _Summary) -> None:
     )
     style_chart(chart, "", legend=None)
     chart.set_title({"none": True})
-    w, h = xlsxwriter_px(WIDTHS[0:2], chart_rows(left_chart))
+    w, h = xlsxwriter_px(widths[0:2], chart_rows(left_chart))
     chart.set_size({"width": w - 4, "height": h - 4})
     ws.insert_chart(left_chart, 0, chart, {"x_offset": 2, "y_offset": 2})
     if areas:
@@ -231,7 +234,7 @@ def write_briefing(summary: _Summary) -> None:
             )
         style_chart(chart, "", y_axis={"reverse": True}, legend="right")
         chart.set_title({"none": True})
-        w, h = xlsxwriter_px(WIDTHS[MID : MID + 8], chart_rows(mid_chart))
+        w, h = xlsxwriter_px(widths[MID : MID + 8], chart_rows(mid_chart))
         chart.set_size({"width": w - 4, "height": h - 4})
         ws.insert_chart(mid_chart, MID, chart, {"x_offset": 2, "y_offset": 2})
 
@@ -245,7 +248,14 @@ def write_briefing(summary: _Summary) -> None:
     score_fmt = summary.wb.add_format(
         {"font_name": CJK_FONT, "font_size": FONT_SIZE, "valign": "top", "num_format": "0.00", "align": "center"}
     )
-    heads = [header("unit_info", "unit_name", lang), h("description"), h("area"), h("level"), h("score"), h("owner")]
+    heads = [
+        header("unit_info", "unit_name", lang),
+        h("description"),
+        h("area"),
+        label("briefing_level"),
+        h("score"),
+        h("owner"),
+    ]
     for (first, last), text in zip(TOP_SPANS, heads):
         merge(r, first, last, text, s.header)
     for item in b.top_risks(c):
@@ -262,7 +272,7 @@ def write_briefing(summary: _Summary) -> None:
         fmts = [s.text, s.text, s.text, s.levels[risk.level], score_fmt, s.text]
         for (first, last), value, fmt in zip(TOP_SPANS, values, fmts):
             if isinstance(value, str) and fmt is not s.levels[risk.level]:
-                value = one_line(value, _span_width(first, last))
+                value = one_line(value, span(first, last))
             merge(r, first, last, value, fmt)
 
     # --- what was not counted, one line each with where it is listed -----------------------------
@@ -293,7 +303,7 @@ def write_briefing(summary: _Summary) -> None:
     for text in lines:  # nothing beside them: a long line wraps
         r += 1
         ws.merge_range(r, 0, r, LAST_COL, text, s.wrap)
-        heights[r] = DEFAULT_ROW * lines_needed(text, sum(WIDTHS))
+        heights[r] = DEFAULT_ROW * lines_needed(text, sum(widths))
     ws.print_area(0, 0, r, LAST_COL)
     for i in range(r + 1):  # every row's height stated: charts sit on the cells planned in every
         ws.set_row(i, heights.get(i, DEFAULT_ROW))  # program (LibreOffice's default row is lower)
