@@ -280,7 +280,9 @@ def write_briefing(summary: _Summary) -> None:
     heights[r] = GAP_ROW
     not_counted = [u for u in c.units if not u.readable]
     lines = [
-        label("briefing_not_counted").format(
+        label("briefing_not_counted_none").format(n=len(c.units))
+        if not not_counted
+        else label("briefing_not_counted").format(
             n=len(not_counted),
             names="、".join(Path(u.file).name for u in not_counted[:5]) + ("…" if len(not_counted) > 5 else ""),
         ),
@@ -289,6 +291,8 @@ def write_briefing(summary: _Summary) -> None:
             names="、".join(f"{e.unit_code} {e.unit_name}".strip() for e in c.missing[:8])
             + ("…" if len(c.missing) > 8 else ""),
         )
+        if c.roster is not None and c.missing
+        else label("briefing_missing_none").format(n=len(c.roster.entries))
         if c.roster is not None
         else label("briefing_no_roster"),
     ]

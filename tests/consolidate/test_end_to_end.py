@@ -150,6 +150,13 @@ def test_missing_and_duplicate_units_on_overview(batch_run: Run) -> None:
     flat = [v for r in rows for v in r if v is not None]
     assert "FB099" in flat and "未报送单位" in flat
     assert str(batch_run.batch.files["duplicate"]) in flat and str(batch_run.batch.files["good0"]) in flat
+    # the printed briefing's last lines: how many, and where each list is
+    c = batch_run.result
+    bad = [u for u in c.units if not u.readable]
+    lines = [v for v in flat if isinstance(v, str)]
+    assert bad and any(v.startswith(f"未计入汇总的文件：{len(bad)} 个") and "问题清单" in v for v in lines)
+    assert any(v.startswith(f"未报送的单位：{len(c.missing)} 个") and "FB099" in v and "下方" in v for v in lines)
+    assert any(v.startswith("另列于本表打印页下方") and "单位编码重复的文件" in v for v in lines)
 
 
 def test_deficiencies_sheet_header_is_the_contract(batch_run: Run) -> None:
