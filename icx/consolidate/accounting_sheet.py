@@ -61,13 +61,14 @@ def breakdown(parts: Sequence[tuple[str, str, int]], lang: i18n.Lang) -> str:
     return sep.join(f"{reason_label(r, lang)} {n}" for _, r, n in parts if r and n)
 
 
-def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row: int) -> int:
+def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row: int, widen: bool = True) -> int:
     """The reconciliation block of 概览 at ``row``: a header, then per identity its total, the
     counted, not counted and skipped (or not submitted) parts and the reasons; returns the next
     free row. Every number is a cell of its own, so a reader can add them up."""
     a = c.accounting
-    ws.set_column(5, 5, REASON_WIDTH)  # the reasons, on one line each; columns A–E are the overview's own
-    ws.set_column(6, 6, 12)
+    if widen:  # the reasons, on one line each (not under the briefing, whose columns are planned)
+        ws.set_column(5, 5, REASON_WIDTH)
+        ws.set_column(6, 6, 12)
     ws.write_string(row, 0, _label("reconciliation", lang), s.label)
     row += 1
     heads = [
@@ -97,8 +98,9 @@ def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row:
             write_value(ws, row, 3, sum(n for *_, n in not_counted), s.integer)
             write_value(ws, row, 4, sum(n for *_, n in rest) if rest else None, s.integer)
             text = breakdown(not_counted + rest, lang)
-            ws.write_string(row, 5, text, s.wrap)
-            ws.set_row(row, 15 * max(1, -(-text_width(text) // REASON_CHARS)))
+            ws.write_string(row, 5, text, s.wrap if widen else s.text)
+            if widen:
+                ws.set_row(row, 15 * max(1, -(-text_width(text) // REASON_CHARS)))
         ws.write_string(row, 6, _label("identity_holds" if identity.holds else "identity_broken", lang), s.text)
     row += 1
     ws.write_string(row, 0, _label("see_submissions", lang), s.note)

@@ -19,6 +19,14 @@ from icx.consolidate.xlsx import Styles, print_setup, sheet_title
 from icx.consolidate.xlsx_rows import write_value as put
 from icx.core.basic_evaluation.aggregate import UnitSummary, department
 from icx.core.basic_evaluation.system import IndicatorSystem, default_system
+from icx.io.print_layout import (
+    FONT_SIZE,
+    MIN_PRINTED_PT,
+    SCALE_MARGIN,
+    break_before_chart,
+    print_scale,
+    style_chart,
+)
 from icx.io.specs import sheet_names
 
 COMMON_DEDUCTIONS = 15  # the most common deductions listed (every one is in each unit's scorecard)
@@ -68,19 +76,21 @@ def write_basic_evaluation_sheet(
     ws.set_row(1, 48)
 
     # --- the department's average per indicator, and the chart -------------------------------------
+    ncols = 2 + len(system.indicators) + len(system.levels) + 6
+    widths = [34, 20, 11, 11, 11] + [8] * (ncols - 6) + [24]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     top = 3
     ws.write_string(top, 0, _l("averages", lang), s.label)
     headers = [_l(k, lang) for k in ("indicator", "points", "average", "units", "rate")]
     for c, text in enumerate(headers):
         ws.write_string(top + 1, c, text, s.header)
     ws.set_row(top + 1, 30)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 20)
-    ws.set_column(2, 4, 11)
     first = top + 2
     for i, (ind, avg) in enumerate(zip(system.indicators, dept.indicators)):
         r = first + i
-        put(ws, r, 0, ind.label(lang), s.text)
+        put(ws, r, 0, ind.label(lang), s.wrap)
+        ws.set_row(r, 15 * _lines(ind.label(lang), int(widths[0])))
         put(ws, r, 1, ind.points, s.integer)
         put(ws, r, 2, avg.average, s.decimal)
         put(ws, r, 3, avg.units, s.integer)
@@ -112,15 +122,14 @@ def write_basic_evaluation_sheet(
                     "gap": 60,
                 }
             )
-        chart.set_title({"name": _l("chart", lang, units=len(scored)), "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True})
-        chart.set_x_axis({"min": 0})
-        chart.set_legend({"position": "bottom"})
+        style_chart(chart, _l("chart", lang, units=len(scored)), x_axis={"min": 0}, y_axis={"reverse": True})
         chart.set_size({"width": 640, "height": 460})
-        ws.insert_chart(top, 6, chart)
+        break_before_chart(ws, r + 2, 15 * (r + 3), 460)
+        ws.insert_chart(r + 2, 0, chart)  # under the averages, never beside them
+        r += 2 + 460 // 20  # the chart's rows
 
     # --- the most common deductions --------------------------------------------------------------
-    r = max(r + 3, top + 26)
+    r = r + 3
     shown = dept.deductions[:COMMON_DEDUCTIONS]
     ws.write_string(r, 0, _l("common", lang, n=len(shown), total=len(dept.deductions)), s.label)
     r += 1
@@ -135,7 +144,7 @@ def write_basic_evaluation_sheet(
         put(ws, r, 1, indicator, s.wrap)
         put(ws, r, 2, d.units, s.integer)
         put(ws, r, 3, d.points, s.decimal)
-        ws.set_row(r, 15 * max(_lines(text, 34), _lines(indicator, 20)))
+        ws.set_row(r, 15 * max(_lines(text, int(widths[0])), _lines(indicator, int(widths[1]))))
 
     # --- each unit -------------------------------------------------------------------------------
     r += 3
@@ -178,7 +187,10 @@ def write_basic_evaluation_sheet(
             put(ws, r, c, _l("errors", lang, n=u.errors), s.bad)
     ws.autofilter(unit_top, 0, max(r, unit_top), len(cols) - 1)
     ws.repeat_rows(unit_top)
-    ws.set_column(5, len(cols) - 2, 8)  # the indicators by number (names in the averages above)
-    ws.set_column(len(cols) - 1, len(cols) - 1, 24)
-    print_setup(ws, title or _l("title", lang))
+    print_setup(ws, title or _l("title", lang), lang=lang)
+    if print_scale(widths) < MIN_PRINTED_PT / FONT_SIZE * SCALE_MARGIN:
+        # every indicator of every unit does not fit one page wide at a legible size: two pages
+        # wide, the unit's code and name repeated on the second
+        ws.fit_to_pages(2, 0)
+        ws.repeat_columns(0, 1)
     return ws

@@ -32,9 +32,10 @@ from icx.core.conflicts import ConflictReport
 from icx.core.errors import IcxError, Problem
 from icx.io.findings_sheets import write_conflicts_sheet, write_evaluation_sheet
 from icx.io.oversight_sheets import write_findings_table
-from icx.io.safety import page_header_title, put_value, writable_text
+from icx.io.print_layout import print_ready_openpyxl
+from icx.io.safety import put_value, writable_text
 from icx.io.save import save_workbook
-from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, wrap_rows, write_problems, write_rows
+from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, print_table, wrap_rows, write_problems, write_rows
 from icx.io.specs import sheet_names
 
 FEEDBACK_SUFFIX = "反馈"
@@ -158,7 +159,7 @@ def write_unit_feedback(c: Consolidation, unit: UnitResult, target: str | Path, 
     write_problems(wb, unit.problems, lang)
     title = f"{label('feedback_title', lang)} {c.period or ''} — {unit.unit_code} {unit.unit_name}".strip()
     for ws in wb.worksheets:
-        _print_ready(ws, title)
+        _print_ready(ws, title, lang)
     wb.properties.title = writable_text(title)
     wb.properties.creator = "icx"
     return save_workbook(wb, target, output="feedback")
@@ -242,13 +243,14 @@ def _risks_sheet(wb: openpyxl.Workbook, ranked: list[RankedRisk], c: Consolidati
         ]
         for x in ordered
     ]
-    write_rows(ws, heads, rows, widths=[7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 8, 10, 18, 12, 9])
+    caps = [7, 7, 10, 11, 14, 44, 8, 8, 8, 8, 8, 10, 18, 12, 9]
+    write_rows(ws, heads, rows, widths=caps)
     fills = {lv.level: PatternFill("solid", fgColor=lv.color) for lv in m.risk_levels}
     for r, x in enumerate(ordered, start=2):
         ws.cell(row=r, column=10).fill = fills[x.risk.level]
         if x.risk.residual_level:
             ws.cell(row=r, column=11).fill = fills[x.risk.residual_level]
-        ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
+    print_table(ws, caps, len(rows), ws.title, lang)
 
 
 def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -> None:
@@ -271,8 +273,13 @@ def _findings_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) ->
     wrap_rows(ws, 3, len(rows) + 2)  # no message cut (after the insert: row heights do not move with it)
     ws["A1"] = label("findings_note", lang)
     ws["A1"].font = Font(italic=True, color="595959")
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A1:D1")
+    ws.row_dimensions[1].height = 45
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:E{len(rows) + 2}"
+    if lang == "zh":  # printed: the Chinese message (the English one stays on screen, beside it)
+        ws.print_area = f"A1:D{len(rows) + 2}"
 
 
 def _oversight_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -> None:
@@ -289,16 +296,6 @@ def _oversight_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -
     ws.auto_filter.ref = f"A1:L{max(last, 1)}"
 
 
-def _print_ready(ws: Worksheet, title: str) -> None:
-    """A4 landscape, one page wide, header row repeated, title and page numbers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if ws.freeze_panes and ws.freeze_panes != "A1":
-        header_row = int(re.sub(r"[A-Z]+", "", ws.freeze_panes)) - 1
-        if header_row >= 1:
-            ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddHeader.center.text = page_header_title(title)
-    ws.oddFooter.center.text = "&P / &N"
+def _print_ready(ws: Worksheet, title: str, lang: i18n.Lang) -> None:
+    """A4 landscape, one page wide, header row repeated, title, 第x页 共y页, CJK fonts."""
+    print_ready_openpyxl(ws, title, lang)

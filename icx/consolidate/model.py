@@ -59,6 +59,7 @@ class Consolidation:
     year_over_year: YearOverYear | None = None
     files: list[UnitResult] = field(default_factory=list)  # every file read (skipped outputs included)
     accounting: Accounting = field(default_factory=Accounting)
+    as_of_given: bool = False  # --as-of given (else the day of the run): the briefing says which
 
     def problems(self) -> list[Problem]:
         """Every problem: the batch's own first, then each file's (counted units first, by code)."""

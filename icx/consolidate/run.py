@@ -200,6 +200,7 @@ def consolidate(
     Raises ``IcxError`` for a broken ``methodology_file``, and when no ``period`` is given and
     the files read name several periods (never guess which one is meant).
     """
+    as_of_given = as_of is not None
     as_of = as_of or dt.date.today()
     found = find_inputs(inputs)
     problems = found.problems
@@ -247,6 +248,7 @@ def consolidate(
         skipped=skipped,
         duplicates=duplicates,
     )
+    result.as_of_given = as_of_given
     if period is None and len(result.accounting.periods_found) > 1:
         raise IcxError(
             Problem.of("consolidate_periods_several", params={"periods": "、".join(result.accounting.periods_found)})

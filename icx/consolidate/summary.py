@@ -1,7 +1,8 @@
 """The committee summary workbook (内部控制委员会汇总), written with XlsxWriter.
 
-Sheets, in order: 概览, 各单位风险 (+ stacked bar chart), 风险热力图, 一级风险, 风险排序, 冲突清单,
-自我评价 (+ chart), 缺陷整改, 评分差异, 问题清单, 说明. Labels in Chinese (or English with
+Sheets, in order: the meeting's — 概览 (the one-page briefing), 各单位风险 (+ stacked bar chart),
+风险热力图, 一级风险, 冲突清单, 自我评价 (+ chart), 基础性评价, 同比, 缺陷整改 — then the appendix
+(附录: 风险排序, 评分差异, 问题清单, 说明; ``icx.consolidate.pack``). Labels in Chinese (or English with
 ``lang="en"``) from the catalogue. Two contracts are read back by ``icx remind``/email:
 概览 holds every key figure as a label (column A) / value (column B) row, labels exactly those of
 ``icx/data/catalogue/figures.toml``; 缺陷整改 has exactly the header of the ``deficiencies`` table
@@ -22,8 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx import __version__, i18n
 from icx.consolidate import oversight
-from icx.consolidate.accounting_sheet import write_reconciliation, write_submissions_sheet
+from icx.consolidate.accounting_sheet import write_submissions_sheet
 from icx.consolidate.model import Consolidation, RankedRisk
+from icx.consolidate.pack import APPENDIX_KEYS, APPENDIX_TAB
 from icx.consolidate.records import UnitResult
 from icx.consolidate.xlsx import Column, Styles, new_workbook, print_setup, sheet_title, table
 from icx.consolidate.xlsx_rows import RowsWorkbook, write_value
@@ -32,6 +34,7 @@ from icx.core.evaluation import default_config
 from icx.core.methodology import Methodology
 from icx.core.problem_list import grouped, place
 from icx.io.outputs import mark_xlsxwriter
+from icx.io.print_layout import DEFAULT_ROW, break_before_chart, print_scale, style_chart
 from icx.io.safety import atomic_output, writable_text
 from icx.io.specs import columns, sheet_names
 
@@ -97,16 +100,19 @@ class _Summary:
 
     def add(self, key: str) -> Worksheet:
         ws = self.wb.add_worksheet(sheet(key, self.lang))
-        print_setup(ws, f"{self.title} — {sheet_names(key)[0 if self.lang == 'zh' else 1]}")
+        name = sheet_names(key)[0 if self.lang == "zh" else 1]
+        if key in APPENDIX_KEYS:  # the clerk's material: a grey tab, 附录 in the page header
+            ws.set_tab_color(APPENDIX_TAB)
+            name = f"{self.label('appendix')} · {name}"
+        print_setup(ws, f"{self.title} — {name}", lang=self.lang)
         return ws
 
     def write_all(self) -> None:
+        # the meeting's sheets, then the appendix (``pack.APPENDIX_KEYS``): see icx.consolidate.pack
         self.overview()
-        self.submissions()
         self.unit_risks()
         self.heatmap()
         self.level1()
-        self.ranking()
         self.conflicts()
         self.evaluation()
         self.basic_evaluation()
@@ -114,70 +120,17 @@ class _Summary:
             self.year_over_year()
         self.deficiencies()
         oversight.write_sheets(self)  # 岗位与授权, 风险应对, 待审定事项
+        self.ranking()
         self.findings()
+        self.submissions()
         self.problems()
         self.notes()
 
-    # --- 概览 ------------------------------------------------------------------------------------
+    # --- 概览: the one-page briefing ---------------------------------------------------------------
     def overview(self) -> None:
-        c, s = self.c, self.s
-        ws = self.add("overview")
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 1, 16)
-        ws.set_column(2, 4, 24)
-        ws.write_string(0, 0, self.title, s.title)
-        ws.write_string(1, 0, header("unit_info", "period", self.lang), s.label)  # email reads the period by it
-        write_value(ws, 1, 1, c.period or "", s.text)
-        ws.write_string(2, 0, self.label("as_of"), s.label)
-        write_value(ws, 2, 1, c.as_of, s.date)
-        if c.year_over_year is not None:  # the trend in one line; the 同比 sheet has the detail
-            from icx.consolidate.yoy_tables import trend_line
+        from icx.consolidate.briefing_sheet import write_briefing
 
-            ws.merge_range(3, 0, 3, 4, trend_line(c.year_over_year, self.lang), s.wrap)
-            ws.set_row(3, 30)
-        ws.write_string(4, 0, self.label("figure"), s.header)
-        ws.write_string(4, 1, self.label("value"), s.header)
-        row = 5
-        for key, value in c.figures.items():
-            ws.write_string(row, 0, figure_label(key, self.lang), s.text)
-            write_value(ws, row, 1, value, s.percent1 if isinstance(value, float) else s.integer)
-            row += 1
-        row = oversight.write_overview_block(self, ws, row + 1)
-        if c.missing:
-            ws.write_string(row, 0, self.label("missing_units"), s.label)
-            row += 1
-            cols = [
-                *self.unit_headers(),
-                Column(header("roster", "contact", self.lang), 16),
-                Column(header("roster", "email", self.lang), 24),
-            ]
-            for col_index, col in enumerate(cols):
-                ws.write_string(row, col_index, col.header, s.header)
-            for e in c.missing:
-                row += 1
-                for col_index, value in enumerate((e.unit_code, e.unit_name, e.contact, e.email)):
-                    write_value(ws, row, col_index, value, s.text)
-            row += 2
-        row = write_reconciliation(ws, s, c, self.lang, row)  # the files and units add up
-        unknown = [u for u in c.units if u.unknown_duties]
-        if unknown:  # duties no rule knows: those units' conflict checks may be incomplete
-            ws.write_string(row, 0, self.label("unknown_duties"), s.label)
-            row += 1
-            heads = [
-                *(col.header for col in self.unit_headers()),
-                self.label("unknown_count"),
-                self.label("unknown_names"),
-            ]
-            for col_index, text in enumerate(heads):
-                ws.write_string(row, col_index, text, s.header)
-            for unit in unknown:
-                row += 1
-                names = "、".join(unit.unknown_duties)
-                for col_index, value in enumerate((unit.unit_code, unit.unit_name, len(unit.unknown_duties), names)):
-                    write_value(ws, row, col_index, value, s.integer if col_index == 2 else s.text)
-        ws.freeze_panes(5, 0)
-        ws.repeat_rows(4)
-        ws.activate()
+        write_briefing(self)
 
     # --- 报送情况 (its own module) -----------------------------------------------------------------
     def submissions(self) -> None:
@@ -196,13 +149,22 @@ class _Summary:
             *(Column(level_name(self.m, lv, lang), 8, "integer") for lv in (1, 2, 3)),
             Column(self.label("total"), 8, "integer"),
             Column(self.label("errors_count"), 8, "integer"),
-            Column(self.label("file"), 30),
-        ]
+            Column(self.label("file"), 36),
+        ]  # the file's name: its folder and hash are in 说明 (the appendix)
         rows = []
         for u in units:
             counts = u.counts_by_level()
             rows.append(
-                [u.unit_code, u.unit_name, counts[1], counts[2], counts[3], sum(counts.values()), len(u.errors), u.file]
+                [
+                    u.unit_code,
+                    u.unit_name,
+                    counts[1],
+                    counts[2],
+                    counts[3],
+                    sum(counts.values()),
+                    len(u.errors),
+                    Path(u.file).name,
+                ]
             )
         first, last = table(ws, s, 0, cols, rows)
         if rows:
@@ -249,11 +211,12 @@ class _Summary:
                     "gap": 60,
                 }
             )
-        chart.set_title({"name": title, "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 640, "height": max(300, 60 + 22 * (last - first + 1))})
-        ws.insert_chart(0, 9, chart)
+        style_chart(chart, title, y_axis={"reverse": True})
+        height = max(300, 60 + 22 * (last - first + 1))
+        chart.set_size({"width": 640, "height": height})
+        anchor = max(last, len(rows)) + 3  # under the table (and the top units' block), never beside it
+        break_before_chart(ws, anchor, DEFAULT_ROW * (anchor + 1), height, print_scale([11, 22, 8, 8, 8, 8, 8, 30]))
+        ws.insert_chart(anchor, 0, chart)
 
     # --- 风险热力图 ------------------------------------------------------------------------------
     def heatmap(self) -> None:
@@ -350,7 +313,7 @@ class _Summary:
         ws = self.add("summary_level1")
         level1 = [x for x in self.c.ranked if x.risk.level == 1]
         rows = (self.risk_row(x, False) for x in level1)  # produced as they are written
-        first, last = table(ws, self.s, 0, self.risk_columns(False), rows)
+        first, last = table(ws, self.s, 0, self.risk_columns(False), rows, group=1)
         residual_col = 10
         for lv in self.m.risk_levels:
             ws.conditional_format(
@@ -437,7 +400,7 @@ class _Summary:
                     "source": "；".join(k.sources),
                 }
                 rows.append([u.unit_code, u.unit_name, *(values.get(spec.key, "") for spec in specs)])
-        first, last = table(ws, self.s, 0, cols, rows, fit=True)
+        first, last = table(ws, self.s, 0, cols, rows, group=0)
         severity_col = 2 + [spec.key for spec in specs].index("severity")
         ws.conditional_format(
             first,
@@ -518,12 +481,12 @@ class _Summary:
                 "data_labels": {"value": True, "num_format": "0.0"},
             }
         )
-        chart.set_title({"name": title, "name_font": {"size": 12}})
-        chart.set_x_axis({"min": 0, "max": 100})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": max(300, 60 + 22 * (last - first + 1))})
-        ws.insert_chart(0, total_col + 2, chart)
+        style_chart(chart, title, x_axis={"min": 0, "max": 100}, y_axis={"reverse": True}, legend=None)
+        height = max(300, 60 + 22 * (last - first + 1))
+        chart.set_size({"width": 620, "height": height})
+        anchor = last + 3  # under the table, never beside it
+        break_before_chart(ws, anchor, DEFAULT_ROW * (anchor + 1), height)
+        ws.insert_chart(anchor, 0, chart)
 
     # --- 基础性评价 (its own module) -----------------------------------------------------------------
     def basic_evaluation(self) -> None:
@@ -593,7 +556,7 @@ class _Summary:
             # overdue risk treatments join the deficiencies (icx remind reads this sheet)
             for values in oversight.overdue_rows(u, self.c.as_of, self.m, lang, self.area_name):
                 rows.append([values.get(spec.key) for spec in specs] + [yes, values["days_overdue"]])
-        first, last = table(ws, s, 0, cols, rows)
+        first, last = table(ws, s, 0, cols, rows, group=0)
         flag = len(specs)
         ws.conditional_format(
             first,
@@ -622,7 +585,7 @@ class _Summary:
             [u.unit_code, u.unit_name, u.file, p.sheet or "", p.cell or "", _given(p.given), p.message_zh, p.message_en]
             for u, p in self.c.findings()
         ]
-        table(ws, s, 2, cols, rows, fit=True)
+        table(ws, s, 2, cols, rows, group=0, top_used=60)
 
     # --- 问题清单 --------------------------------------------------------------------------------
     def problems(self) -> None:
@@ -659,7 +622,7 @@ class _Summary:
                 ]
                 for p in grouped(u.problems)
             ]
-        first, last = table(ws, s, 0, cols, rows, fit=True)
+        first, last = table(ws, s, 0, cols, rows, group=0)
         ws.conditional_format(
             first,
             5,
@@ -743,8 +706,6 @@ class _Summary:
             for u in sorted(c.files or c.units, key=lambda u: u.file)
         ]
         table(ws, s, row + 1, cols, rows, freeze=False)
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 40)
 
 
 _FAR = dt.date.max

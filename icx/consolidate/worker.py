@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from icx.consolidate.oversight import read_unit_oversight
 from icx.consolidate.counting import exclusion
+from icx.consolidate.oversight import read_unit_oversight
 from icx.consolidate.records import RiskRow, UnitResult
 from icx.core import scoring
 from icx.core.basic_evaluation.aggregate import UnitSummary

@@ -8,8 +8,9 @@ setup with the header row repeated on every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,20 @@ from xlsxwriter.worksheet import Worksheet
 
 from icx.consolidate.xlsx_rows import RowsWorkbook
 from icx.core.methodology import Methodology
-from icx.core.problem_list import text_width
-from icx.io.safety import page_header_title
+from icx.io.print_layout import (
+    CJK_FONT,
+    DEFAULT_ROW,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    content_widths,
+    group_breaks,
+    lines_needed,
+    print_scale,
+    row_height,
+    setup_xlsxwriter,
+    within_min_scale,
+)
 
-A4 = 9
 MAX_SHEET_NAME = 31
 
 
@@ -61,7 +72,7 @@ class Styles:
 
     @classmethod
     def of(cls, wb: RowsWorkbook, m: Methodology) -> Styles:
-        base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "top"}
+        base = {"font_name": CJK_FONT, "font_size": FONT_SIZE, "valign": "top"}
 
         def fmt(**kw: Any) -> Format:
             return wb.add_format({**base, **kw})
@@ -95,6 +106,9 @@ class Column:
     fmt: str = "text"  # attribute of Styles used for the data cells
 
 
+SAMPLE_ROWS = 1000  # column widths are measured on a table's first rows (the rest wrap inside them)
+
+
 def table(
     ws: Worksheet,
     styles: Styles,
@@ -103,51 +117,66 @@ def table(
     rows: Iterable[Sequence[Any]],
     *,
     freeze: bool = True,
-    fit: bool = False,
+    group: int | None = None,
+    top_used: float = 0.0,
 ) -> tuple[int, int]:
     """Header at ``top`` and the rows under it; returns (first data row, last data row).
 
+    Printed by the rules of ``icx.io.print_layout``: each column as wide as its content (its
+    ``Column.width`` the cap; measured on the first ``SAMPLE_ROWS`` rows), text wrapping inside
+    it and every row as tall as its text needs, the header repeated on every page. ``group``:
+    the column whose value (a unit's code) starts a new page rather than be split across two;
+    ``top_used`` the points the rows above ``top`` take on the first page.
     With no rows the filter still covers the header, so the sheet reads the same in every run.
-    ``fit`` makes each row as tall as its wrapped text needs (messages are never cut).
     """
-    for c, col in enumerate(columns):
+    rows = iter(rows)
+    sample = list(islice(rows, SAMPLE_ROWS))
+    headers = [col.header for col in columns]
+    kinds = ["wrap" if col.fmt == "text" else col.fmt for col in columns]  # text wraps inside its cap
+    wrapped = [kind == "wrap" for kind in kinds]
+    widths = within_min_scale(content_widths(headers, sample, [col.width for col in columns]), wrapped)
+    for c, (col, width) in enumerate(zip(columns, widths)):
         ws.write_string(top, c, col.header, styles.header)
-        ws.set_column(c, c, col.width)
-    formats = [getattr(styles, col.fmt) for col in columns]
-    heights = None
-    if fit:
-        rows = [list(row) for row in rows]
-        heights = [row_height(columns, row) for row in rows]
-    last = max(styles.book.write_rows(ws, top + 1, rows, formats, heights), top)
+        ws.set_column(c, c, width)
+    header_height = LINE_HEIGHT * max(lines_needed(h, w) for h, w in zip(headers, widths))
+    ws.set_row(top, max(header_height, DEFAULT_ROW))
+    formats = [getattr(styles, kind) for kind in kinds]
+    keys: list[Any] = []
+    heights: list[float] = []
+
+    def measured() -> Iterator[tuple[Sequence[Any], float]]:
+        for row in chain(sample, rows):
+            height = row_height(row, widths, wrapped)
+            heights.append(height)
+            if group is not None:
+                keys.append(row[group])
+            yield row, height
+
+    last = max(styles.book.write_rows(ws, top + 1, measured(), formats, heights=True), top)
     ws.autofilter(top, 0, last, len(columns) - 1)
     if freeze:
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
+    if group is not None and keys:
+        breaks = group_breaks(
+            keys,
+            heights,
+            first_row=top + 1,
+            scale=print_scale(widths),
+            header_height=header_height,
+            top_used=top_used,
+        )
+        ws.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
     return top + 1, last
 
 
-LINE_HEIGHT = 15  # points per line of wrapped text
+MAX_PAGE_BREAKS = 1023  # Excel's limit per sheet
 
 
-def row_height(columns: Sequence[Column], row: Sequence[Any]) -> float:
-    """Points a row needs to show its wrapped texts whole (a Chinese character is two units wide)."""
-    lines = 1
-    for col, value in zip(columns, row):
-        if col.fmt == "wrap" and isinstance(value, str):
-            per_line = max(int(col.width) - 1, 1)
-            lines = max(lines, sum(-(-text_width(part) // per_line) or 1 for part in value.split("\n")))
-    return float(LINE_HEIGHT * lines)
-
-
-def print_setup(ws: Worksheet, title: str, *, portrait: bool = False) -> None:
-    """A4, fit to one page wide, page header with the title and 'page n of m' in the footer."""
-    ws.set_paper(A4)
-    if not portrait:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f'&C&"Microsoft YaHei,Bold"{page_header_title(title)}')
-    ws.set_footer("&C&P / &N")
+def print_setup(ws: Worksheet, title: str, *, portrait: bool = False, lang: str = "zh") -> None:
+    """A4, fit to one page wide, the title in the page header and 第x页 共y页 in the footer
+    (``icx.io.print_layout``)."""
+    setup_xlsxwriter(ws, title, portrait=portrait, lang=lang)
 
 
 def sheet_title(text: str) -> str:

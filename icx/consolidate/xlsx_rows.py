@@ -102,21 +102,21 @@ class RowsWorkbook(xlsxwriter.Workbook):
         self,
         ws: Worksheet,
         first_row: int,
-        rows: Iterable[Sequence[Any]],
+        rows: Iterable[Sequence[Any] | tuple[Sequence[Any], float | None]],
         formats: Sequence[Format | None],
-        heights: Sequence[float] | None = None,
+        heights: bool = False,
     ) -> int:
         """Write ``rows`` from 0-based row ``first_row`` down, cell c with ``formats[c]``; returns
-        the last row written (``first_row - 1`` when there were none). ``heights`` (points, one
-        per row) makes rows of wrapped text tall enough to show it."""
+        the last row written (``first_row - 1`` when there were none). With ``heights`` each item
+        is (row, height in points), making rows of wrapped text tall enough to show it."""
         spool = self._spools.get(ws.name)
         if spool is None:
             spool = self._spools[ws.name] = _SheetSpool(tempfile.TemporaryFile(dir=self.tmpdir))
         renderer = RowRenderer([style_index(fmt) for fmt in formats])
         block: _Block | None = None
         row = first_row - 1
-        for row, values in enumerate(rows, start=first_row):
-            height = heights[row - first_row] if heights is not None else None
+        for row, item in enumerate(rows, start=first_row):
+            values, height = item if heights else (item, None)
             xml = renderer.render(row + 1, values, height)
             if xml is None:  # XlsxWriter writes this one; the rows after it start a new block
                 if height is not None and height > DEFAULT_HEIGHT:

@@ -13,9 +13,8 @@ from icx.consolidate.xlsx_rows import write_value
 from icx.consolidate.yoy_tables import YoyTable, rule_note, trend_line, yoy_tables
 from icx.core.history import YearOverYear
 from icx.core.methodology import Methodology
+from icx.io.print_layout import lines_needed, style_chart, within_min_scale
 from icx.io.specs import sheet_names
-
-CJK_WIDTH = 2  # display width of a CJK character when estimating wrapped lines
 
 
 def sheet_name(lang: i18n.Lang) -> str:
@@ -29,16 +28,16 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
     s = styles
     name = sheet_name(lang)
     ws = wb.add_worksheet(name)
-    print_setup(ws, f"{title} — {sheet_names('summary_yoy')[0 if lang == 'zh' else 1]}")
+    print_setup(ws, f"{title} — {sheet_names('summary_yoy')[0 if lang == 'zh' else 1]}", lang=lang)
     ws.write_string(0, 0, i18n.label("history_yoy_title", lang).format(now=yoy.now, before=yoy.before), s.title)
     ws.merge_range(1, 0, 1, 10, trend_line(yoy, lang), s.wrap)
     ws.set_row(1, 32)
     ws.merge_range(2, 0, 2, 10, rule_note(lang), s.note)
     ws.set_row(2, 44)
     row = 4
-    widths: dict[int, float] = {}
     tables = yoy_tables(yoy, lang, m)
     figures, details = tables[:3], tables[3:]
+    widths = _widths(figures)
     for i, table in enumerate(figures):
         row = _table(ws, s, row, table, widths)
         if i == 0:  # the totals: a chart of risks by level, last period beside this one
@@ -53,8 +52,7 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
                         "fill": {"color": color},
                     }
                 )
-            chart.set_title({"name": i18n.label("history_yoy_totals", lang), "name_font": {"size": 11}})
-            chart.set_legend({"position": "bottom"})
+            style_chart(chart, i18n.label("history_yoy_totals", lang))
             chart.set_size({"width": 520, "height": 260})
             ws.insert_chart(row + 1, 0, chart)
             row += 15  # the chart's height in rows: the next table starts below it, never beside
@@ -64,9 +62,9 @@ def write_yoy_sheet(wb: Any, styles: Styles, yoy: YearOverYear, lang: i18n.Lang,
         ws.set_column(c, c, width)
     key = "summary_yoy_details"
     detail = wb.add_worksheet(sheet_title(sheet_names(key)[0 if lang == "zh" else 1]))
-    print_setup(detail, f"{title} — {sheet_names(key)[0 if lang == 'zh' else 1]}")
+    print_setup(detail, f"{title} — {sheet_names(key)[0 if lang == 'zh' else 1]}", lang=lang)
     detail.write_string(0, 0, i18n.label("history_yoy_title", lang).format(now=yoy.now, before=yoy.before), s.title)
-    row, widths = 2, {}
+    row, widths = 2, _widths(details)
     for table in details:
         row = _table(detail, s, row, table, widths)
     for c, width in widths.items():
@@ -80,7 +78,6 @@ def _table(ws: Any, s: Styles, row: int, table: YoyTable, widths: dict[int, floa
     row += 1
     for c, col in enumerate(table.columns):
         ws.write_string(row, c, col.header, s.header)
-        widths[c] = max(widths.get(c, 0), col.width)
     if any("\n" in col.header for col in table.columns):
         ws.set_row(row, 30)
     formats = [getattr(s, col.kind) for col in table.columns]
@@ -91,10 +88,22 @@ def _table(ws: Any, s: Styles, row: int, table: YoyTable, widths: dict[int, floa
         for c, value in enumerate(values):
             write_value(ws, r, c, value, formats[c])
         wrapped = [c for c, col in enumerate(table.columns) if col.kind == "wrap"]
-        lines = max([_lines(str(values[c] or ""), table.columns[c].width) for c in wrapped] or [1])
+        lines = max([_lines(str(values[c] or ""), widths[c]) for c in wrapped] or [1])
         if lines > 1:
-            ws.set_row(r, 14 * lines)
+            ws.set_row(r, 15 * lines)
     return row + len(table.rows) + 2
+
+
+def _widths(tables: list[YoyTable]) -> dict[int, float]:
+    """Each column as wide as the widest of the tables stacked in it needs, narrowed (the wide
+    ones first) until the sheet prints one page wide at a legible size."""
+    widest: dict[int, float] = {}
+    for table in tables:
+        for c, col in enumerate(table.columns):
+            widest[c] = max(widest.get(c, 0), col.width)
+    order = sorted(widest)
+    narrowed = within_min_scale([widest[c] for c in order], [widest[c] > 10 for c in order])
+    return dict(zip(order, narrowed))
 
 
 def _units_lists(ws: Any, s: Styles, row: int, yoy: YearOverYear, lang: i18n.Lang) -> int:
@@ -107,8 +116,7 @@ def _units_lists(ws: Any, s: Styles, row: int, yoy: YearOverYear, lang: i18n.Lan
 
 
 def _lines(text: str, width: float) -> int:
-    chars = sum(CJK_WIDTH if ord(ch) > 0x2E7F else 1 for ch in text)
-    return max(1, -(-chars // max(int(width) - 1, 1)))
+    return lines_needed(text, width)
 
 
 def write_unit_yoy_sheet(wb: Any, yoy: YearOverYear, unit_code: str, lang: i18n.Lang, m: Methodology) -> Any:
@@ -127,15 +135,15 @@ def write_unit_yoy_sheet(wb: Any, yoy: YearOverYear, unit_code: str, lang: i18n.
     ws.row_dimensions[2].height = 48
     fill, bold = PatternFill("solid", fgColor="DDEBF7"), Font(bold=True)
     row = 4
-    widths: dict[int, float] = {}
-    for table in yoy_tables(yoy, lang, m, unit_code=unit_code):
+    tables = yoy_tables(yoy, lang, m, unit_code=unit_code)
+    widths = {c + 1: w for c, w in _widths(tables).items()}
+    for table in tables:
         ws.cell(row=row, column=1, value=table.title).font = bold
         row += 1
         for c, col in enumerate(table.columns, start=1):
             cell = ws.cell(row=row, column=c, value=col.header)
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-            widths[c] = max(widths.get(c, 0), col.width)
         if not table.rows:
             ws.cell(row=row + 1, column=1, value="—")
         for r, values in enumerate(table.rows, start=row + 1):
@@ -145,13 +153,13 @@ def write_unit_yoy_sheet(wb: Any, yoy: YearOverYear, unit_code: str, lang: i18n.
                 put_value(cell, value)
                 if col.kind == "wrap":
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-                    lines = max(lines, _lines(str(value or ""), col.width))
+                    lines = max(lines, _lines(str(value or ""), widths[c]))
                 elif col.kind == "date":
                     cell.number_format = "yyyy-mm-dd"
                 elif col.kind in ("decimal", "percent1"):
                     cell.number_format = "0.0" if col.kind == "percent1" else "0.00"
             if lines > 1:
-                ws.row_dimensions[r].height = 14 * lines
+                ws.row_dimensions[r].height = 15 * lines
         row += max(len(table.rows), 1) + 3
     from openpyxl.utils import get_column_letter
 

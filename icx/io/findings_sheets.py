@@ -27,6 +27,7 @@ from icx.core.conflicts import SEVERITIES, ConflictReport
 from icx.core.errors import Problem
 from icx.core.evaluation import EvaluationConfig, EvaluationResult, default_config
 from icx.core.methodology import Methodology, default_methodology
+from icx.io.print_layout import fit_columns_openpyxl, fit_rows_openpyxl, print_ready_openpyxl, within_min_scale
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
 from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, replace_sheet, write_problems
@@ -94,32 +95,15 @@ def _header_row(ws: Worksheet, row: int, first_col: int, headers: Sequence[str])
 
 
 def _print_setup(ws: Worksheet, repeat_rows: str | None = None) -> None:
-    """A4 landscape, one page wide, as many pages tall as needed."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if repeat_rows:
-        ws.print_title_rows = repeat_rows
-
-
-def _text_width(text: str) -> int:
-    """Display width in Excel column units: a Chinese character takes about two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """A4 landscape, one page wide, as many pages tall as needed (``icx.io.print_layout``)."""
+    lang = "en" if ws.title in (sheet_names("conflicts")[1], sheet_names("evaluation_results")[1]) else "zh"
+    print_ready_openpyxl(ws, ws.title, lang, header_rows=repeat_rows)
 
 
 def _fit_heights(ws: Worksheet, first_row: int, last_row: int) -> None:
     """Row heights for wrapped text (spreadsheet programs do not always grow rows they did not
     write themselves, and a PDF of the sheet would show text running over the next row)."""
-    for r in range(first_row, last_row + 1):
-        lines = 1
-        for cell in ws[r]:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-                continue
-            width = ws.column_dimensions[cell.column_letter].width or 10
-            lines = max(lines, -(-_text_width(cell.value) // max(int(width) - 1, 1)))
-        ws.row_dimensions[r].height = LINE_HEIGHT * lines
+    fit_rows_openpyxl(ws, first_row, last_row)
 
 
 def _rows(ws: Worksheet, first_row: int, first_col: int, rows: Iterable[Sequence[Any]]) -> int:
@@ -167,8 +151,7 @@ def write_conflicts_sheet(
         ws.cell(row=r, column=severity_col).fill = PatternFill("solid", fgColor=SEVERITY_FILLS[conflict.severity])
         for c in range(1, len(keys) + 1):
             ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
-    for c, key in enumerate(keys, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = CONFLICT_WIDTHS.get(key, 14)
+    fit_columns_openpyxl(ws, 1, [CONFLICT_WIDTHS.get(key, 14) for key in keys])
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{max(last, 1)}"
     _conflict_counts(ws, report, len(keys) + 2, m, lang)
@@ -319,8 +302,9 @@ def write_evaluation_sheet(
             ws.cell(row=r, column=overdue_col).fill = PatternFill("solid", fgColor=OVERDUE_FILL)
         for c in range(1, len(keys) + 1):
             ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
-    for c, key in enumerate(keys, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = DEFICIENCY_WIDTHS.get(key, 12)
+    widths = within_min_scale([DEFICIENCY_WIDTHS.get(key, 12) for key in keys], [True] * len(keys))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 14)
     _fit_heights(ws, first, last)
     _print_setup(ws)

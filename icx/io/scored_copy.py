@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from icx import i18n
 from icx.core.errors import Problem
 from icx.core.methodology import Methodology
-from icx.core.problem_list import grouped, place, text_width
+from icx.core.problem_list import grouped, place
+from icx.io.print_layout import fit_columns_openpyxl, fit_rows_openpyxl, print_ready_openpyxl
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
@@ -45,7 +46,6 @@ RANKING_KEYS = (
 )
 RANKING_WIDTHS = (6, 12, 12, 16, 48, 9, 9, 9, 9, 9, 10, 14, 10, 20)
 PROBLEM_WIDTHS = (20, 12, 12, 6, 42, 36, 42, 36)
-LINE_HEIGHT = 15  # points per line of wrapped text
 SCORE_KEYS = ("score", "level", "rank")
 
 
@@ -228,7 +228,16 @@ def write_ranking(
             cell = ws.cell(row=row, column=column)
             if cell.value in colors:
                 cell.fill = PatternFill("solid", fgColor=colors[cell.value])
+    print_table(ws, RANKING_WIDTHS, len(rows), title, lang)
     return ws
+
+
+def print_table(ws: Worksheet, caps: Sequence[float], count: int, title: str, lang: i18n.Lang) -> None:
+    """A table written by ``write_rows`` made print-ready: widths from content (``caps`` the
+    most), text wrapped and rows as tall as it needs, header repeated, CJK fonts."""
+    fit_columns_openpyxl(ws, 1, caps)
+    wrap_rows(ws, 2, count + 1)
+    print_ready_openpyxl(ws, title, lang, header_rows="1:1")
 
 
 def problem_rows(problems: Sequence[Problem], lang: i18n.Lang = "zh") -> tuple[str, list[str], list[list[Any]]]:
@@ -270,7 +279,9 @@ def write_problems(wb: openpyxl.Workbook, problems: Sequence[Problem], lang: i18
         return None
     ws = wb.create_sheet(title)
     write_rows(ws, header, rows, widths=PROBLEM_WIDTHS)
-    wrap_rows(ws, 2, len(rows) + 1)
+    print_table(ws, PROBLEM_WIDTHS, len(rows), title, lang)
+    if lang == "zh":  # printed: the Chinese texts (the English ones stay on screen, beside them)
+        ws.print_area = f"A1:F{len(rows) + 1}"
     return ws
 
 
@@ -278,16 +289,11 @@ def wrap_rows(ws: Worksheet, first_row: int, last_row: int) -> None:
     """Wrap every cell of the rows and make each row as tall as its longest text needs, so no
     message is cut (a spreadsheet does not grow rows it did not write itself, and a PDF of the
     sheet would show the text running into the next column)."""
-    widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 10) for c in range(1, ws.max_column + 1)}
     wrap = Alignment(wrap_text=True, vertical="top")
     for r in range(first_row, last_row + 1):
-        lines = 1
         for cell in ws[r]:
             cell.alignment = wrap
-            if isinstance(cell.value, str):
-                per_line = max(int(widths.get(cell.column, 10)) - 1, 1)
-                lines = max(lines, sum(-(-text_width(part) // per_line) or 1 for part in cell.value.split("\n")))
-        ws.row_dimensions[r].height = LINE_HEIGHT * lines
+    fit_rows_openpyxl(ws, first_row, last_row)
 
 
 def write_scored_copy(

@@ -168,6 +168,7 @@ def send_summary(
     settings: MailSettings | None = None,
     dry_run: str | Path | None = None,
     pdf: bool = False,
+    pdf_full: bool = False,
     lang: i18n.Lang = "zh",
     log: str | Path | None = None,
     committee: bool = True,
@@ -177,7 +178,8 @@ def send_summary(
     """Email the committee summary to the committee and each unit its feedback workbook.
 
     ``dry_run``: a folder to write one .eml per message into instead of sending. ``pdf``: also
-    attach a PDF of the summary (LibreOffice). ``committee=False`` sends only the feedback.
+    attach the meeting PDF of the summary (LibreOffice), ``pdf_full`` the PDF with its appendix.
+    ``committee=False`` sends only the feedback.
     The send log (CSV) goes to ``log`` (default: beside the summary, or in the dry-run folder).
 
     Example (from a macro)::
@@ -192,7 +194,7 @@ def send_summary(
         figures = read_key_figures(summary)
         people: Recipients = load_recipients(recipients)
         feedback = match_feedback(feedback_dir, people) if feedback_dir is not None else None
-        extra = [] if not (pdf and committee) else [_summary_pdf(summary)]
+        extra = [] if not ((pdf or pdf_full) and committee) else [_summary_pdf(summary, pdf_full)]
     except IcxError as exc:
         report.problems.extend(exc.problems)
         report.fatal = True
@@ -229,10 +231,10 @@ def send_summary(
     return _deliver(outgoing, skipped, report, settings, dry_run, lang, env, progress)
 
 
-def _summary_pdf(summary: Path) -> Attachment:
+def _summary_pdf(summary: Path, full: bool = False) -> Attachment:
     from icx.mail.pdf import summary_pdf  # LibreOffice only when asked for
 
-    return summary_pdf(summary)
+    return summary_pdf(summary, full=full)
 
 
 def send_reminders(

@@ -159,6 +159,13 @@ def test_missing_and_duplicate_units_are_listed(batch_run: Run) -> None:
     flat = [v for r in listed for v in r if v is not None]
     assert str(batch_run.batch.files["duplicate"]) in flat and str(batch_run.batch.files["good0"]) in flat
     assert any(isinstance(v, str) and v.startswith("重复报送（未计入）") for v in flat)
+    # the printed briefing's last lines: how many, and where each list is
+    c = batch_run.result
+    overview = [v for r in rows for v in r if isinstance(v, str)]
+    n = len(c.accounting.not_counted)
+    assert n and any(v.startswith(f"未计入汇总的文件：{n} 个") and "报送情况" in v for v in overview)
+    assert any(v.startswith(f"未报送的单位：{len(c.missing)} 个") and "FB099" in v and "下方" in v for v in overview)
+    assert any(v.startswith("另列于本表打印页下方") and "文件与单位核对" in v for v in overview)
 
 
 def test_deficiencies_sheet_header_is_the_contract(batch_run: Run) -> None:
@@ -171,11 +178,9 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
     wb = openpyxl.load_workbook(batch_run.summary)
     expected = [
         "overview",
-        "summary_submissions",
         "summary_unit_risks",
         "summary_heatmap",
         "summary_level1",
-        "summary_ranking",
         "conflicts",
         "summary_evaluation",
         "summary_basic_evaluation",
@@ -183,7 +188,9 @@ def test_reopened_with_openpyxl_charts_and_conditional_formats(batch_run: Run) -
         "summary_posts_authority",
         "summary_treatment",
         "summary_sign_off",
+        "summary_ranking",  # the appendix from here (icx.consolidate.pack)
         "summary_findings",
+        "summary_submissions",
         "problems",
         "summary_notes",
     ]
@@ -230,7 +237,8 @@ def test_libreoffice_converts_the_summary_and_a_feedback_to_pdf(batch_run: Run, 
     feedback = batch_run.out / "feedback" / "BAD03-打分有误单位-反馈.xlsx"
     pdfs = libreoffice.to_pdf([batch_run.summary, feedback], tmp_path)
     text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
-    assert "风险热力图" in text and "应报单位数" in text and FORMULA_TEXT in text
+    flat = "".join(text.split())  # a cell's text wraps inside its column (print_layout)
+    assert "风险热力图" in flat and "应报单位数" in flat and "".join(FORMULA_TEXT.split()) in flat
     fonts = subprocess.run(["pdffonts", str(pdfs[0])], capture_output=True, text=True, check=True).stdout
     assert "Type 3" not in fonts  # Chinese text rendered with a real CJK font, not bitmaps
     assert subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True).stdout.strip()

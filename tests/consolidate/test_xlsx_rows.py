@@ -112,7 +112,7 @@ def _plain(path: Path) -> None:
     """The same workbook, every cell written by XlsxWriter itself."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     styles = Styles.of(wb, default_methodology())  # type: ignore[arg-type]
-    formats = [getattr(styles, c.fmt) for c in COLUMNS]
+    formats = [getattr(styles, "wrap" if c.fmt == "text" else c.fmt) for c in COLUMNS]  # table() wraps text
 
     def plain_table(ws, top: int, rows: list[list[object]]) -> int:  # type: ignore[no-untyped-def]
         for c, col in enumerate(COLUMNS):

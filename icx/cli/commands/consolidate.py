@@ -93,6 +93,11 @@ def consolidate(
         help="Two files of one unit: 'list' (neither is counted until resolved) or 'latest' (the one with the "
         "latest 填报日期, then modification time, is counted; the others are listed as superseded).",
     ),
+    pdf: bool = typer.Option(
+        False,
+        "--pdf",
+        help="Also write the meeting PDF (the pack without its appendix) beside the summary; needs LibreOffice.",
+    ),
     lang: str = LangOption,
 ) -> None:
     """Consolidate unit workbooks into the committee summary (汇总各单位工作簿).
@@ -198,9 +203,28 @@ def consolidate(
     except IcxError as exc:
         fail(exc.problems, lang)
         return
+    if pdf:
+        _meeting_pdf(output, lang)
     _report(result, output, feedback, len(written), lang)
     if result.has_findings:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _meeting_pdf(output: Path, lang: str) -> Path:
+    """The meeting PDF beside the summary (same name, .pdf), or a clear stop when it cannot be made."""
+    from icx.consolidate.pack import summary_pdf
+    from icx.core.errors import Problem
+    from icx.io import libreoffice
+
+    target = output.with_suffix(".pdf")
+    if not libreoffice.available():
+        fail([Problem.of("mail_pdf_no_libreoffice", file=str(output))], lang)
+    try:
+        summary_pdf(output, target)
+    except libreoffice.LibreOfficeError as exc:
+        fail([Problem.of("mail_pdf_failed", params={"detail": str(exc)[:300]}, file=str(output))], lang)
+    console.print(f"{i18n.label('consolidate_pdf_written', lang)}：{target}")  # type: ignore[arg-type]
+    return target
 
 
 def _report(c: Consolidation, output: Path, feedback: Path | None, feedback_count: int, lang: str) -> None:

@@ -112,7 +112,10 @@ def email(
     ),
     config: Path | None = ConfigOption,
     dry_run: Path | None = DryRunOption,
-    pdf: bool = typer.Option(False, "--pdf", help="Also attach a PDF of the summary (needs LibreOffice)."),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also attach the meeting PDF of the summary, its appendix left out (needs LibreOffice)."
+    ),
+    pdf_full: bool = typer.Option(False, "--pdf-full", help="Attach the PDF with the appendix (every sheet)."),
     feedback_only: bool = typer.Option(
         False, "--feedback-only", help="Send only the unit feedback, not the summary to the committee."
     ),
@@ -154,6 +157,7 @@ def email(
         settings=settings,
         dry_run=dry_run,
         pdf=pdf,
+        pdf_full=pdf_full,
         log=log,
         committee=not feedback_only,
     )
