@@ -98,14 +98,21 @@ def __getattr__(name: str) -> typer.Typer:
 def main() -> None:
     """The ``icx`` console script. SIGTERM (a service stopping it, ``kill``) ends it as Ctrl-C
     does: workers stopped, temp files removed (every ``finally`` runs), then exit 2."""
-    from icx.cli.common import EXIT_FAILED, Terminated, err_console, terminate_on_sigterm
+    from icx.cli.common import EXIT_FAILED, Terminated, err_console, terminate_on_sigterm, was_terminated
 
     terminate_on_sigterm()
     try:
         build_app(only=_command(sys.argv[1:]))()
     except Terminated:
-        err_console.print("已终止 / terminated")
-        sys.exit(EXIT_FAILED)
+        pass
+    except SystemExit:
+        if not was_terminated():
+            raise
+    else:
+        if not was_terminated():
+            return
+    err_console.print("已终止 / terminated")
+    sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -68,8 +68,19 @@ class Terminated(BaseException):
     (a batch going on past a bad file) swallows it, while every ``finally`` still runs."""
 
 
+_TERMINATED: list[int] = []  # the signals received (a list: set from the handler without ``global``)
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
+    _TERMINATED.append(signum)
     raise Terminated()
+
+
+def was_terminated() -> bool:
+    """Whether SIGTERM arrived. The raised ``Terminated`` can be lost when the signal lands in
+    code whose exceptions Python ignores (a weakref callback at the end of an import): the run
+    then finishes its work, and ``icx.cli.app.main`` still ends it with exit 2."""
+    return bool(_TERMINATED)
 
 
 def terminate_on_sigterm() -> None:

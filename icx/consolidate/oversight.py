@@ -152,7 +152,7 @@ def _findings_sheet(summary: Any, key: str, kinds: tuple[str, ...], note: str) -
     ]
     ws.merge_range(0, 0, 0, 8, i18n.label(note, lang), s.note)
     ws.set_row(0, 30)
-    first, last = table(ws, s, 2, cols, rows, fit=True)  # rows as tall as their wrapped texts
+    first, last = table(ws, s, 2, cols, rows)  # rows as tall as their wrapped texts (print_layout)
     severity = 2  # after the unit's code and name
     ws.conditional_format(
         first,
