@@ -137,7 +137,8 @@ def test_feedback_and_committee_summary_count_the_unrecognised_duties(tmp_path) 
     from .checkbook import build
 
     (tmp_path / "in").mkdir()
-    build(tmp_path / "in" / "unit.xlsx", post_duties=UNKNOWN_POSTS, person_posts=PEOPLE)
+    path = build(tmp_path / "in" / "unit.xlsx", post_duties=UNKNOWN_POSTS, person_posts=PEOPLE)
+    _countable(path)  # a code and a risk: a unit is counted only when it can be counted right (issue 15)
     c = consolidate([tmp_path / "in"], as_of=dt.date(2026, 6, 30))
     unit = c.units[0]
     assert unit.unknown_duties == ["现金付款", "财务审批"]
@@ -149,3 +150,20 @@ def test_feedback_and_committee_summary_count_the_unrecognised_duties(tmp_path) 
     rows = [tuple(row) for row in overview.iter_rows(values_only=True)]
     assert any(r[0] and "有职责未被识别的单位" in str(r[0]) for r in rows)
     assert any(r[2] == 2 and r[3] == "现金付款、财务审批" for r in rows)
+
+
+def _countable(path) -> None:  # type: ignore[no-untyped-def]
+    """Give the unit workbook at ``path`` a unit code and a register with one scored risk."""
+    import openpyxl
+
+    from icx.io.specs import columns, sheet_names
+
+    wb = openpyxl.load_workbook(path)
+    info = wb[sheet_names("unit_info")[0]]
+    info["A2"], info["B2"] = "单位编码", "T001"
+    register = wb.create_sheet(sheet_names("register")[0])
+    specs = [s for s in columns("register") if "{n}" not in s.key]
+    values = {"id": "R1", "area": "预算", "description": "预算编制不完整", "likelihood": 3, "impact": 3}
+    register.append([s.zh for s in specs])
+    register.append([values.get(s.key) for s in specs])
+    wb.save(path)
