@@ -6,6 +6,12 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# Property tests assert values, never time: no per-example deadline (hypothesis' default 200 ms
+# fails a correct example on a 2-core machine shared with LibreOffice and other jobs).
+settings.register_profile("icx", deadline=None)
+settings.load_profile("icx")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
