@@ -23,6 +23,7 @@ from icx.consolidate.accounting import COUNTED, NOT_COUNTED, NOT_SUBMITTED, SKIP
 from icx.consolidate.xlsx import Styles, print_setup, sheet_title
 from icx.consolidate.xlsx_rows import write_value
 from icx.core.problem_list import text_width
+from icx.io.print_layout import row_height, within_min_scale
 from icx.io.specs import columns, sheet_names
 
 SHEET = "summary_submissions"
@@ -110,8 +111,9 @@ def write_reconciliation(ws: Worksheet, s: Styles, c: Any, lang: i18n.Lang, row:
 # --- 报送情况 ------------------------------------------------------------------------------------
 # Every block has the same eight columns, so one set of widths fits them all: unit code, unit
 # name, file, 填报日期 or 评估期间, modification time, status, reason, what to do (or related files).
-WIDTHS = (11, 18, 58, 12, 16, 8, 22, 50)
-LAST_CHARS = WIDTHS[-1] - 2
+WIDTHS = (11, 18, 58, 12, 16, 8, 22, 50)  # on screen; printed as PRINT_WIDTHS
+WRAPPED = (False, True, True, False, False, False, True, True)  # the columns whose text wraps
+PRINT_WIDTHS = within_min_scale(WIDTHS, WRAPPED)  # narrowed so one page wide prints at ≥ 7 pt
 
 
 def write_submissions_sheet(wb: Any, s: Styles, c: Any, lang: i18n.Lang, title: str) -> Worksheet:
@@ -120,7 +122,7 @@ def write_submissions_sheet(wb: Any, s: Styles, c: Any, lang: i18n.Lang, title: 
     name = sheet_names(SHEET)[0 if lang == "zh" else 1]
     ws = wb.add_worksheet(sheet_title(name))
     print_setup(ws, f"{title} — {name}")
-    for col, width in enumerate(WIDTHS):
+    for col, width in enumerate(PRINT_WIDTHS):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, _label("submissions_title", lang), s.title)
     row = 2
@@ -201,15 +203,9 @@ def _block(ws: Worksheet, s: Styles, row: int, title: str, heads: Sequence[str],
     for values in rows:
         row += 1
         for col, value in enumerate(values):
-            fmt = s.date if isinstance(value, dt.date) else (s.wrap if col in (2, len(values) - 1) else s.text)
+            fmt = s.date if isinstance(value, dt.date) else (s.wrap if WRAPPED[col] else s.text)
             write_value(ws, row, col, value, fmt)
-        lines = max(
-            str(values[2]).count("\n") + 1,
-            -(-text_width(str(values[-1])) // LAST_CHARS),
-            -(-text_width(str(values[2])) // (WIDTHS[2] - 2)),
-        )
-        if lines > 1:
-            ws.set_row(row, 15 * lines)
+        ws.set_row(row, row_height(values, PRINT_WIDTHS, WRAPPED))  # as tall as its wrapped text
     return row + 2
 
 

@@ -50,6 +50,11 @@ MIN_CHART_ROWS = 7
 TOP_SPANS = ((0, 0), (1, 7), (8, 9), (10, 10), (11, 12), (13, 16))
 
 
+# Key figures of the file and unit accounting (issue 15): on 概览 under the printed page, beside the
+# reconciliation they belong to; the page's last lines give the not-counted and not-submitted counts.
+BELOW_PAGE_FIGURES = ("units_counted", "units_not_counted", "units_off_roster", "files_not_counted")
+
+
 def write_briefing(summary: _Summary) -> None:
     from icx.consolidate.summary import figure_label, header, level_name, sheet
 
@@ -100,6 +105,8 @@ def write_briefing(summary: _Summary) -> None:
     r = top + 1
     level_rows = {}
     for key, value in c.figures.items():
+        if key in BELOW_PAGE_FIGURES:  # the reconciliation under the page shows them (one page stays legible)
+            continue
         r += 1
         ws.write_string(r, 0, figure_label(key, lang), s.text)
         write_value(ws, r, 1, value, s.percent1 if isinstance(value, float) else s.integer)
@@ -321,7 +328,7 @@ def write_briefing(summary: _Summary) -> None:
 def _lists_below(summary: _Summary, ws: Worksheet, row: int) -> None:
     """The full lists under the printed page (on screen: the clerk's part): units that did not
     submit with their contacts, files claiming the same unit code, units with unknown duties."""
-    from icx.consolidate.summary import header
+    from icx.consolidate.summary import figure_label, header
 
     c, s, lang = summary.c, summary.s, summary.lang
     label = summary.label
@@ -342,7 +349,12 @@ def _lists_below(summary: _Summary, ws: Worksheet, row: int) -> None:
         row += 2
     # the reconciliation (files found = counted + not counted + skipped; roster units likewise),
     # its listings on 报送情况 in the appendix; duplicates are among the files not counted there
-    row = write_reconciliation(ws, s, c, lang, row, widen=False)
+    for key in BELOW_PAGE_FIGURES:  # label and value, as the key figures are (icx email reads them)
+        if key in c.figures:
+            ws.write_string(row, 0, figure_label(key, lang), s.text)
+            write_value(ws, row, 1, c.figures[key], s.integer)
+            row += 1
+    row = write_reconciliation(ws, s, c, lang, row + 1, widen=False)
     if c.oversight_figures:
         row = oversight.write_overview_block(summary, ws, row)
     unknown = [u for u in c.units if u.unknown_duties]

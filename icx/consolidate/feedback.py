@@ -288,10 +288,8 @@ def _oversight_sheet(wb: openpyxl.Workbook, unit: UnitResult, lang: i18n.Lang) -
         return
     ws = wb.create_sheet(oversight.feedback_sheet_name(lang))
     last = write_findings_table(ws, unit.oversight_findings, 1, lang)
-    for key, width in zip(
-        ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"), (6, 12, 12, 8, 12, 46, 34, 14, 13, 11, 7, 18)
-    ):
-        ws.column_dimensions[key].width = width
+    caps = (6, 12, 12, 8, 12, 46, 34, 14, 13, 11, 7, 18)  # widths from content, these the most
+    print_table(ws, caps, max(last - 1, 0), ws.title, lang)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:L{max(last, 1)}"
 
