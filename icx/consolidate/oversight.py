@@ -26,6 +26,7 @@ from icx.core.treatment import Plan, wording
 from icx.io.duties import ConflictCheck
 from icx.io.grid import WorkbookGrid
 from icx.io.oversight import context, run_checks, unique_problems
+from icx.io.oversight_sheets import finding_row
 from icx.io.register import RegisterResult
 from icx.io.settings_sheet import SettingsResult
 from icx.io.specs import columns, sheet_names
@@ -104,24 +105,6 @@ def write_overview_block(summary: Any, ws: Any, row: int) -> int:
     return row + 2
 
 
-def _finding_values(f: Finding, lang: i18n.Lang) -> list[Any]:
-    values = {
-        "severity": f.severity_label(lang),
-        "kind": f.kind_label(lang),
-        "subject": f.subject,
-        "employee_id": f.employee_id,
-        "post": f.post,
-        "message": f.text(lang),
-        "fix": f.fix_text(lang),
-        "reference": f.reference,
-        "period": f.period,
-        "due": f.due,
-        "days_over": f.days_over,
-        "source": "；".join(f.sources),
-    }
-    return [values[s.key] for s in columns("findings")]
-
-
 WIDTHS = {"severity": 6, "kind": 12, "subject": 10, "employee_id": 8, "post": 12, "message": 48, "fix": 34}
 WRAPPED = {"message", "fix", "source", "period"}
 
@@ -145,7 +128,7 @@ def _findings_sheet(summary: Any, key: str, kinds: tuple[str, ...], note: str) -
         )
         cols.append(Column(spec.header(lang), WIDTHS.get(spec.key, 12), fmt))
     rows = [
-        [u.unit_code, u.unit_name, *_finding_values(f, lang)]
+        [u.unit_code, u.unit_name, *finding_row(f, lang)]
         for u in summary.c.units
         for f in u.oversight_findings
         if f.kind in kinds
