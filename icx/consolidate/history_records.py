@@ -213,8 +213,17 @@ def _number(value: Any) -> float | None:
 
 def record_and_compare(c: Any, store: Any, period: str | None, previous: str | None = None) -> h.PeriodRecord:
     """Record the counted units of ``c`` as ``period`` in ``store`` (one transaction, an earlier
-    recording of that period replaced) and set ``c.year_over_year`` against ``previous`` (default:
-    the period recorded last before this one, by as-of date), when there is one.
+    recording of that period replaced) and set ``c.year_over_year`` (see ``compare_with_store``)."""
+    record = compare_with_store(c, store, period, previous)
+    store.record(record)
+    return record
+
+
+def compare_with_store(c: Any, store: Any, period: str | None, previous: str | None = None) -> h.PeriodRecord:
+    """The record of the counted units of ``c`` as ``period``, not yet stored, with
+    ``c.year_over_year`` set against ``previous`` (default: the period recorded last before this
+    one, by as-of date) when the store holds one. The comparison needs only the earlier period, so
+    the caller may store the record while it writes the summary.
 
     ``period`` defaults to the one period the counted units name; ``IcxError`` when they name none
     or several (a recorded period must have a label), or when ``previous`` is not in the store.
@@ -232,7 +241,6 @@ def record_and_compare(c: Any, store: Any, period: str | None, previous: str | N
         before = store.load(before_label)  # IcxError naming the periods held when it is unknown
         names = {a.code: (a.short_zh or a.name_zh) for a in c.methodology.areas}
         c.year_over_year = h.compare(before, record, names)
-    store.record(record)
     return record
 
 

@@ -75,3 +75,28 @@ def test_no_store_given_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("ICX_DB", raising=False)
     result = run("history", "list")
     assert result.exit_code == 2 and "--db" in result.output
+
+
+def test_a_failed_recording_leaves_the_store_as_it_was_and_exits_2(db: str, tmp_path: Path) -> None:
+    """The store is written while the summary is: a recording the database refuses (here a
+    trigger) is reported with exit 2, the summary is still written, and the period it would have
+    replaced stays as it was."""
+    import sqlite3
+
+    from icx.demo.data import make_units
+    from icx.demo.workbooks import write_unit_workbook
+
+    for unit in make_units(2):
+        write_unit_workbook(unit, tmp_path / "units" / f"{unit.code}.xlsx")
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON risks BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+    out = tmp_path / "committee.xlsx"
+    args = ["consolidate", str(tmp_path / "units"), "-o", str(out), "--period", "2026", "--db", db, "-j", "1"]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "disk says no" in result.output and "已记入" not in result.output
+    assert out.exists()  # the summary does not depend on the store
+    with open_store(db) as store:
+        assert [i.period for i in store.periods()] == ["2025", "2026"]
+        # the 2026 recorded before is still whole: the failed replacement was rolled back
+        assert len(store.load("2026").risks) == sum(1 for r in sample().risks if r.unit_code != "FB002")

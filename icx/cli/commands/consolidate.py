@@ -181,20 +181,34 @@ def consolidate(
         fail(result.problems(), lang)
     from icx.consolidate.summary import write_summary
 
+    recording = None
     if store is not None:
-        from icx.consolidate.history_records import record_and_compare
+        from icx.consolidate.history_records import compare_with_store
 
         try:
-            with store:
-                recorded = record_and_compare(result, store, period, previous)
+            recorded = compare_with_store(result, store, period, previous)
         except IcxError as exc:
+            store.close()
             fail(exc.problems, lang)
+        # The store is written in a thread while the summary is written: the comparison above
+        # needed only the earlier period, and the database's own work runs without the GIL on
+        # the core the workers have left (docs/architecture.md, "History").
+        recording = _start_recording(store, recorded)
+    try:
+        write_summary(result, output, lang)  # type: ignore[arg-type]
+    except IcxError as exc:
+        _finish_recording(recording, store, lang)
+        fail(exc.problems, lang)
+        return
+    if recording is not None:
+        problems = _finish_recording(recording, store, lang)
+        if problems:
+            fail(problems, lang)  # the summary is written; the store is as it was
         console.print(
             ("已记入风险数据库：" if lang == "zh" else "Recorded in the history store: ")
             + f"{recorded.period} ({len(recorded.units)})"
         )
     try:
-        write_summary(result, output, lang)  # type: ignore[arg-type]
         written = []
         if feedback is not None:
             from icx.consolidate.feedback import write_feedback  # openpyxl: loaded only when asked for
@@ -208,6 +222,29 @@ def consolidate(
     _report(result, output, feedback, len(written), lang)
     if result.has_findings:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _start_recording(store, record):  # type: ignore[no-untyped-def]
+    """``store.record(record)`` started in a thread; ``_finish_recording`` waits for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="icx-history")
+    future = pool.submit(store.record, record)
+    pool.shutdown(wait=False)  # the thread ends with its one task
+    return future
+
+
+def _finish_recording(recording, store, lang: str) -> list:  # type: ignore[no-untyped-def]
+    """Wait for the recording thread, close the store; the problems when recording failed."""
+    if recording is None:
+        return []
+    try:
+        recording.result()
+        return []
+    except IcxError as exc:
+        return list(exc.problems)
+    finally:
+        store.close()
 
 
 def _meeting_pdf(output: Path, lang: str) -> Path:
