@@ -3,7 +3,7 @@
 python-calamine gives an error cell back as a blank, so a score cell holding #DIV/0! would read
 as "not scored" and the risk would be graded from the other assessors without a word. This
 module reads the error cells straight from the sheet XML (only sheets that hold any: a quick
-byte search first), so ``icx.io.grid`` can put the error text back in the cell and the readers
+byte search while ``icx.io.untrusted.check_parts`` unpacks the package anyway), so ``icx.io.grid`` can put the error text back in the cell and the readers
 report it where it is. (A .xls or .ods gives no such mark to calamine or to this module.)
 """
 
@@ -31,36 +31,43 @@ def _index(letters: bytes) -> int:
     return n - 1
 
 
-def error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+def holds_errors(name: str, content: bytes) -> bool:
+    """Whether the package part ``name`` is a worksheet with at least one error cell (a quick byte
+    search; ``icx.io.untrusted.check_parts`` keeps such parts while it checks the package)."""
+    return name.startswith("xl/worksheets/") and b't="e"' in content
+
+
+def error_cells(data: bytes, sheets: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name → {(row, col) 0-based: '#DIV/0!'} for every error cell of the package ``data``
-    (already checked by ``icx.io.untrusted``); {} when there is none or the package is not OOXML."""
+    (already checked by ``icx.io.untrusted``), given its worksheet parts that hold any (part name →
+    XML, as ``holds_errors`` picks them); {} when there is none or the package is not OOXML."""
+    if not sheets:
+        return {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
                 return {}
             rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
             book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            out: dict[str, dict[tuple[int, int], str]] = {}
-            for sheet in book.iter(f"{_MAIN}sheet"):
-                target = targets.get(sheet.get(f"{_REL}id"), "")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                if part not in names:
-                    continue
-                xml = zf.read(part)
-                if b't="e"' not in xml:
-                    continue
-                found = {}
-                for match in _CELL.finditer(xml):
-                    attrs, body = match.groups()
-                    if b't="e"' not in attrs:
-                        continue
-                    ref, value = _REF.search(attrs), _VALUE.search(body)
-                    if ref and value:
-                        found[(int(ref.group(2)) - 1, _index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
-                if found:
-                    out[sheet.get("name", "")] = found
-            return out
     except Exception:  # noqa: BLE001 — a package the parser refused is reported by the parser
         return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        xml = sheets.get(part)
+        if xml is None:
+            continue
+        found = {}
+        for match in _CELL.finditer(xml):
+            attrs, body = match.groups()
+            if b't="e"' not in attrs:
+                continue
+            ref, value = _REF.search(attrs), _VALUE.search(body)
+            if ref and value:
+                found[(int(ref.group(2)) - 1, _index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+        if found:
+            out[sheet.get("name", "")] = found
+    return out

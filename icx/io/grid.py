@@ -153,18 +153,20 @@ def load_grid(path: str | Path, sheets: list[str] | None = None, *, data: bytes 
         book.close()
     errors: list[tuple[str, str, str]] = []
     if not legacy:
-        check_parts(data, file)  # every CRC-32, of the parts calamine read and of the others
-        errors = _restore_errors(grids, data)
+        from icx.io.error_cells import holds_errors
+
+        # every CRC-32, of the parts calamine read and of the others; sheets with error cells kept
+        errors = _restore_errors(grids, data, check_parts(data, file, keep=holds_errors))
     return WorkbookGrid(path, grids, errors)
 
 
-def _restore_errors(grids: dict[str, Grid], data: bytes) -> list[tuple[str, str, str]]:
+def _restore_errors(grids: dict[str, Grid], data: bytes, sheets: dict[str, bytes]) -> list[tuple[str, str, str]]:
     """Put each error value calamine read as blank back into its cell, as the text Excel shows
     (readers then refuse it at the cell: a score cell '#DIV/0!' is no score)."""
     from icx.io.error_cells import error_cells
 
     found: list[tuple[str, str, str]] = []
-    for sheet, cells in error_cells(data).items():
+    for sheet, cells in error_cells(data, sheets).items():
         grid = grids.get(sheet)
         if grid is None:
             continue

@@ -3,7 +3,8 @@
 ``read_untrusted`` reads the file once, within the size limit; ``check_directory`` refuses what
 the zip directory alone shows to be no workbook or a zip bomb (too many parts, a part too large
 or packed too densely, too much in all), before anything is unpacked; ``check_parts`` unpacks
-every part with ``zipfile`` within its declared size and checks its CRC-32. ``icx.io.grid`` runs
+every part with ``zipfile`` within its declared size and checks its CRC-32 (handing back the
+parts a caller asks for, so nothing is unpacked twice). ``icx.io.grid`` runs
 them around python-calamine, the one parser of unit files.
 
 Why icx checks the CRCs itself: calamine checks a part's CRC only when it reads the part to its
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 # openpyxl parses with defusedxml when it is importable (``openpyxl.xml.DEFUSEDXML``), which is
@@ -104,20 +106,27 @@ def check_directory(data: bytes, file: str) -> None:
         raise IcxError(Problem.of("file_not_xlsx", file=file))
 
 
-def check_parts(data: bytes, file: str) -> None:
-    """Unpack every part of ``data`` (checked by ``check_directory``) and check its CRC-32.
+def check_parts(data: bytes, file: str, keep: Callable[[str, bytes], bool] | None = None) -> dict[str, bytes]:
+    """Unpack every part of ``data`` (checked by ``check_directory``) and check its CRC-32;
+    return the parts for which ``keep(name, content)`` is true (by name), so a caller that needs
+    a part's bytes does not unpack it a second time.
 
     ``zipfile`` unpacks no more than a part's declared size (which ``check_directory`` bounded)
-    and raises on a CRC that does not match; parts are read in pieces and dropped, so memory stays
-    small whatever the file holds. An encrypted part or an unknown packing method is refused too.
+    and raises on a CRC that does not match; one part is held at a time. An encrypted part or an
+    unknown packing method is refused too.
     """
+    kept: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            damaged = zf.testzip()  # the first part whose CRC-32 or size is wrong, None if none
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                content = zf.read(info)  # BadZipFile on a CRC-32 or size that does not match
+                if keep is not None and keep(info.filename, content):
+                    kept[info.filename] = content
     except Exception as exc:  # BadZipFile, zlib.error, RuntimeError (an encrypted part), NotImplementedError
         raise IcxError(Problem.of("file_not_xlsx", file=file)) from exc
-    if damaged is not None:
-        raise IcxError(Problem.of("file_not_xlsx", file=file))
+    return kept
 
 
 def sha256_of(path: str | Path) -> str:
