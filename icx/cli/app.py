@@ -96,11 +96,11 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """The ``icx`` console script. SIGTERM (a service stopping it, ``kill``) ends it as Ctrl-C
-    does: workers stopped, temp files removed (every ``finally`` runs), then exit 2."""
-    from icx.cli.common import EXIT_FAILED, Terminated, err_console, terminate_on_sigterm, was_terminated
+    """The ``icx`` console script. SIGTERM (a service stopping it, ``kill``) and Ctrl-C end it
+    alike: workers stopped, temp files removed (every ``finally`` runs), then exit 2."""
+    from icx.cli.common import EXIT_FAILED, Terminated, err_console, terminate_on_signals, was_terminated
 
-    terminate_on_sigterm()
+    terminate_on_signals()
     try:
         build_app(only=_command(sys.argv[1:]))()
     except Terminated:

@@ -64,7 +64,7 @@ def print_problems(
 
 
 class Terminated(BaseException):
-    """Raised in the main process by SIGTERM. A BaseException, so that no ``except Exception``
+    """Raised in the main process by SIGTERM or Ctrl-C. A BaseException, so that no ``except Exception``
     (a batch going on past a bad file) swallows it, while every ``finally`` still runs."""
 
 
@@ -77,18 +77,21 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def was_terminated() -> bool:
-    """Whether SIGTERM arrived. The raised ``Terminated`` can be lost when the signal lands in
+    """Whether SIGTERM or Ctrl-C arrived. The raised ``Terminated`` can be lost when the signal lands in
     code whose exceptions Python ignores (a weakref callback at the end of an import): the run
     then finishes its work, and ``icx.cli.app.main`` still ends it with exit 2."""
     return bool(_TERMINATED)
 
 
-def terminate_on_sigterm() -> None:
-    """Turn SIGTERM into ``Terminated`` in this process (worker processes reset it: see
+def terminate_on_signals() -> None:
+    """Turn SIGTERM and Ctrl-C (SIGINT) into ``Terminated`` in this process, so both end a run
+    alike: workers stopped, temp files removed, exit 2 (click would turn Ctrl-C into "Aborted!"
+    and exit 1). Worker processes ignore Ctrl-C and die at SIGTERM: the parent stops them (see
     ``icx.consolidate.run.worker_init``)."""
     import signal
 
     signal.signal(signal.SIGTERM, _raise_terminated)
+    signal.signal(signal.SIGINT, _raise_terminated)
 
 
 def fail(problems: Iterable[Problem], lang: str = "zh") -> None:

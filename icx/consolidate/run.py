@@ -40,11 +40,13 @@ def default_jobs() -> int:
 
 
 def worker_init() -> None:
-    """In each worker: SIGTERM kills it at once (a forked worker inherits the parent's handler,
-    which would raise inside a task). The parent stops its workers itself when it is ended."""
+    """In each worker: SIGTERM kills it at once and Ctrl-C (sent to the whole terminal's process
+    group) is ignored; a forked worker would otherwise inherit the parent's handler, which raises
+    inside a task. The parent stops its workers itself when it is ended."""
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:

@@ -3,8 +3,9 @@
 python-calamine gives an error cell back as a blank, so a score cell holding #DIV/0! would read
 as "not scored" and the risk would be graded from the other assessors without a word. This
 module reads the error cells straight from the sheet XML (only sheets that hold any: a quick
-byte search while ``icx.io.untrusted.check_parts`` unpacks the package anyway), so ``icx.io.grid`` can put the error text back in the cell and the readers
-report it where it is. (A .xls or .ods gives no such mark to calamine or to this module.)
+byte search while ``icx.io.untrusted.check_parts`` unpacks the package anyway), so
+``icx.io.grid`` can put the error text back in the cell and the readers report it where it is.
+(A .xls or .ods gives no such mark to calamine or to this module.)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exit status and ending cleanly, with real processes: an output that is an input is refused, a
-disk that fills up while writing is exit 2 with a message and no partial file, and SIGTERM ends
-the workers and removes temp files as Ctrl-C does."""
+disk that fills up while writing is exit 2 with a message and no partial file, and SIGTERM and
+Ctrl-C end the workers, remove temp files and exit 2."""
 
 from __future__ import annotations
 
@@ -107,7 +107,10 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split()[2] != "Z"
 
 
-def test_sigterm_while_reading_ends_the_workers(folder: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_stop_while_reading_ends_the_workers(folder: Path, tmp_path: Path, stop: signal.Signals) -> None:
+    """SIGTERM and Ctrl-C end a run alike: exit 2, "已终止", no traceback, no worker left. Ctrl-C
+    in a terminal reaches the whole process group: the workers ignore it, the parent stops them."""
     proc = subprocess.Popen(
         [*ICX, "consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx"), "-j", "2"],
         stdout=subprocess.PIPE,
@@ -121,10 +124,14 @@ def test_sigterm_while_reading_ends_the_workers(folder: Path, tmp_path: Path) ->
         workers = _children(proc.pid)
         time.sleep(0.02)
     assert workers, "no worker was started"
-    proc.send_signal(signal.SIGTERM)
+    if stop == signal.SIGINT:
+        for pid in [proc.pid, *workers]:  # as a terminal sends it
+            os.kill(pid, signal.SIGINT)
+    else:
+        proc.send_signal(stop)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "已终止" in err and "Aborted" not in err
     time.sleep(0.2)
     assert not [w for w in workers if _alive(w)]
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
