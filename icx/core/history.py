@@ -35,8 +35,20 @@ LEVELS = (1, 2, 3)
 
 
 # --- records of one period -----------------------------------------------------------------------
+class _Record:
+    """Pickled as its class and field values, rebuilt by ``__init__``: the field-by-field state
+    that ``dataclass(slots=True)`` pickles by is a Python loop per record, and a worker's result
+    carries hundreds of records (``icx consolidate --db``), unpickled one after another by the
+    parent process."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return type(self), tuple(map(self.__getattribute__, self.__slots__))  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
-class UnitRecord:
+class UnitRecord(_Record):
     code: str
     name: str
     file: str
@@ -49,7 +61,7 @@ class UnitRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class RiskRecord:
+class RiskRecord(_Record):
     unit_code: str
     risk_id: str
     area: str  # methodology area code
@@ -73,7 +85,7 @@ class RiskRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ControlRecord:
+class ControlRecord(_Record):
     """One row of a control matrix (风险控制矩阵), every column as the unit wrote it."""
 
     unit_code: str
@@ -98,7 +110,7 @@ class ControlRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DutyRecord:
+class DutyRecord(_Record):
     """A post and one of its duties (岗位职责)."""
 
     unit_code: str
@@ -107,7 +119,7 @@ class DutyRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DutyRuleRecord:
+class DutyRuleRecord(_Record):
     """A unit's own incompatible-duty rule (or its switch for a built-in one)."""
 
     unit_code: str
@@ -120,7 +132,7 @@ class DutyRuleRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class AssignmentRecord:
+class AssignmentRecord(_Record):
     """A person on a post, with dates (人员岗位)."""
 
     unit_code: str
@@ -133,7 +145,7 @@ class AssignmentRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ConflictRecord:
+class ConflictRecord(_Record):
     unit_code: str
     kind: str
     rule_id: str
@@ -148,7 +160,7 @@ class ConflictRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class AreaScoreRecord:
+class AreaScoreRecord(_Record):
     unit_code: str
     area: str  # '' for the unit's overall score
     percent: float | None
@@ -157,7 +169,7 @@ class AreaScoreRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ItemRecord:
+class ItemRecord(_Record):
     """One checklist item's result in a unit's self-evaluation."""
 
     unit_code: str
@@ -169,7 +181,7 @@ class ItemRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DeficiencyRecord:
+class DeficiencyRecord(_Record):
     unit_code: str
     item_id: str
     area: str
