@@ -20,15 +20,13 @@ from defusedxml import ElementTree
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
-def _index(letters: bytes) -> int:
+def _index(letters: str) -> int:
     n = 0
     for ch in letters:
-        n = n * 26 + ch - 64
+        n = n * 26 + ord(ch) - 64
     return n - 1
 
 
@@ -61,14 +59,27 @@ def error_cells(data: bytes, sheets: dict[str, bytes]) -> dict[str, dict[tuple[i
         xml = sheets.get(part)
         if xml is None:
             continue
-        found = {}
-        for match in _CELL.finditer(xml):
-            attrs, body = match.groups()
-            if b't="e"' not in attrs:
-                continue
-            ref, value = _REF.search(attrs), _VALUE.search(body)
-            if ref and value:
-                found[(int(ref.group(2)) - 1, _index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+        try:
+            found = _errors_in(xml)
+        except Exception:  # noqa: BLE001 — calamine read this sheet; a part it could not parse is its to report
+            continue
         if found:
             out[sheet.get("name", "")] = found
     return out
+
+
+def _errors_in(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, col) 0-based → the error text of every cell of type ``e`` in one sheet's XML (parsed
+    with defusedxml, element by element: only sheets that hold an error get here)."""
+    found: dict[tuple[int, int], str] = {}
+    for _, cell in ElementTree.iterparse(io.BytesIO(xml), events=("end",), forbid_dtd=True):
+        if cell.tag != f"{_MAIN}c":
+            if cell.tag == f"{_MAIN}row":
+                cell.clear()  # a row's cells are done with: memory stays one row deep
+            continue
+        if cell.get("t") != "e":
+            continue
+        ref, value = _REF.fullmatch(cell.get("r", "")), cell.findtext(f"{_MAIN}v")
+        if ref and value:
+            found[(int(ref.group(2)) - 1, _index(ref.group(1)))] = value
+    return found
