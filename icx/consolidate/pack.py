@@ -5,18 +5,22 @@ Decision (issue 18): ONE workbook, meeting sheets first, the appendix behind the
 sheets (the full 风险排序, 评分差异, 报送情况 (what became of every file and unit), 问题清单,
 说明 with files and hashes) carry a grey tab and '附录 ·' in their page header, so a reader
 sees where the pack ends. The meeting PDF (``icx consolidate --pdf``, ``icx email --pdf``) is
-the same workbook printed with the appendix sheets hidden: a copy whose ``xl/workbook.xml``
-marks them hidden (LibreOffice prints no hidden sheet); the workbook itself is never changed.
+the same workbook printed with the appendix sheets hidden: a copy whose ``xl/workbook.xml`` (parsed
+and written back as XML) marks them hidden, every other part (charts included) copied byte for
+byte (LibreOffice prints no hidden sheet); the workbook itself is never changed.
 ``icx email --pdf-full`` attaches every sheet.
 """
 
 from __future__ import annotations
 
-import re
+import io
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from defusedxml import ElementTree as SafeET
 
 from icx.io import libreoffice
 from icx.io.safety import atomic_output
@@ -32,31 +36,27 @@ APPENDIX_KEYS: tuple[str, ...] = (
 )
 APPENDIX_TAB = "#A6A6A6"
 WORKBOOK_PART = "xl/workbook.xml"
-_SHEET = re.compile(r"<sheet\b[^>]*?/>")
-_NAME = re.compile(r'\bname="([^"]*)"')
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def appendix_names() -> set[str]:
-    """The appendix sheets' names in both languages (as XML-escaped in workbook.xml)."""
-    names = set()
-    for key in APPENDIX_KEYS:
-        for name in sheet_names(key):
-            names.add(name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;"))
-    return names
+    """The appendix sheets' names in both languages."""
+    return {name for key in APPENDIX_KEYS for name in sheet_names(key)}
 
 
-def hide_appendix(xml: str) -> str:
-    """``workbook.xml`` with every appendix sheet marked hidden."""
+def hide_appendix(xml: bytes) -> bytes:
+    """``workbook.xml`` with every appendix sheet marked hidden (a sheet already hidden or very
+    hidden keeps its state). Parsed with defusedxml (the summary is icx's own, but every XML icx
+    reads goes through it) and written back with the document's own namespace prefixes."""
+    prefixes = {prefix: uri for _, (prefix, uri) in SafeET.iterparse(io.BytesIO(xml), events=("start-ns",))}
+    root = SafeET.fromstring(xml)
     names = appendix_names()
-
-    def hidden(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        name = _NAME.search(tag)
-        if name is None or name.group(1) not in names or "state=" in tag:
-            return tag
-        return tag[:-2].rstrip() + ' state="hidden"/>'
-
-    return _SHEET.sub(hidden, xml)
+    for sheet in root.iter(f"{{{MAIN_NS}}}sheet"):
+        if sheet.get("name") in names and sheet.get("state", "visible") == "visible":
+            sheet.set("state", "hidden")
+    for prefix, uri in prefixes.items():
+        ET.register_namespace(prefix, uri)
+    return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def meeting_copy(summary: str | Path, target: str | Path) -> Path:
@@ -67,7 +67,7 @@ def meeting_copy(summary: str | Path, target: str | Path) -> Path:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == WORKBOOK_PART:
-                data = hide_appendix(data.decode("utf-8")).encode("utf-8")
+                data = hide_appendix(data)
             dst.writestr(info, data)
     return target
 

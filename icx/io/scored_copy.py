@@ -24,6 +24,7 @@ from icx.io.print_layout import fit_columns_openpyxl, fit_rows_openpyxl, print_r
 from icx.io.register import RegisterResult
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
+from icx.io.sheet_print import print_legibly
 from icx.io.specs import columns, sheet_names
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -302,6 +303,8 @@ def write_scored_copy(
     """Save the scored copy of ``source`` to ``target`` atomically; ``source`` is not touched."""
     wb = open_for_copy(source)
     fill_scores(wb[result.table.sheet], result, methodology, lang)
+    for ws in wb.worksheets:  # the unit's sheets print legibly too, whatever template they came from
+        print_legibly(ws, keep_legible=True)
     write_ranking(wb, result, methodology, lang)
     write_problems(wb, result.problems, lang)
     return save_workbook(wb, target, output="scored")

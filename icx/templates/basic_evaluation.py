@@ -224,7 +224,11 @@ def write_basic_evaluation(
         if c.banded:
             answer.number_format = "0.00%"
             ws[f"{letters['used_answer']}{r}"].number_format = "0.00%"
-        _fit_height(ws, r, cols)
+        reasons = (
+            book.label("tpl_be_reason_no") + c.text(lang),
+            book.label("tpl_be_reason_na") + values["na_condition"],
+        )
+        _fit_height(ws, r, cols, {"reason": max(reasons, key=len)})  # the longest text its formula can show
     _validations(book, ws, placement, system, rows)
     _highlights(ws, placement)
     summary = _write_indicator_table(book, ws, system, placement)
@@ -253,10 +257,11 @@ def _score_formula(letters: dict[str, str], r: int, ranges: tuple[str, str] | No
     return f'=IF({x}="yes",{points},IF({x}="rate",{rate},IF(AND({x}="na",{letters["helper_na_allowed"]}{r}=1),"",0)))'
 
 
-def _fit_height(ws: Worksheet, r: int, cols: list[Column]) -> None:
+def _fit_height(ws: Worksheet, r: int, cols: list[Column], shown: dict[str, str]) -> None:
+    """The row as tall as its wrapped texts, ``shown`` standing for what a formula column shows."""
     lines = 1
     for col in cols:
-        value = ws[f"{get_column_letter(cols.index(col) + 1)}{r}"].value
+        value = shown.get(col.key) or ws[f"{get_column_letter(cols.index(col) + 1)}{r}"].value
         if col.wrap and isinstance(value, str) and not value.startswith("="):
             width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)
             lines = max(lines, -(-width // max(int(col.width) - 1, 1)))

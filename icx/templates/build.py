@@ -22,6 +22,7 @@ from icx.core.evaluation import checklist_rows
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.safety import atomic_output
 from icx.io.shared_formulas import shared
+from icx.io.sheet_print import print_legibly
 from icx.templates import layout
 from icx.templates.basic_evaluation import BasicEvaluationLayout, write_basic_evaluation
 from icx.templates.controls import write_control_matrix
@@ -135,6 +136,8 @@ def build(
         place("transaction_log", ws, placement)
         place("approval_limits", ws, add_approval_columns(book, ws, placement))
     write_settings(book)
+    for ws in book.wb.worksheets:  # once every width is set: how each sheet prints legibly
+        print_legibly(ws)
     book.wb.active = 1 if len(book.wb.sheetnames) > 1 else 0
     _properties(book)
     return built

@@ -34,6 +34,7 @@ DATE_RANGE = date_range()  # the serial numbers of the first and last day a date
 FONT = {"zh": "宋体", "en": "Calibri"}
 FONT_SIZE = 10
 
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 HEADER_FILL = "DDEBF7"
 FORMULA_HEADER_FILL = "E2EFDA"
 GROUP_FILL = "BDD7EE"
@@ -150,7 +151,9 @@ def _add_styles(wb: Workbook, lang: i18n.Lang) -> None:
         ),
         NamedStyle(TITLE, font=Font(name=font, size=14, bold=True), alignment=Alignment(vertical="center")),
         NamedStyle(
-            NOTE, font=Font(name=font, size=9, color=NOTE_COLOR), alignment=Alignment(vertical="top", wrap_text=True)
+            NOTE,
+            font=Font(name=font, size=FONT_SIZE, color=NOTE_COLOR),
+            alignment=Alignment(vertical="top", wrap_text=True),
         ),
         NamedStyle(SECTION, font=Font(name=font, size=11, bold=True), alignment=Alignment(vertical="center")),
     ]
@@ -258,6 +261,8 @@ def write_table(
         for r in range(first_row, last_row + 1):
             target = ws.cell(row=r, column=c)
             target.style = style
+            if col.wrap and col.is_formula:  # a formula's long text wraps (in print it would run onto the next page)
+                target.alignment = WRAP_TOP
             if col.formula is not None:
                 target.value = col.formula(r)
             if col.number_format:
@@ -369,13 +374,12 @@ def fill_rows(ws: Worksheet, placement: TablePlacement, records: Iterable[dict[s
 
 
 # --- page set-up and protection ---------------------------------------------------------------------
-def page_setup(
-    ws: Worksheet, *, title_rows_ref: str, fit_width: int = 1, freeze: str | None = None, lang: i18n.Lang = "zh"
-) -> None:
-    """A4 landscape, fit to ``fit_width`` pages wide, title rows repeated on every page."""
+def page_setup(ws: Worksheet, *, title_rows_ref: str, freeze: str | None = None, lang: i18n.Lang = "zh") -> None:
+    """A4 landscape, fit to one page wide, title rows repeated on every page. A sheet too wide to
+    print legibly so is given a fixed zoom once its widths are all set (``print_legibly``)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = fit_width
+    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows_ref

@@ -357,8 +357,6 @@ def write_register(book: Book, *, assessors: int = 5, rows: int = 500) -> tuple[
     book.define("icx_reg_level", ws, placement.ref("level"))
     last_visible = get_column_letter(layout.width_of(cols))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_visible}{last}"
-    layout.page_setup(
-        ws, title_rows_ref=f"{HEADER_ROW - 1}:{HEADER_ROW}", fit_width=2, freeze=f"C{first}", lang=book.lang
-    )
+    layout.page_setup(ws, title_rows_ref=f"{HEADER_ROW - 1}:{HEADER_ROW}", freeze=f"C{first}", lang=book.lang)
     layout.protect(ws)
     return ws, placement

@@ -8,7 +8,17 @@ from icx.templates import layout
 from icx.templates.layout import Book, Column, TablePlacement, Validation
 
 HEADER_ROW = 3
-WIDTHS = {"voucher": 14, "applicant": 12, "approver": 12, "payer": 12, "bookkeeper": 12, "amount": 14, "date": 12}
+WIDTHS = {
+    "voucher": 14,
+    "applicant": 12,
+    "approver": 12,
+    "payer": 12,
+    "bookkeeper": 12,
+    "amount": 14,
+    "date": 12,
+    "payee": 20,
+}
+WRAPPED = ("payee",)  # a company's name runs longer than a column: wrapped, never cut in print
 
 
 def write_transactions(book: Book, *, rows: int = 300) -> tuple[Worksheet, TablePlacement]:
@@ -21,7 +31,14 @@ def write_transactions(book: Book, *, rows: int = 300) -> tuple[Worksheet, Table
         elif spec.key == "date":
             validation, fmt = Validation("date"), "yyyy-mm-dd"
         cols.append(
-            Column(spec.key, spec.header(book.lang), WIDTHS.get(spec.key, 12), validation=validation, number_format=fmt)
+            Column(
+                spec.key,
+                spec.header(book.lang),
+                WIDTHS.get(spec.key, 12),
+                wrap=spec.key in WRAPPED,
+                validation=validation,
+                number_format=fmt,
+            )
         )
     layout.title_rows(ws, book.label("tpl_title_transactions"), book.label("tpl_note_transactions"), len(cols))
     placement = layout.write_table(book, ws, cols, header_row=HEADER_ROW, rows=rows)

@@ -163,3 +163,43 @@ def test_help_teaches_every_command_with_an_example() -> None:
         assert path[0] in top.output
         text = runner.invoke(app, [*path, "--help"], terminal_width=200).output
         assert "Example" in text, path
+
+
+def test_the_copy_of_an_older_template_prints_legibly(tmp_path: Path) -> None:
+    """A unit's file from an older template (every sheet squeezed to one page wide, rows filled
+    without heights): in the scored copy every sheet prints its smallest text at 7 pt or more and
+    a wrapped description gets a row tall enough; the unit's file is not touched."""
+    from icx.io.print_layout import MIN_PRINTED_PT, print_scale
+    from icx.io.sheet_print import printed_columns, smallest_font
+    from icx.templates import build
+    from icx.templates.layout import fill_rows
+
+    built = build("register", "zh")
+    for ws in built.wb.worksheets:  # the old rule: one page wide, whatever the zoom
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.page_setup.scale = 1, 0, None
+        ws.print_title_cols = None
+    register = built.wb[built.sheets["register"]]
+    row = built.placements["register"].first_row
+    description = "预算编制未充分论证，项目支出测算依据不足，导致预算执行偏差较大且调整频繁"
+    fill_rows(register, built.placements["register"], [{"id": "YS-01", "area": "预算", "description": description}])
+    register.row_dimensions[row].height = None
+    source = tmp_path / "old.xlsx"
+    built.wb.save(source)
+    before = sha(source)
+    out = tmp_path / "scored.xlsx"
+    result = runner.invoke(app, ["score", str(source), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert sha(source) == before
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        columns = printed_columns(ws)
+        smallest = smallest_font(ws, columns)
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth == 1 and print_scale(columns.values()) * smallest >= MIN_PRINTED_PT, (
+                ws.title
+            )
+        else:
+            assert ws.page_setup.scale / 100 * smallest >= MIN_PRINTED_PT, ws.title
+    assert not wb[register.title].sheet_properties.pageSetUpPr.fitToPage
+    assert wb[register.title].row_dimensions[row].height >= 30  # 72 units of text in a 36-unit column

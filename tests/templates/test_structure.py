@@ -13,6 +13,8 @@ from icx import i18n
 from icx.core.evaluation import default_checklist
 from icx.core.methodology import default_methodology
 from icx.io.grid import load_grid
+from icx.io.print_layout import MIN_PRINTED_PT, SCALE_MARGIN, print_scale
+from icx.io.sheet_print import printed_columns, smallest_font
 from icx.io.specs import columns, sheet_names
 from icx.io.table import read_table
 from icx.io.unit_workbook import area_of_sheet
@@ -180,12 +182,22 @@ def test_levels_are_coloured_from_the_methodology(unit) -> None:
     }
 
 
-def test_frozen_headers_and_a4_landscape_with_repeated_title_rows(unit) -> None:
+def test_frozen_headers_and_a4_landscape_printed_legibly_with_repeated_titles(unit) -> None:
     built, _, wb = unit
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape", ws.title
         assert ws.print_title_rows, ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        columns = printed_columns(ws)
+        smallest = smallest_font(ws, columns)
+        if ws.sheet_properties.pageSetUpPr.fitToPage:  # one page wide, any number tall, text legible
+            assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+            assert print_scale(columns.values()) * smallest >= MIN_PRINTED_PT, ws.title
+        else:  # too wide for that: a fixed legible zoom, pages across, identifying columns repeated
+            assert ws.page_setup.scale / 100 * smallest >= MIN_PRINTED_PT, ws.title
+            assert print_scale(columns.values()) * smallest < MIN_PRINTED_PT * SCALE_MARGIN, ws.title
+            assert ws.page_setup.pageOrder == "overThenDown", ws.title
+    registers = [wb[built.sheets[k]] for k in built.sheets if k == "register" or k.startswith("controls:")]
+    assert registers and all(ws.print_title_cols for ws in registers)
     for key, placement in built.placements.items():
         ws = wb[built.sheets[key]]
         assert ws.freeze_panes and int(re.sub(r"[A-Z]", "", ws.freeze_panes)) == placement.first_row, key
