@@ -26,7 +26,14 @@ from icx.core.errors import Problem
 from icx.io.basic_evaluation_sheet import BasicEvaluation, write_derived
 from icx.io.safety import put_value
 from icx.io.save import save_workbook
-from icx.io.scored_copy import HEADER_FILL, HEADER_FONT, open_for_copy, replace_sheet, write_problems
+from icx.io.scored_copy import (
+    HEADER_FILL,
+    HEADER_FONT,
+    every_sheet_prints_legibly,
+    open_for_copy,
+    replace_sheet,
+    write_problems,
+)
 from icx.io.specs import sheet_names
 
 TITLE_FONT = Font(bold=True, size=14)
@@ -298,4 +305,6 @@ def write_checked_copy(
     if found.scorecard is not None:
         write_results_sheet(wb, found.scorecard, lang, unit)
     write_problems(wb, list(problems), lang)
+    every_sheet_prints_legibly(wb)
+
     return save_workbook(wb, target, output="checked")

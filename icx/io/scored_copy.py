@@ -71,6 +71,14 @@ def open_for_copy(path: str | Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"))
 
 
+def every_sheet_prints_legibly(wb: openpyxl.Workbook) -> None:
+    """Every sheet of a copy icx writes (scored, checked, 基础性评价) prints legibly: the unit's
+    own, whatever template they came from, and icx's (``icx.io.sheet_print``; a sheet whose
+    settings already print it legibly keeps them). Called last, just before the copy is saved."""
+    for ws in wb.worksheets:
+        print_legibly(ws, keep_legible=True)
+
+
 def values_workbook(path: str | Path) -> openpyxl.Workbook:
     """A new workbook holding the values of every sheet of ``path`` (read by ``load_grid``)."""
     from icx.io.grid import load_grid
@@ -303,8 +311,9 @@ def write_scored_copy(
     """Save the scored copy of ``source`` to ``target`` atomically; ``source`` is not touched."""
     wb = open_for_copy(source)
     fill_scores(wb[result.table.sheet], result, methodology, lang)
-    for ws in wb.worksheets:  # the unit's sheets print legibly too, whatever template they came from
-        print_legibly(ws, keep_legible=True)
+    every_sheet_prints_legibly(wb)
     write_ranking(wb, result, methodology, lang)
     write_problems(wb, result.problems, lang)
+    every_sheet_prints_legibly(wb)
+
     return save_workbook(wb, target, output="scored")

@@ -203,3 +203,44 @@ def test_the_copy_of_an_older_template_prints_legibly(tmp_path: Path) -> None:
             assert ws.page_setup.scale / 100 * smallest >= MIN_PRINTED_PT, ws.title
     assert not wb[register.title].sheet_properties.pageSetUpPr.fitToPage
     assert wb[register.title].row_dimensions[row].height >= 30  # 72 units of text in a 36-unit column
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check", "conflicts"], ["check", "all"], ["check", "basic-evaluation"]],
+    ids=["conflicts", "all", "basic-evaluation"],
+)
+def test_checked_copies_of_an_older_template_print_legibly(tmp_path: Path, command: list[str]) -> None:
+    """The copies ``icx check`` writes get the same print pass as the scored copy: a demo unit
+    workbook whose sheets were all squeezed to one page wide (as older templates were) comes back
+    with every sheet printing its smallest text at 7 pt or more; the unit's file is not touched."""
+    from icx.demo.data import make_unit
+    from icx.demo.workbooks import write_unit_workbook
+    from icx.io.print_layout import MIN_PRINTED_PT, print_scale
+    from icx.io.sheet_print import printed_columns, smallest_font
+
+    source = write_unit_workbook(make_unit(0), tmp_path / "unit.xlsx")
+    wb = openpyxl.load_workbook(source)
+    for ws in wb.worksheets:  # the old rule: one page wide, whatever the zoom
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.page_setup.scale = 1, 0, None
+    wb.save(source)
+    before = sha(source)
+    out = tmp_path / "checked.xlsx"
+    result = runner.invoke(app, [*command, str(source), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert sha(source) == before
+    checked = openpyxl.load_workbook(out)
+    squeezed = []
+    for ws in checked.worksheets:
+        columns = printed_columns(ws)
+        if not columns:
+            continue
+        smallest = smallest_font(ws, columns)
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            legible = ws.page_setup.fitToWidth == 1 and print_scale(columns.values()) * smallest >= MIN_PRINTED_PT
+        else:
+            legible = (ws.page_setup.scale or 100) / 100 * smallest >= MIN_PRINTED_PT
+        if not legible:
+            squeezed.append(ws.title)
+    assert squeezed == []
