@@ -25,13 +25,12 @@ from icx.core.basic_evaluation.system import IndicatorSystem
 from icx.core.errors import Problem
 from icx.io.basic_evaluation_sheet import BasicEvaluation, write_derived
 from icx.io.safety import put_value
-from icx.io.save import save_workbook
 from icx.io.scored_copy import (
     HEADER_FILL,
     HEADER_FONT,
-    every_sheet_prints_legibly,
     open_for_copy,
     replace_sheet,
+    save_copy,
     write_problems,
 )
 from icx.io.specs import sheet_names
@@ -305,6 +304,4 @@ def write_checked_copy(
     if found.scorecard is not None:
         write_results_sheet(wb, found.scorecard, lang, unit)
     write_problems(wb, list(problems), lang)
-    every_sheet_prints_legibly(wb)
-
-    return save_workbook(wb, target, output="checked")
+    return save_copy(wb, target, output="checked")

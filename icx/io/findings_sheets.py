@@ -29,13 +29,12 @@ from icx.core.evaluation import EvaluationConfig, EvaluationResult, default_conf
 from icx.core.methodology import Methodology, default_methodology
 from icx.io.print_layout import fit_columns_openpyxl, fit_rows_openpyxl, print_ready_openpyxl, within_min_scale
 from icx.io.safety import put_value
-from icx.io.save import save_workbook
 from icx.io.scored_copy import (
     HEADER_FILL,
     HEADER_FONT,
-    every_sheet_prints_legibly,
     open_for_copy,
     replace_sheet,
+    save_copy,
     write_problems,
 )
 from icx.io.specs import columns, sheet_names
@@ -339,6 +338,4 @@ def write_checked_copy(
         write_evaluation_sheet(wb, evaluation, lang, methodology, config)
     write_problems(wb, list(problems), lang)
     kind = "conflicts" if evaluation is None else "evaluation" if conflicts is None else "checked"
-    every_sheet_prints_legibly(wb)
-
-    return save_workbook(wb, target, output=kind)
+    return save_copy(wb, target, output=kind)

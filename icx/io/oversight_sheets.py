@@ -38,8 +38,7 @@ from icx.io.findings_sheets import (
     _rows,
 )
 from icx.io.oversight import OversightCheck
-from icx.io.save import save_workbook
-from icx.io.scored_copy import every_sheet_prints_legibly, open_for_copy, replace_sheet, write_problems
+from icx.io.scored_copy import open_for_copy, replace_sheet, save_copy, write_problems
 from icx.io.specs import columns, sheet_names
 
 FINDING_WIDTHS = {
@@ -290,6 +289,4 @@ def write_oversight_copy(
     if extra is not None:
         extra(wb)
     write_problems(wb, list(problems), lang)
-    every_sheet_prints_legibly(wb)
-
-    return save_workbook(wb, target, output="checked")
+    return save_copy(wb, target, output="checked")

@@ -71,12 +71,14 @@ def open_for_copy(path: str | Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"))
 
 
-def every_sheet_prints_legibly(wb: openpyxl.Workbook) -> None:
-    """Every sheet of a copy icx writes (scored, checked, 基础性评价) prints legibly: the unit's
-    own, whatever template they came from, and icx's (``icx.io.sheet_print``; a sheet whose
-    settings already print it legibly keeps them). Called last, just before the copy is saved."""
+def save_copy(wb: openpyxl.Workbook, target: str | Path, output: str) -> Path:
+    """Save a copy icx wrote of a unit's file (scored, checked, 基础性评价) atomically, marked as
+    icx's ``output``, with every sheet printing legibly first: the unit's own, whatever template
+    they came from, and icx's (``icx.io.sheet_print``; a sheet whose settings already print it
+    legibly keeps them)."""
     for ws in wb.worksheets:
         print_legibly(ws, keep_legible=True)
+    return save_workbook(wb, target, output=output)
 
 
 def values_workbook(path: str | Path) -> openpyxl.Workbook:
@@ -311,9 +313,6 @@ def write_scored_copy(
     """Save the scored copy of ``source`` to ``target`` atomically; ``source`` is not touched."""
     wb = open_for_copy(source)
     fill_scores(wb[result.table.sheet], result, methodology, lang)
-    every_sheet_prints_legibly(wb)
     write_ranking(wb, result, methodology, lang)
     write_problems(wb, result.problems, lang)
-    every_sheet_prints_legibly(wb)
-
-    return save_workbook(wb, target, output="scored")
+    return save_copy(wb, target, output="scored")

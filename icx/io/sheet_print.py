@@ -131,16 +131,20 @@ def print_legibly(ws: Any, *, keep_legible: bool = False) -> None:
     if not columns:
         return
     zoom = legible_zoom(smallest_font(ws, columns))
-    if keep_legible and planned_zoom(ws, columns) >= zoom:
-        fit_wrapped_rows(ws, columns)
-        return
+    if not (keep_legible and planned_zoom(ws, columns) >= zoom):
+        _set_zoom(ws, columns, zoom)
+    fit_wrapped_rows(ws, columns)
+
+
+def _set_zoom(ws: Any, columns: dict[int, float], zoom: float) -> None:
+    """Fit to the page width when the columns fit it at ``zoom``; else print at ``zoom`` over
+    pages across, identifying columns repeated, breaks between groups and side tables."""
     setup = ws.page_setup
     setup.orientation = "landscape"
     setup.paperSize = ws.PAPERSIZE_A4
     if sum(column_points(w) for w in columns.values()) * zoom <= printable()[0]:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         setup.fitToWidth, setup.fitToHeight, setup.scale = 1, 0, None
-        fit_wrapped_rows(ws, columns)
         return
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     setup.fitToWidth = setup.fitToHeight = None
@@ -153,7 +157,6 @@ def print_legibly(ws: Any, *, keep_legible: bool = False) -> None:
     last_columns = page_columns(columns, setup.scale / 100, frozen, _merged_spans(ws), _gaps(ws, columns))
     ws.col_breaks = ColBreak(brk=[Break(id=c) for c in last_columns[:-1]])
     narrow_titles(ws, last_columns[0])
-    fit_wrapped_rows(ws, columns)
 
 
 def page_columns(

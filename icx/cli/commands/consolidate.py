@@ -197,11 +197,11 @@ def consolidate(
     try:
         write_summary(result, output, lang)  # type: ignore[arg-type]
     except IcxError as exc:
-        _finish_recording(recording, store, lang)
+        _finish_recording(recording, store)
         fail(exc.problems, lang)
         return
     if recording is not None:
-        problems = _finish_recording(recording, store, lang)
+        problems = _finish_recording(recording, store)
         if problems:
             fail(problems, lang)  # the summary is written; the store is as it was
         console.print(
@@ -234,7 +234,7 @@ def _start_recording(store, record):  # type: ignore[no-untyped-def]
     return future
 
 
-def _finish_recording(recording, store, lang: str) -> list:  # type: ignore[no-untyped-def]
+def _finish_recording(recording, store) -> list:  # type: ignore[no-untyped-def]
     """Wait for the recording thread, close the store; the problems when recording failed."""
     if recording is None:
         return []
